@@ -7,3 +7,9 @@ class DemoError(Exception):
     def __init__(self, message: str, status: int = 2) -> None:
         super().__init__(message)
         self.status = status
+
+
+USAGE = 2
+"""A bad flag or a broken scene file."""
+UNREACHABLE = 3
+"""Temporal cannot be reached or started: a busy port, a service that does not answer."""

@@ -5,6 +5,11 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import signal
+import time
+
+import pexpect
+
+from director import ROOT
 
 PR_SET_PDEATHSIG = 1
 
@@ -14,3 +19,85 @@ def die_with_parent() -> None:
     # Not on Linux: no such call, and the director's own clean-up still stops its children.
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+class ChildProcess:
+    """A program in its own pty: what it printed so far, its numbers, and how it ended."""
+
+    def __init__(self, argv: list[str], label: str, size: tuple[int, int] = (24, 80)) -> None:
+        self.argv = argv
+        self.label = label
+        self.size = size
+        self.output = ""
+        self.status: int | None = None
+        self._child: pexpect.spawn | None = None
+
+    def start(self) -> None:
+        self._child = pexpect.spawn(
+            self.argv[0],
+            self.argv[1:],
+            encoding="utf-8",
+            codec_errors="replace",
+            dimensions=self.size,
+            cwd=str(ROOT),
+            preexec_fn=die_with_parent,
+        )
+
+    @property
+    def pid(self) -> int | None:
+        return self._child.pid if self._child else None
+
+    @property
+    def numbers(self) -> list[int]:
+        """The whole lines it printed that are numbers, in order."""
+        lines = self.output.replace("\r", "").split("\n")[:-1]  # the last one is not finished
+        return [int(line) for line in lines if line.strip().isdigit()]
+
+    @property
+    def running(self) -> bool:
+        return self.status is None and self._child is not None
+
+    def read(self, timeout: float) -> str:
+        """Wait up to `timeout` s for output; return what is new ('' if none), noting an exit."""
+        if not self.running:
+            return ""
+        child = self._child
+        assert child is not None
+        try:
+            text = child.read_nonblocking(65536, timeout=timeout)
+        except pexpect.TIMEOUT:
+            return ""
+        except pexpect.EOF:
+            self._reap()
+            return ""
+        self.output += text
+        return text
+
+    def send_signal(self, sig: int) -> None:
+        if self.running and self._child is not None:
+            with contextlib.suppress(ProcessLookupError):
+                self._child.kill(sig)
+
+    def wait(self, timeout: float) -> bool:
+        """Read until it exits or `timeout` passes; whether it exited."""
+        deadline = time.monotonic() + timeout
+        while self.running and time.monotonic() < deadline:
+            self.read(min(0.05, max(0.0, deadline - time.monotonic())))
+        return not self.running
+
+    def stop(self, grace: float = 1.0) -> None:
+        """SIGINT, then SIGTERM, then SIGKILL, each given `grace` seconds: nothing is left."""
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL):
+            if not self.running:
+                return
+            self.send_signal(sig)
+            self.wait(grace)
+
+    def _reap(self) -> None:
+        child = self._child
+        assert child is not None
+        child.close(force=True)
+        if child.signalstatus is not None:
+            self.status = 128 + child.signalstatus
+        else:
+            self.status = child.exitstatus if child.exitstatus is not None else -1

@@ -10,7 +10,7 @@ import pexpect
 import pytest
 
 from director import ROOT
-from director.devserver import DevServer
+from director.temporal import DevServer
 
 COUNTERS = {
     "normal": ROOT / "counter" / "normal-execution" / "start-execution.py",

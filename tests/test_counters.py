@@ -9,7 +9,7 @@ import time
 import pexpect
 import pytest
 
-from director.devserver import DevServer, free_port
+from director.temporal import DevServer, free_port
 from tests.conftest import finish, numbers, spawn_counter
 
 FAST = ["--limit", "10", "--interval", "0.2"]

@@ -1,4 +1,4 @@
-"""The embedded Temporal dev server: start it on a free port, wait until it answers, stop it."""
+"""The Temporal service the talk runs on: the embedded dev server, or an existing one."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from pathlib import Path
 
 import psutil
 from temporalio.client import Client
+from temporalio.envconfig import ClientConfig
 
-from director.errors import DemoError
+from director.errors import UNREACHABLE, DemoError
 from director.processes import die_with_parent
 
 # Timers shorter than a second are otherwise rounded up to about a second.
@@ -48,20 +49,101 @@ def port_holder(port: int) -> str | None:
     return "another program"
 
 
-async def answers(address: str, namespace: str = "default") -> bool:
-    """Whether a Temporal service at `address` answers for `namespace`."""
+def connect_config(address: str | None, namespace: str | None, profile: str | None) -> dict:
+    """Client.connect's arguments from Temporal's environment configuration, then the flags."""
     try:
-        client = await asyncio.wait_for(Client.connect(address, namespace=namespace), 2)
-        await client.count_workflows()  # the namespace is ready, not just the port
+        config = dict(ClientConfig.load_client_connect_config(profile=profile))
+    except Exception as error:
+        raise DemoError(f"Temporal's environment configuration: {error}") from None
+    if address:
+        config["target_host"] = address
+    if namespace:
+        config["namespace"] = namespace
+    config.setdefault("namespace", "default")
+    return config
+
+
+async def answers(config: dict) -> bool:
+    """Whether the Temporal service `config` names answers for its namespace."""
+    try:
+        client = await asyncio.wait_for(Client.connect(**config), 3)
+        await asyncio.wait_for(client.count_workflows(), 3)  # the namespace, not just the port
     except Exception:
         return False
     return True
+
+
+class Service:
+    """Where durable counters run: an existing Temporal service, or the dev server on demand."""
+
+    def __init__(
+        self,
+        state_dir: Path,
+        address: str | None = None,
+        namespace: str | None = None,
+        profile: str | None = None,
+        port: int | None = None,
+    ) -> None:
+        self.config = connect_config(address, namespace, profile)
+        self.profile = profile
+        self.existing = "target_host" in self.config
+        self.server = None if self.existing else DevServer(state_dir / "temporal.db", port)
+
+    @property
+    def address(self) -> str:
+        return self.server.address if self.server else self.config["target_host"]
+
+    @property
+    def namespace(self) -> str:
+        return self.config["namespace"]
+
+    @property
+    def ready(self) -> bool:
+        """Whether nothing needs starting: existing, or the dev server runs."""
+        return self.server is None or self.server.running
+
+    def start(self) -> float:
+        """Start the dev server, or check the existing service answers; seconds it took."""
+        started = time.monotonic()
+        if self.server:
+            self.server.start()
+        elif not asyncio.run(answers(self.config)):
+            raise DemoError(
+                f"cannot reach Temporal at {self.address} (namespace {self.namespace})", 3
+            )
+        return time.monotonic() - started
+
+    def counter_args(self, workflow_id: str) -> list[str]:
+        """What a durable counter needs to find this service and its own workflow."""
+        return [
+            "--workflow-id",
+            workflow_id,
+            "--address",
+            self.address,
+            "--namespace",
+            self.namespace,
+        ]
+
+    def workflow_url(self, workflow_id: str) -> str | None:
+        """The Web UI page of a workflow, where there is a Web UI to link to."""
+        if self.server and self.server.ui_url:
+            base = self.server.ui_url
+        elif self.address.endswith(".tmprl.cloud:7233"):
+            base = "https://cloud.temporal.io"
+        else:
+            return None
+        return f"{base}/namespaces/{self.namespace}/workflows/{workflow_id}"
+
+    def close(self) -> None:
+        if self.server:
+            self.server.stop()
 
 
 class DevServer:
     """One `temporal server start-dev` process with its own db file, on free ports."""
 
     def __init__(self, db_file: Path, port: int | None = None, ui: bool = True) -> None:
+        """A server to start later: nothing runs until start()."""
         self.db_file = Path(db_file)
         self.port = port or free_port()
         self.ui_port = free_port() if ui else None
@@ -80,7 +162,7 @@ class DevServer:
         """Start the server and return once it answers; DemoError if it cannot."""
         for port in filter(None, (self.port, self.ui_port)):
             if holder := port_holder(port):
-                raise DemoError(f"port {port} is busy: {holder} holds it")
+                raise DemoError(f"port {port} is busy: {holder} holds it", UNREACHABLE)
         self.db_file.parent.mkdir(parents=True, exist_ok=True)
         command = [temporal_cli(), "server", "start-dev", "--port", str(self.port)]
         command += ["--db-filename", str(self.db_file), "--log-level", "error"]
@@ -96,14 +178,16 @@ class DevServer:
                 preexec_fn=die_with_parent,
             )
         deadline = time.monotonic() + timeout
-        while not asyncio.run(answers(self.address)):
+        while not asyncio.run(answers({"target_host": self.address, "namespace": "default"})):
             if process.poll() is not None:
                 said = self.log_file.read_text(errors="replace").strip().splitlines()
                 last = said[-1] if said else f"exit status {process.returncode}"
-                raise DemoError(f"the Temporal dev server did not start: {last}")
+                raise DemoError(f"the Temporal dev server did not start: {last}", UNREACHABLE)
             if time.monotonic() > deadline:
                 self.stop()
-                raise DemoError(f"the Temporal dev server at {self.address} did not answer")
+                raise DemoError(
+                    f"the Temporal dev server at {self.address} did not answer", UNREACHABLE
+                )
             time.sleep(0.05)
 
     @property

@@ -1,0 +1,150 @@
+"""The command line: flags and modes, rounds, and every ending turned into an exit status."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from director import ROOT
+from director.errors import DemoError
+from director.keys import Keys
+from director.narration import Narrator
+from director.runner import Quit, Stage
+from director.scenes import Show, load_show
+from director.temporal import Service
+
+INTERRUPTED = 130
+
+
+class Stopped(Exception):
+    """SIGTERM or SIGHUP arrived: stop everything and leave."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="demo.py",
+        description="Play the counter talk: a live demo of durable execution with Temporal.",
+        epilog="Exit status: 0 every claim held, 1 a claim failed, 2 bad usage or scene file, "
+        "3 Temporal unreachable or its port busy, 130 interrupted.",
+    )
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--rehearse", action="store_true", help="speaker notes, clocks, a report")
+    mode.add_argument("--auto", action="store_true", help="hands-free, round after round")
+    parser.add_argument("--once", action="store_true", help="stop after one round")
+    parser.add_argument("--rounds", type=_positive(int), help="stop after N rounds")
+    parser.add_argument("--speed", type=_positive(float), default=1.0, help="2 = twice as fast")
+    parser.add_argument("--scene", action="append", help="play only this scene (repeatable)")
+    parser.add_argument("--list", action="store_true", help="list the scenes and stop")
+    parser.add_argument("--scenes", type=Path, default=ROOT / "scenes", help="scenes folder")
+    parser.add_argument("--address", help="an existing Temporal service (host:port)")
+    parser.add_argument("--namespace", help="its namespace (default: default)")
+    parser.add_argument("--profile", help="a profile of Temporal's environment configuration")
+    parser.add_argument("--port", type=_positive(int), help="the embedded dev server's port")
+    parser.add_argument(
+        "--state-dir", type=Path, default=ROOT / ".state", help="where the dev server keeps data"
+    )
+    return parser.parse_args(argv)
+
+
+def _positive(kind: type) -> object:
+    def convert(text: str) -> int | float:
+        value = kind(text)
+        if not value > 0:
+            raise argparse.ArgumentTypeError(f"must be more than 0, not {text}")
+        return value
+
+    convert.__name__ = kind.__name__
+    return convert
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the director; the exit status."""
+    args = parse(argv)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _raise_stopped)
+    try:
+        return play(args)
+    except DemoError as error:
+        print(f"demo.py: {error}", file=sys.stderr)
+        return error.status
+    except KeyboardInterrupt:
+        return INTERRUPTED
+    except Stopped as stop:
+        return 128 + stop.signum
+    except Quit:
+        return 0
+
+
+def _raise_stopped(signum: int, _frame: object) -> None:
+    raise Stopped(signum)
+
+
+def _ignore_signals() -> None:
+    """While cleaning up, a second Ctrl-C must not cut the clean-up short."""
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_IGN)
+
+
+def play(args: argparse.Namespace) -> int:
+    """Play the show in the chosen mode; 0 when every claim held, 1 when one failed."""
+    show = load_show(args.scenes, args.scene)
+    if args.list:
+        _list(show)
+        return 0
+    mode = "auto" if args.auto else "rehearse" if args.rehearse else "present"
+    if mode != "auto" and not sys.stdin.isatty():
+        raise DemoError(f"{mode} mode reads keys from a terminal, and stdin is none: try --auto")
+    rounds = 1 if args.once else args.rounds or (None if mode == "auto" else 1)
+    service = Service(args.state_dir, args.address, args.namespace, args.profile, args.port)
+    if service.existing and any(scene.needs_temporal for scene in show.scenes):
+        service.start()  # an unreachable service is named before the show begins
+    console = Console(highlight=False)
+    failed = False
+    with ExitStack() as stack:
+        keys = stack.enter_context(Keys())
+        narrator = stack.enter_context(Narrator(console, notes=mode == "rehearse"))
+        stack.callback(service.close)
+        stage = Stage(show, narrator, keys, service, mode, args.speed)
+        stack.callback(stage.close)
+        stack.callback(_ignore_signals)
+        number = 0
+        while rounds is None or number < rounds:
+            number += 1
+            if mode == "auto" and console.is_terminal:
+                console.clear()
+            heading = f"{show.title}  -  round {number}" if mode == "auto" else show.title
+            narrator.say(f"[bold cyan]{heading}[/]")
+            results = stage.play_round(number)
+            held = all(result.held for result in results)
+            failed |= not held
+            if mode == "rehearse":
+                rows = [(r.scene.title, "", r.seconds) for r in results]
+                rows += [(r.scene.title, s, t) for r in results for s, t in r.step_seconds]
+                rows.sort(key=lambda row: [r.scene.title for r in results].index(row[0]))
+                narrator.report(rows, [v for r in results for v in r.verdicts])
+            if held:
+                narrator.say(f"[bold green]Round {number}: every claim held.[/]")
+            else:
+                why = "; ".join(r.failure or "a claim failed" for r in results if not r.held)
+                narrator.say(f"[bold red]Round {number} FAILED: {why}[/]")
+    return 1 if failed else 0
+
+
+def _list(show: Show) -> None:
+    table = Table(title=show.title)
+    for column in ("Scene", "Title", "Steps", "Needs Temporal"):
+        table.add_column(column)
+    for scene in show.scenes:
+        table.add_row(scene.name, scene.title, str(len(scene.steps)), str(scene.needs_temporal))
+    Console().print(table)
