@@ -45,4 +45,8 @@ class Keys:
         if not ready:
             return None
         data = os.read(self.fd, 32).decode(errors="replace")
-        return NEXT.get(data) or QUIT.get(data)
+        if data in NEXT or data in QUIT:
+            return NEXT.get(data) or QUIT.get(data)
+        if any(key in data for key in QUIT):  # keys pressed faster than they were read
+            return "quit"
+        return "next" if data and all(key in NEXT for key in data) else None

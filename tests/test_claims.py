@@ -1,0 +1,77 @@
+"""Claim checking: pure logic over the numbers runs printed."""
+
+from __future__ import annotations
+
+import pytest
+
+from director.claims import CLAIMS, Run, check, tally
+
+
+def runs(before: list[int], after: list[int], limit: int = 10) -> list[Run]:
+    return [
+        Run("first", limit, before, stopped_by="SIGINT", status=130),
+        Run("again", limit, after, status=0),
+    ]
+
+
+NORMAL = runs([1, 2, 3, 4, 5], list(range(1, 11)))
+DURABLE = runs([1, 2, 3, 4, 5], list(range(6, 11)))
+
+
+def test_tally_of_a_normal_restart() -> None:
+    t = tally(NORMAL)
+    assert (t.last_before, t.first_after) == (5, 1)
+    assert t.repeated == [1, 2, 3, 4, 5]
+    assert t.lost == []
+
+
+def test_tally_of_a_durable_resume() -> None:
+    t = tally(DURABLE)
+    assert (t.last_before, t.first_after, t.repeated, t.lost) == (5, 6, [], [])
+
+
+def test_tally_finds_lost_numbers_up_to_the_limit() -> None:
+    assert tally(runs([1, 2, 3], [6, 7, 8, 9, 10])).lost == [4, 5]
+    # A run that ended well vouches for its limit, even past the highest number seen.
+    assert tally([Run("one", 5, [1, 2, 3], status=0)]).lost == [4, 5]
+
+
+@pytest.mark.parametrize(
+    ("claim", "normal", "durable"),
+    [
+        ("starts_over", True, False),
+        ("resumes", False, True),
+        ("no_repeats", False, True),
+        ("no_gaps", True, True),
+        ("completes", True, True),
+    ],
+)
+def test_each_claim_tells_the_two_counters_apart(claim: str, normal: bool, durable: bool) -> None:
+    assert check(claim, NORMAL).held is normal
+    assert check(claim, DURABLE).held is durable
+
+
+def test_a_repeat_at_the_seam_fails_resume_and_no_repeats() -> None:
+    seam = runs([1, 2, 3, 4, 5], list(range(5, 11)))
+    assert not check("resumes", seam).held
+    verdict = check("no_repeats", seam)
+    assert not verdict.held and "5" in verdict.seen
+
+
+def test_claims_without_an_interrupt_do_not_hold() -> None:
+    only = [Run("one", 10, list(range(1, 11)), status=0)]
+    assert not check("resumes", only).held
+    assert not check("starts_over", only).held
+    assert check("completes", only).held
+
+
+def test_a_run_that_died_does_not_complete() -> None:
+    died = runs([1, 2], [3, 4, 5, 6, 7, 8, 9, 10])
+    died[-1].status = 137
+    assert not check("completes", died).held
+
+
+def test_every_claim_says_what_it_saw() -> None:
+    for claim in CLAIMS:
+        verdict = check(claim, DURABLE)
+        assert verdict.claim and verdict.seen

@@ -1,0 +1,236 @@
+"""End to end: demo.py in a real pty, against a real embedded Temporal dev server."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import termios
+import time
+from pathlib import Path
+
+import pexpect
+import psutil
+import pytest
+
+from director import ROOT
+from director.temporal import DevServer, free_port
+
+DEMO = str(ROOT / "demo.py")
+
+
+def director(tmp_path: Path, *args: str, rows: int = 50, cols: int = 120) -> pexpect.spawn:
+    """demo.py in its own pty; everything it prints is kept in `child.logfile_read`."""
+    child = pexpect.spawn(
+        sys.executable,
+        [DEMO, "--state-dir", str(tmp_path / "state"), *args],
+        encoding="utf-8",
+        codec_errors="replace",
+        timeout=120,
+        dimensions=(rows, cols),
+        env={**os.environ, "TERM": "xterm-256color", "COLUMNS": str(cols)},
+    )
+    child.logfile_read = io.StringIO()
+    return child
+
+
+ANSI = r"(?:\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x1b]*\x1b\\)*"
+
+
+def shown(text: str) -> str:
+    """A regex for `text` as a terminal shows it: escape codes may stand between its letters."""
+    return ANSI.join(map(re.escape, text))
+
+
+def plain(output: str) -> str:
+    """Terminal output without its escape codes."""
+    return re.sub(ANSI, "", output)
+
+
+def descendants(child: pexpect.spawn) -> list[psutil.Process]:
+    return psutil.Process(child.pid).children(recursive=True)
+
+
+def gone(processes: list[psutil.Process], within: float = 2.0) -> bool:
+    _, alive = psutil.wait_procs(processes, timeout=within)
+    return not alive
+
+
+def ends(child: pexpect.spawn) -> str:
+    """Its output, without escape codes, once it has exited."""
+    child.expect(pexpect.EOF)
+    child.close()
+    return plain(child.logfile_read.getvalue())
+
+
+def test_hands_free_round_verifies_every_claim(tmp_path: Path) -> None:
+    child = director(tmp_path, "--auto", "--once", "--speed", "20")
+    child.expect(shown("Temporal ready at localhost:"))
+    started = descendants(child)
+    assert any("temporal" in p.name() for p in started), "the director starts its own server"
+    output = ends(child)
+    assert child.exitstatus == 0, output[-2000:]
+    assert "Round 1: every claim held." in output
+    assert "✔ after the restart it starts again at 1" in output
+    assert "✔ after the restart it carries on at the next number" in output
+    assert "CLAIM FAILED" not in output
+    assert gone(started), "a counter or the dev server outlived the director"
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_mid_run_leaves_no_child_and_restores_the_terminal(
+    tmp_path: Path, signum: int
+) -> None:
+    child = director(tmp_path, "--auto", "--speed", "4", "--scene", "with-temporal")
+    child.expect(shown("Workflow counter-with-temporal"))
+    child.expect(shown("│ 2 "))  # the durable counter is counting
+    started = descendants(child)
+    assert len(started) >= 2, "the dev server and a counter run"
+    child.kill(signum)
+    child.expect(pexpect.EOF)
+    attrs = termios.tcgetattr(child.child_fd)
+    child.close()
+    assert child.exitstatus == 128 + signum
+    assert gone(started)
+    assert child.before.rstrip().endswith("\x1b[?25h"), "the cursor is shown again"
+    lflag = attrs[3]
+    assert lflag & termios.ECHO and lflag & termios.ICANON, "echo and line mode are back"
+
+
+def test_presenter_mode_advances_on_keys_to_the_end(tmp_path: Path) -> None:
+    child = director(tmp_path, "--speed", "20", "--scene", "before-temporal")
+    presses = 0
+    while child.expect([shown("Space next"), pexpect.EOF]) == 0:
+        child.send(" ")
+        presses += 1
+        time.sleep(0.15)  # one key a read, as a hand would
+    child.close()
+    assert child.exitstatus == 0, child.before[-2000:]
+    assert presses >= 8  # narrations, code, the question, the claims
+    assert "Round 1: every claim held." in plain(child.logfile_read.getvalue())
+
+
+def test_q_quits_at_once_and_cleanly(tmp_path: Path) -> None:
+    child = director(tmp_path, "--speed", "20", "--scene", "with-temporal")
+    child.expect(shown("Space next"))
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_rehearsal_shows_notes_and_a_report(tmp_path: Path) -> None:
+    child = director(tmp_path, "--rehearse", "--speed", "20", "--scene", "before-temporal")
+    while child.expect([shown("Space next"), pexpect.EOF]) == 0:
+        child.send(" ")
+        time.sleep(0.15)
+    output = plain(child.logfile_read.getvalue())
+    child.close()
+    assert child.exitstatus == 0
+    assert "Notes: Keep it light." in output
+    assert "Rehearsal report" in output and "passed" in output
+
+
+def test_presenter_mode_needs_a_terminal() -> None:
+    done = subprocess.run(
+        [sys.executable, DEMO], stdin=subprocess.DEVNULL, capture_output=True, text=True
+    )
+    assert done.returncode == 2
+    assert "stdin is none: try --auto" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_piped_hands_free_output_is_plain_text(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, DEMO, "--auto", "--once", "--speed", "20", "--scene", "before-temporal",
+         "--state-dir", str(tmp_path)],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Round 1: every claim held." in done.stdout
+    assert "\x1b" not in done.stdout
+
+
+def test_broken_scene_exits_2_naming_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "playlist.toml").write_text('title = "t"\nscenes = ["bad"]\n')
+    (tmp_path / "bad.toml").write_text('title = "t"\n[[steps]]\nkind = "narrate"\ntitle = 3\n')
+    done = subprocess.run(
+        [sys.executable, DEMO, "--auto", "--scenes", str(tmp_path)],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        f"demo.py: {tmp_path / 'bad.toml'}:2: step 1 (narrate): field 'title': expected text, got 3"
+    ]
+
+
+def test_a_silent_child_fails_its_step_and_the_round_goes_on(tmp_path: Path) -> None:
+    hang = tmp_path / "hang.py"
+    hang.write_text(
+        "import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+        "print(1, flush=True)\ntime.sleep(600)\n"
+    )
+    scenes = tmp_path / "scenes"
+    scenes.mkdir()
+    (scenes / "playlist.toml").write_text('title = "t"\nscenes = ["hang", "end"]\n')
+    (scenes / "hang.toml").write_text(
+        f'title = "Hangs"\n[[steps]]\nkind = "run"\nprogram = "{hang}"\n'
+        '[[steps]]\nkind = "wait_for"\nnumber = 5\ntimeout = 1\n'
+    )
+    (scenes / "end.toml").write_text('title = "End"\n[[steps]]\nkind = "summary"\n')
+    child = director(tmp_path, "--auto", "--once", "--speed", "20", "--scenes", str(scenes))
+    child.expect(shown("│ 1 "))
+    started = descendants(child)
+    output = ends(child)
+    assert child.exitstatus == 1
+    assert "Hangs, step 2 (wait_for): the program did not print 5 within 1 s" in output
+    assert "What the programs really printed" in output, "the round went on to the summary"
+    assert gone(started)
+
+
+def test_existing_service_is_used_and_no_server_started(
+    tmp_path: Path, temporal: DevServer
+) -> None:
+    child = director(
+        tmp_path, "--auto", "--once", "--speed", "20", "--scene", "with-temporal",
+        "--address", temporal.address,
+    )  # fmt: skip
+    child.expect(shown("│ 1 "))
+    assert not any("temporal" in p.name() for p in descendants(child))
+    output = ends(child)
+    assert child.exitstatus == 0, output[-2000:]
+    assert "Round 1: every claim held." in output
+    listed = subprocess.run(
+        [str(Path(sys.executable).parent / "temporal"), "workflow", "list", "--address",
+         temporal.address, "--query", "WorkflowId STARTS_WITH 'counter-with-temporal'"],
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert "counter-with-temporal" in listed.stdout
+
+
+def test_unreachable_service_is_named_with_exit_3(tmp_path: Path) -> None:
+    address = f"localhost:{free_port()}"
+    done = subprocess.run(
+        [sys.executable, DEMO, "--auto", "--once", "--address", address],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 3
+    assert done.stderr.strip() == f"demo.py: cannot reach Temporal at {address} (namespace default)"
+
+
+def test_busy_port_names_what_holds_it(tmp_path: Path) -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, DEMO, "--auto", "--once", "--port", str(port),
+             "--scene", "with-temporal", "--state-dir", str(tmp_path)],
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+    assert done.returncode == 3
+    assert f"port {port} is busy: python" in done.stderr
+    assert f"(pid {os.getpid()}) holds it" in done.stderr

@@ -1,0 +1,144 @@
+"""Scene loading and validation: every mistake is named by file, line, step and field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from director import ROOT
+from director.errors import DemoError
+from director.scenes import STEP_KINDS, load_scene, load_show
+
+PLAYLIST = 'title = "Test talk"\nscenes = ["one"]\n'
+
+
+def folder(tmp_path: Path, scene: str, playlist: str = PLAYLIST) -> Path:
+    (tmp_path / "playlist.toml").write_text(playlist)
+    (tmp_path / "one.toml").write_text(scene)
+    return tmp_path
+
+
+def error_of(tmp_path: Path, scene: str, playlist: str = PLAYLIST) -> str:
+    with pytest.raises(DemoError) as caught:
+        load_show(folder(tmp_path, scene, playlist))
+    assert caught.value.status == 2
+    message = str(caught.value)
+    assert "\n" not in message, "one line"
+    return message
+
+
+def test_the_real_talk_loads() -> None:
+    show = load_show(ROOT / "scenes")
+    names = [scene.name for scene in show.scenes]
+    assert names[:3] == ["before-temporal", "with-temporal", "summary"]
+    assert [s.needs_temporal for s in show.scenes[:2]] == [False, True]
+    assert (show.limit, show.interval) == (10, 1.0)
+
+
+def test_only_the_chosen_scenes(tmp_path: Path) -> None:
+    show = load_show(ROOT / "scenes", ["summary"])
+    assert [scene.name for scene in show.scenes] == ["summary"]
+
+
+def test_defaults_are_filled_in(tmp_path: Path) -> None:
+    scene = load_scene(folder(tmp_path, 'title = "t"\n[[steps]]\nkind = "pause"\n') / "one.toml")
+    assert scene.steps[0]["seconds"] == 2
+
+
+def test_toml_syntax_error_names_file_line_and_column(tmp_path: Path) -> None:
+    message = error_of(tmp_path, 'title = "t"\n\n[[steps]]\nkind = pause\n')
+    assert message.startswith(f"{tmp_path / 'one.toml'}:4:8: ")
+
+
+def test_unknown_kind_names_step_line_and_a_guess(tmp_path: Path) -> None:
+    scene = 'title = "t"\n[[steps]]\nkind = "pause"\n\n[[steps]]\nkind = "narate"\n'
+    message = error_of(tmp_path, scene)
+    assert "one.toml:5: step 2: unknown kind 'narate' (did you mean 'narrate'?)" in message
+
+
+def test_missing_field_names_step_kind_and_field(tmp_path: Path) -> None:
+    message = error_of(tmp_path, 'title = "t"\n[[steps]]\nkind = "ask"\n')
+    assert "one.toml:2: step 1 (ask): missing field 'question'" in message
+
+
+def test_wrong_type_names_the_field_and_the_value(tmp_path: Path) -> None:
+    scene = 'title = "t"\n[[steps]]\nkind = "pause"\nseconds = "five"\n'
+    message = error_of(tmp_path, scene)
+    assert "step 1 (pause): field 'seconds': expected a number, got 'five'" in message
+
+
+def test_a_boolean_is_not_a_number(tmp_path: Path) -> None:
+    message = error_of(tmp_path, 'title = "t"\n[[steps]]\nkind = "pause"\nseconds = true\n')
+    assert "field 'seconds'" in message
+
+
+def test_unknown_field_gets_a_guess(tmp_path: Path) -> None:
+    message = error_of(tmp_path, 'title = "t"\n[[steps]]\nkind = "pause"\nsecond = 3\n')
+    assert "unknown field 'second' (did you mean 'seconds'?)" in message
+
+
+def test_waiting_before_anything_runs_is_an_error(tmp_path: Path) -> None:
+    message = error_of(tmp_path, 'title = "t"\n[[steps]]\nkind = "wait_for"\nnumber = 5\n')
+    assert "step 1 (wait_for): no program runs yet" in message
+
+
+def test_wait_for_needs_exactly_one_condition(tmp_path: Path) -> None:
+    run = '[[steps]]\nkind = "run"\nprogram = "counter/normal-execution/start-execution.py"\n'
+    scene = f'title = "t"\n{run}[[steps]]\nkind = "wait_for"\nnumber = 5\nexit = true\n'
+    assert "step 2 (wait_for): give exactly one of" in error_of(tmp_path, scene)
+
+
+def test_bad_regex_is_named(tmp_path: Path) -> None:
+    run = '[[steps]]\nkind = "run"\nprogram = "counter/normal-execution/start-execution.py"\n'
+    scene = f'title = "t"\n{run}[[steps]]\nkind = "wait_for"\npattern = "("\n'
+    assert "step 2 (wait_for): field 'pattern'" in error_of(tmp_path, scene)
+
+
+def test_program_must_exist(tmp_path: Path) -> None:
+    scene = 'title = "t"\n[[steps]]\nkind = "run"\nprogram = "counter/nope.py"\n'
+    assert "step 1 (run): field 'program': no file counter/nope.py" in error_of(tmp_path, scene)
+
+
+def test_code_lines_by_text_must_be_found(tmp_path: Path) -> None:
+    file = "counter/normal-execution/businesslogic.py"
+    scene = f'title = "t"\n[[steps]]\nkind = "show_code"\nfile = "{file}"\nhighlight = ["zzz"]\n'
+    assert "field 'highlight': no line contains 'zzz'" in error_of(tmp_path, scene)
+
+
+def test_code_lines_by_text_become_numbers(tmp_path: Path) -> None:
+    file = "counter/normal-execution/businesslogic.py"
+    scene = f'title = "t"\n[[steps]]\nkind = "show_code"\nfile = "{file}"\n'
+    scene += 'lines = ["def count_to", 14]\nhighlight = ["print(number"]\n'
+    step = load_scene(folder(tmp_path, scene) / "one.toml").steps[0]
+    text = (ROOT / file).read_text().splitlines()
+    assert "def count_to" in text[step["lines"][0] - 1]
+    assert "print(number" in text[step["highlight"][0] - 1]
+
+
+def test_unknown_claim_gets_a_guess(tmp_path: Path) -> None:
+    scene = 'title = "t"\n[[steps]]\nkind = "expect"\nclaims = ["resume"]\n'
+    assert "unknown claim 'resume' (did you mean 'resumes'?)" in error_of(tmp_path, scene)
+
+
+def test_wrong_signal_names_the_choices(tmp_path: Path) -> None:
+    run = '[[steps]]\nkind = "run"\nprogram = "counter/normal-execution/start-execution.py"\n'
+    scene = f'title = "t"\n{run}[[steps]]\nkind = "interrupt"\nsignal = "SIGSTOP"\n'
+    assert "field 'signal': one of SIGINT, SIGTERM, SIGKILL" in error_of(tmp_path, scene)
+
+
+def test_playlist_naming_a_missing_scene(tmp_path: Path) -> None:
+    playlist = 'title = "x"\nscenes = ["one", "two"]\n'
+    message = error_of(tmp_path, 'title = "t"\n[[steps]]\nkind = "pause"\n', playlist)
+    assert message.endswith("two.toml: no such file")
+
+
+def test_unknown_scene_asked_for(tmp_path: Path) -> None:
+    with pytest.raises(DemoError, match=r"no scene 'sumary'.*did you mean 'summary'"):
+        load_show(ROOT / "scenes", ["sumary"])
+
+
+def test_every_step_kind_is_documented() -> None:
+    for kind, (description, fields) in STEP_KINDS.items():
+        assert description, kind
+        assert all(field.doc for field in fields.values()), kind
