@@ -15,6 +15,7 @@ class Run:
     numbers: list[int] = field(default_factory=list)
     stopped_by: str | None = None  # the signal the director sent, e.g. "SIGINT"
     status: int | None = None  # exit status; 128 + n when a signal ended it
+    cut: int | None = None  # how many numbers it had printed when the disruption came
 
 
 @dataclass(frozen=True)
@@ -37,14 +38,20 @@ class Tally:
 
 
 def tally(runs: list[Run]) -> Tally:
-    """Last number before the interrupt, first after the restart, repeated and lost numbers."""
-    interrupted = next((r for r in runs if r.stopped_by and r.numbers), None)
-    restarted = runs[runs.index(interrupted) + 1 :] if interrupted else []
-    seen = Counter(n for run in runs for n in run.numbers)
+    """Last number before the disruption, first after it, repeated and lost numbers."""
+    numbers = [n for run in runs for n in run.numbers]
+    cut, offset = None, 0
+    for run in runs:
+        if run.cut is not None:
+            cut = offset + run.cut
+            break
+        offset += len(run.numbers)
+    before, after = (numbers[:cut], numbers[cut:]) if cut is not None else ([], [])
+    seen = Counter(numbers)
     top = max([*seen, *(r.limit for r in runs if r.status == 0)], default=0)
     return Tally(
-        last_before=interrupted.numbers[-1] if interrupted else None,
-        first_after=next((r.numbers[0] for r in restarted if r.numbers), None),
+        last_before=before[-1] if before else None,
+        first_after=after[0] if after else None,
         repeated=sorted(n for n, times in seen.items() if times > 1),
         lost=[n for n in range(1, top + 1) if n not in seen],
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
@@ -137,6 +138,25 @@ class Narrator:
             table.add_row("claim", f"{verdict.claim} ({verdict.seen})", mark)
         self.say(table)
 
+    def history(
+        self, title: str, events: list[tuple[int, str, datetime]], notes: dict[int, str]
+    ) -> None:
+        """The event history, time from the workflow's start, the events that matter marked."""
+        table = Table(title=f"[bold]{title}", border_style="cyan")
+        for column in ("Id", "Event", "Time", "Why it matters"):
+            table.add_column(column, justify="right" if column in ("Id", "Time") else "left")
+        start = events[0][2] if events else None
+        shown = _around(len(events), [i for i, e in enumerate(events) if e[0] in notes])
+        for index, (event_id, kind, when) in enumerate(events):
+            if index not in shown:
+                if index - 1 in shown:
+                    table.add_row("", "[dim]...[/]", "", "")
+                continue
+            since = f"+{(when - start).total_seconds():.3f} s" if start else ""
+            note = notes.get(event_id, "")
+            table.add_row(str(event_id), kind, since, note, style="bold yellow" if note else None)
+        self.say(table)
+
     def set_footer(self, text: str, spinner: bool = False) -> None:
         label = Text.from_markup(text, style="dim")
         self.footer = Spinner("dots", label, style="cyan") if spinner else label
@@ -174,3 +194,13 @@ def _number(number: int | None) -> str:
 
 def _numbers(numbers: list[int], style: str) -> str:
     return f"[{style}]{', '.join(map(str, numbers))}[/]" if numbers else "[green]none[/]"
+
+
+def _around(count: int, marked: list[int], context: int = 2) -> set[int]:
+    """Rows to show of a long table: the first and last few, and a few around each mark."""
+    rows = {*range(min(count, 4)), count - 1}
+    if marked:
+        rows |= set(range(max(0, marked[0] - context), min(count, marked[-1] + context + 1)))
+    else:
+        rows |= set(range(count))
+    return rows

@@ -94,8 +94,13 @@ class ChildProcess:
             self.wait(grace)
 
     def _reap(self) -> None:
+        """After end of output: collect the exit status without pexpect's fixed 0.1 s sleeps."""
         child = self._child
         assert child is not None
+        deadline = time.monotonic() + 1.0
+        while child.isalive() and time.monotonic() < deadline:
+            time.sleep(0.002)
+        child.ptyproc.delayafterclose = 0
         child.close(force=True)
         if child.signalstatus is not None:
             self.status = 128 + child.signalstatus

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import re
 import signal
 import sys
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from director import ROOT
 from director.claims import Run, Tally, Verdict, check, tally
@@ -16,8 +18,6 @@ from director.narration import Narrator
 from director.processes import ChildProcess
 from director.scenes import Scene, Show, Step
 from director.temporal import Service
-
-MODES = ("present", "rehearse", "auto")
 
 
 class Quit(Exception):
@@ -70,9 +70,16 @@ class Stage:
     def play_round(self, number: int) -> list[SceneResult]:
         """Every scene once, each from a clean state; the results, also kept in `results`."""
         self.results = []
-        self._round = number
+        self._workflow_ids: list[str] = []
         for scene in self.show.scenes:
-            self.results.append(self.play_scene(scene))
+            result = self.play_scene(scene)
+            server = self.service.server
+            if result.failure and scene.needs_temporal and server and not server.running:
+                self.narrator.info("The Temporal dev server died: starting it again, same scene")
+                result = self.play_scene(scene)
+            self.results.append(result)
+        if self._workflow_ids and self.service.ready:
+            self.service.delete(self._workflow_ids)  # keeps a kiosk's db file flat
         return self.results
 
     def play_scene(self, scene: Scene) -> SceneResult:
@@ -81,9 +88,18 @@ class Stage:
         started = time.monotonic()
         self.narrator.say(f"\n[bold reverse] {scene.title} [/]\n")
         self._workflow_id = f"counter-{scene.name}-{uuid.uuid4().hex[:8]}"
+        self._workflow_ids.append(self._workflow_id)
+        self._disrupted: datetime | None = None
+        self._resumed: datetime | None = None
+        if scene.needs_embedded_server and self.service.existing:
+            self.narrator.info(
+                f"[yellow]Skipped:[/] this scene controls the embedded dev server, and the talk "
+                f"runs on the existing Temporal service at {self.service.address}."
+            )
+            return result
         try:
-            if scene.needs_temporal and not self.service.ready:
-                self._start_service()
+            if scene.needs_temporal:
+                self._await_service()
             for step in scene.steps:
                 self._clock = time.monotonic()
                 self._footer(scene, step)
@@ -122,7 +138,8 @@ class Stage:
             return
         deadline = time.monotonic() + step["seconds"] / self.speed
         while (left := deadline - time.monotonic()) > 0:
-            self.narrator.set_footer(f"[yellow]Think about it... {left:.0f} s[/]", spinner=True)
+            countdown = f"[yellow]Think about it... {math.ceil(left)} s[/]"
+            self.narrator.set_footer(countdown, spinner=True)
             if self._idle(min(left, 0.25)) == "next":
                 break
 
@@ -148,6 +165,7 @@ class Stage:
 
     def _restart(self, step: Step) -> None:
         self._end_child()
+        self._resumed = datetime.now(UTC)
         self._start_child(f"{self._label}  (again)")
 
     def _wait_for(self, step: Step) -> None:
@@ -173,16 +191,24 @@ class Stage:
 
     def _interrupt(self, step: Step) -> None:
         child = self._running_child()
-        self._idle(step["delay"])
+        self._idle(step["delay"] / self.speed)
+        deadline = time.monotonic() + step["timeout"]
+        while step["when_saved"] and not self.service.saved(self._workflow_id):
+            if time.monotonic() > deadline:
+                raise StepFailed(f"Temporal did not save the step within {step['timeout']:g} s")
+            self._idle(0.005)
         name = step["signal"]
         self.narrator.info(f"Sending [bold]{_KEYS.get(name, name)}[/] to the program")
         child.send_signal(getattr(signal, name))
-        self._run_record().stopped_by = name
+        self._disrupted = datetime.now(UTC)
+        run = self._run_record()
+        run.stopped_by = name
         deadline = time.monotonic() + step["timeout"]
         while child.running and time.monotonic() < deadline:
             self._idle(0.05)
         if child.running:
             raise StepFailed(f"the program did not exit within {step['timeout']:g} s of {name}")
+        run.cut = len(child.numbers)
         self._end_child()
 
     def _expect(self, step: Step) -> None:
@@ -203,6 +229,43 @@ class Stage:
         self._beat(4)
 
     # --- helpers -----------------------------------------------------------------------
+
+    def _server(self, step: Step) -> None:
+        server = self.service.server
+        assert server is not None  # scenes with a server step are skipped otherwise
+        if step["action"] == "kill":
+            if self.child is not None and self.child.running:
+                self.child.read(0.05)
+                self._run_record().cut = len(self.child.numbers)
+            server.kill()
+            self._disrupted = datetime.now(UTC)
+            self.narrator.info("[bold red]Killed the Temporal dev server[/] (SIGKILL)")
+        else:
+            self._start_service()
+            self._resumed = datetime.now(UTC)
+
+    def _history(self, step: Step) -> None:
+        events = self.service.history(self._workflow_id)
+        notes = _history_notes(events, self._disrupted, self._resumed)
+        self.narrator.history(step["title"], events, notes)
+        if url := self.service.workflow_url(self._workflow_id):
+            self.narrator.info(f"The same workflow in the Web UI: [link={url}]{url}[/link]")
+        self._beat(step["hold"])
+
+    def _await_service(self) -> None:
+        """Start the dev server if it is down; hands-free, wait calmly for an existing service."""
+        if not self.service.ready:
+            self._start_service()
+        elif self.service.existing and self.mode == "auto":
+            delay = 1.0
+            while not self.service.answers():
+                self.narrator.set_footer(
+                    f"[yellow]Temporal at {self.service.address} does not answer: "
+                    f"trying again in {delay:.0f} s[/]",
+                    spinner=True,
+                )
+                self._idle(delay)
+                delay = min(delay * 2, 30.0)
 
     def _start_service(self) -> None:
         what = "the Temporal dev server" if self.service.server else "Temporal"
@@ -278,6 +341,26 @@ class Stage:
 
 CHILD_PTY_ROWS = 24
 _KEYS = {"SIGINT": "Ctrl-C (SIGINT)", "SIGKILL": "kill -9 (SIGKILL)", "SIGTERM": "SIGTERM"}
+
+
+def _history_notes(
+    events: list[tuple[int, str, datetime]], disrupted: datetime | None, resumed: datetime | None
+) -> dict[int, str]:
+    """Event id -> why it matters: the timer saved before the stop, and what came after."""
+    if disrupted is None:
+        return {}
+    notes = {}
+    fired = [e for e in events if e[1] == "TimerFired" and e[2] > disrupted]
+    if fired:
+        started = [e for e in events if e[1] == "TimerStarted" and e[0] < fired[0][0]]
+        if started:
+            notes[started[-1][0]] = "the timer, saved in Temporal as the program stopped"
+        notes[fired[0][0]] = "fired while nothing was counting"
+    back = resumed or disrupted
+    picked = [e for e in events if e[1] == "WorkflowTaskStarted" and e[2] > back]
+    if picked:
+        notes[picked[0][0]] = "a new worker: replays the history, carries on"
+    return notes
 
 
 def _describe(step: Step) -> str:

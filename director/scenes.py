@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import json
 import re
 import tomllib
 from dataclasses import dataclass
@@ -27,12 +28,21 @@ class Field:
     choices: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class StepKind:
+    """A step kind: what it does, its fields, and an example (the TOML under `[[steps]]`)."""
+
+    description: str
+    fields: dict[str, Field]
+    example: str
+
+
 def _number(doc: str, default: Any = REQUIRED) -> Field:
     return Field((int, float), default, doc)
 
 
-STEP_KINDS: dict[str, tuple[str, dict[str, Field]]] = {
-    "narrate": (
+STEP_KINDS: dict[str, StepKind] = {
+    "narrate": StepKind(
         "A title and a Markdown body in a panel.",
         {
             "title": Field(str, doc="the panel's title"),
@@ -40,8 +50,13 @@ STEP_KINDS: dict[str, tuple[str, dict[str, Field]]] = {
             "notes": Field(str, "", "speaker notes, shown in rehearsal only"),
             "hold": _number("seconds on screen in hands-free mode (scaled by --speed)", 4),
         },
+        (
+            'title = "A program that counts"\n'
+            'body = "It counts from **1 to 10**, one number a second."\n'
+            'notes = "Ask who has had a job killed halfway."'
+        ),
     ),
-    "show_code": (
+    "show_code": StepKind(
         "A file from the repo as highlighted code.",
         {
             "file": Field(str, doc="path from the repo's top"),
@@ -53,16 +68,22 @@ STEP_KINDS: dict[str, tuple[str, dict[str, Field]]] = {
             "notes": Field(str, "", "speaker notes, shown in rehearsal only"),
             "hold": _number("seconds on screen in hands-free mode (scaled by --speed)", 5),
         },
+        (
+            'file = "counter/normal-execution/businesslogic.py"\n'
+            'lines = ["def count_to", "time.sleep"]\n'
+            'highlight = ["print(number"]'
+        ),
     ),
-    "ask": (
+    "ask": StepKind(
         "A question to the audience, with a countdown in hands-free mode.",
         {
             "question": Field(str, doc="what to ask"),
             "seconds": _number("countdown in hands-free mode (scaled by --speed)", 5),
             "notes": Field(str, "", "speaker notes, shown in rehearsal only"),
         },
+        'question = "What number will it show first when we run it again?"\nseconds = 5',
     ),
-    "run": (
+    "run": StepKind(
         "Start a counter program in its own pty; its output streams into a labelled region.",
         {
             "program": Field(str, doc="the program's path from the repo's top"),
@@ -73,8 +94,9 @@ STEP_KINDS: dict[str, tuple[str, dict[str, Field]]] = {
             "limit": Field(int, 0, "--limit; the playlist's limit if 0"),
             "interval": _number("--interval seconds; the playlist's if 0 (scaled by --speed)", 0),
         },
+        'program = "counter/durable-execution/start-execution.py"\ndurable = true',
     ),
-    "wait_for": (
+    "wait_for": StepKind(
         "Wait until the program prints a number, matches a pattern, or exits.",
         {
             "number": Field(int, 0, "a number the program prints on a line of its own"),
@@ -82,33 +104,62 @@ STEP_KINDS: dict[str, tuple[str, dict[str, Field]]] = {
             "exit": Field(bool, False, "wait until the program has exited"),
             "timeout": _number("seconds before the step fails (not scaled)", 30),
         },
+        "number = 5\ntimeout = 30",
     ),
-    "interrupt": (
+    "interrupt": StepKind(
         "Send the program a signal (Ctrl-C by default) and wait for it to exit.",
         {
             "signal": Field(str, "SIGINT", "which signal", SIGNALS),
-            "delay": _number("seconds to wait before sending it (not scaled)", 0),
+            "delay": _number("seconds to wait before sending it (scaled by --speed)", 0),
+            "when_saved": Field(
+                bool,
+                False,
+                "durable programs: first wait until Temporal has saved the step just printed, "
+                "so a kill lands between steps",
+            ),
             "timeout": _number("seconds to wait for the exit before stopping it hard", 5),
         },
+        'signal = "SIGKILL"\nwhen_saved = true',
     ),
-    "restart": (
+    "restart": StepKind(
         "Run the same program again with the same arguments (and workflow id).",
         {},
+        "",
     ),
-    "expect": (
+    "expect": StepKind(
         "Check claims against the numbers the scene's runs printed; a failure is shown loudly.",
         {"claims": Field(list, doc=f"claims to check, any of: {', '.join(CLAIMS)}")},
+        'claims = ["resumes", "no_repeats", "no_gaps", "completes"]',
     ),
-    "pause": (
+    "pause": StepKind(
         "A beat: seconds in hands-free mode, a key press when presenting.",
         {"seconds": _number("how long (scaled by --speed)", 2)},
+        "seconds = 2",
     ),
-    "summary": (
+    "summary": StepKind(
         "A table of every scene's runs so far: last before, first after, repeated, lost, claims.",
         {"title": Field(str, "What the programs really printed", "the table's title")},
+        'title = "What the programs really printed"',
+    ),
+    "server": StepKind(
+        "Kill the embedded Temporal dev server like a power cut, or start it again from its db "
+        "file. A scene with this step is skipped, with a note, on an existing Temporal service.",
+        {
+            "action": Field(str, doc="what to do to the server", choices=("kill", "start")),
+        },
+        'action = "kill"',
+    ),
+    "history": StepKind(
+        "The scene's workflow's event history as a table, read through the Temporal API; "
+        "the events around the disruption highlighted, and the Web UI link.",
+        {
+            "title": Field(str, "The workflow's event history", "the table's title"),
+            "hold": _number("seconds on screen in hands-free mode (scaled by --speed)", 8),
+        },
+        "hold = 8",
     ),
 }
-"""Every step kind: a one-line description and its fields."""
+"""Every step kind a scene may use."""
 
 PLAYLIST_FIELDS = {
     "title": Field(str, doc="the talk's title"),
@@ -145,7 +196,14 @@ class Scene:
 
     @property
     def needs_temporal(self) -> bool:
-        return any(step.kind == "run" and step["durable"] for step in self.steps)
+        return self.needs_embedded_server or any(
+            (step.kind == "run" and step["durable"]) or step.kind == "history"
+            for step in self.steps
+        )
+
+    @property
+    def needs_embedded_server(self) -> bool:
+        return any(step.kind == "server" for step in self.steps)
 
 
 @dataclass(frozen=True)
@@ -217,7 +275,7 @@ def _step(path: Path, line: str, number: int, raw: Any, before: list[Step]) -> S
         raise DemoError(f"{where}: unknown kind '{kind}'{_guess(kind, list(STEP_KINDS))}")
     where = f"{where} ({kind})"
     given = {k: v for k, v in raw.items() if k != "kind"}
-    fields = _fields(path, given, STEP_KINDS[kind][1], where)
+    fields = _fields(path, given, STEP_KINDS[kind].fields, where)
     step = Step(kind, number, fields)
     _check_step(where, step, before)
     return step
@@ -225,10 +283,12 @@ def _step(path: Path, line: str, number: int, raw: Any, before: list[Step]) -> S
 
 def _check_step(where: str, step: Step, before: list[Step]) -> None:
     """What a field's type alone cannot say."""
-    if step.kind in ("wait_for", "interrupt", "restart") and not any(
+    if step.kind in ("wait_for", "interrupt", "restart", "history") and not any(
         s.kind == "run" for s in before
     ):
         raise DemoError(f"{where}: no program runs yet: put a 'run' step before it")
+    if step.kind == "history" and not any(s.kind == "run" and s["durable"] for s in before):
+        raise DemoError(f"{where}: no workflow to show: put a durable 'run' step before it")
     if step.kind == "wait_for":
         given = [f for f in ("number", "pattern", "exit") if step[f]]
         if len(given) != 1:
@@ -314,3 +374,27 @@ def _shown(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+def reference() -> str:
+    """The scene reference in Markdown, made from STEP_KINDS so it cannot drift."""
+    out = []
+    for kind, spec in STEP_KINDS.items():
+        out += [f"### `{kind}`", "", spec.description, ""]
+        if spec.fields:
+            out += ["| field | type | default | meaning |", "|---|---|---|---|"]
+            for name, field in spec.fields.items():
+                kinds = field.type if isinstance(field.type, tuple) else (field.type,)
+                type_name = " or ".join(k.__name__ for k in kinds)
+                default = (
+                    "required" if field.default is REQUIRED else f"`{json.dumps(field.default)}`"
+                )
+                out.append(f"| `{name}` | {type_name} | {default} | {field.doc} |")
+            out.append("")
+        example = f'[[steps]]\nkind = "{kind}"\n{spec.example}'.rstrip()
+        out += ["```toml", example, "```", ""]
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    print(reference(), end="")

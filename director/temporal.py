@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psutil
+from temporalio.api.common.v1 import WorkflowExecution
+from temporalio.api.enums.v1 import EventType
+from temporalio.api.workflowservice.v1 import DeleteWorkflowExecutionRequest
 from temporalio.client import Client
 from temporalio.envconfig import ClientConfig
 
@@ -102,16 +107,71 @@ class Service:
         """Whether nothing needs starting: existing, or the dev server runs."""
         return self.server is None or self.server.running
 
+    def answers(self) -> bool:
+        return asyncio.run(answers(self.connect_args))
+
     def start(self) -> float:
         """Start the dev server, or check the existing service answers; seconds it took."""
         started = time.monotonic()
         if self.server:
             self.server.start()
-        elif not asyncio.run(answers(self.config)):
+        elif not self.answers():
             raise DemoError(
                 f"cannot reach Temporal at {self.address} (namespace {self.namespace})", 3
             )
         return time.monotonic() - started
+
+    def history(self, workflow_id: str) -> list[tuple[int, str, datetime]]:
+        """The workflow's events: id, type (e.g. TimerFired) and time, from the Temporal API."""
+
+        async def fetch() -> list[tuple[int, str, datetime]]:
+            client = await Client.connect(**self.connect_args)
+            history = await client.get_workflow_handle(workflow_id).fetch_history()
+            return [
+                (e.event_id, _camel(EventType.Name(e.event_type)), e.event_time.ToDatetime(UTC))
+                for e in history.events
+            ]
+
+        try:
+            return asyncio.run(fetch())
+        except Exception as error:
+            raise DemoError(
+                f"cannot read the history of {workflow_id}: {error}", UNREACHABLE
+            ) from None
+
+    def saved(self, workflow_id: str) -> bool:
+        """Whether the workflow has no workflow task in flight: all it did is saved."""
+
+        async def describe() -> bool:
+            client = await Client.connect(**self.connect_args)
+            description = await client.get_workflow_handle(workflow_id).describe()
+            return not description.raw_description.HasField("pending_workflow_task")
+
+        try:
+            return asyncio.run(describe())
+        except Exception:
+            return False
+
+    def delete(self, workflow_ids: list[str]) -> None:
+        """Delete finished demo workflows so a kiosk's db file stays flat; errors are ignored."""
+
+        async def delete() -> None:
+            client = await Client.connect(**self.connect_args)
+            for workflow_id in workflow_ids:
+                with contextlib.suppress(Exception):
+                    await client.workflow_service.delete_workflow_execution(
+                        DeleteWorkflowExecutionRequest(
+                            namespace=self.namespace,
+                            workflow_execution=WorkflowExecution(workflow_id=workflow_id),
+                        )
+                    )
+
+        with contextlib.suppress(Exception):
+            asyncio.run(delete())
+
+    @property
+    def connect_args(self) -> dict:
+        return {**self.config, "target_host": self.address}
 
     def counter_args(self, workflow_id: str) -> list[str]:
         """What a durable counter needs to find this service and its own workflow."""
@@ -137,6 +197,11 @@ class Service:
     def close(self) -> None:
         if self.server:
             self.server.stop()
+
+
+def _camel(name: str) -> str:
+    """EVENT_TYPE_TIMER_FIRED -> TimerFired."""
+    return "".join(word.capitalize() for word in name.removeprefix("EVENT_TYPE_").split("_"))
 
 
 class DevServer:

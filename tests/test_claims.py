@@ -9,7 +9,7 @@ from director.claims import CLAIMS, Run, check, tally
 
 def runs(before: list[int], after: list[int], limit: int = 10) -> list[Run]:
     return [
-        Run("first", limit, before, stopped_by="SIGINT", status=130),
+        Run("first", limit, before, stopped_by="SIGINT", status=130, cut=len(before)),
         Run("again", limit, after, status=0),
     ]
 
@@ -75,3 +75,11 @@ def test_every_claim_says_what_it_saw() -> None:
     for claim in CLAIMS:
         verdict = check(claim, DURABLE)
         assert verdict.claim and verdict.seen
+
+
+def test_a_disruption_inside_one_run_cuts_it_there() -> None:
+    # The Temporal service died after 4 while this one run kept going.
+    one = [Run("one", 10, list(range(1, 11)), status=0, cut=4)]
+    t = tally(one)
+    assert (t.last_before, t.first_after, t.repeated, t.lost) == (4, 5, [], [])
+    assert check("resumes", one).held

@@ -136,3 +136,22 @@ def test_bad_flag_is_a_usage_error(kind: str, bad: list[str]) -> None:
     output = finish(child)
     assert child.exitstatus == 2
     assert output.startswith("usage:") and "error:" in output
+
+
+def test_durable_waits_while_temporal_is_down_then_carries_on(tmp_path) -> None:
+    server = DevServer(tmp_path / "crash.db", ui=False)
+    server.start()
+    try:
+        child = durable(server, fresh_id("server-crash"))
+        before = run_until(child, 3)
+        server.kill()
+        # It says so, on stderr, and keeps running.
+        child.expect(r"\(no answer from Temporal: waiting for it to come back\)\r\n")
+        assert child.isalive()
+        server.start()  # same port, same db file
+        rest = finish(child)
+    finally:
+        server.stop()
+    assert child.exitstatus == 0
+    after = numbers(rest)
+    assert numbers(before) + after == list(range(1, 11))

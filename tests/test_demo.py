@@ -81,7 +81,9 @@ def test_hands_free_round_verifies_every_claim(tmp_path: Path) -> None:
     assert gone(started), "a counter or the dev server outlived the director"
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+@pytest.mark.parametrize(
+    "signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=["SIGINT", "SIGTERM", "SIGHUP"]
+)
 def test_a_signal_mid_run_leaves_no_child_and_restores_the_terminal(
     tmp_path: Path, signum: int
 ) -> None:
@@ -191,18 +193,37 @@ def test_a_silent_child_fails_its_step_and_the_round_goes_on(tmp_path: Path) -> 
     assert gone(started)
 
 
+def test_crash_and_history_scenes_verify(tmp_path: Path) -> None:
+    child = director(
+        tmp_path, "--auto", "--once", "--speed", "20",
+        "--scene", "worker-crash", "--scene", "server-crash", "--scene", "event-history",
+    )  # fmt: skip
+    output = ends(child)
+    assert child.exitstatus == 0, output[-3000:]
+    assert "Round 1: every claim held." in output
+    assert "Sending kill -9 (SIGKILL) to the program" in output
+    assert "Killed the Temporal dev server" in output
+    assert "(no answer from Temporal: waiting for it to come back)" in output
+    for event in ("TimerStarted", "TimerFired", "WorkflowExecutionCompleted"):
+        assert event in output
+    assert "fired while nothing was counting" in output
+    assert "a new worker: replays the history, carries on" in output
+    assert "/namespaces/default/workflows/counter-event-history-" in output
+
+
 def test_existing_service_is_used_and_no_server_started(
     tmp_path: Path, temporal: DevServer
 ) -> None:
     child = director(
         tmp_path, "--auto", "--once", "--speed", "20", "--scene", "with-temporal",
-        "--address", temporal.address,
+        "--scene", "server-crash", "--address", temporal.address,
     )  # fmt: skip
     child.expect(shown("│ 1 "))
     assert not any("temporal" in p.name() for p in descendants(child))
     output = ends(child)
     assert child.exitstatus == 0, output[-2000:]
     assert "Round 1: every claim held." in output
+    assert "Skipped: this scene controls the embedded dev server" in output
     listed = subprocess.run(
         [str(Path(sys.executable).parent / "temporal"), "workflow", "list", "--address",
          temporal.address, "--query", "WorkflowId STARTS_WITH 'counter-with-temporal'"],

@@ -8,7 +8,7 @@ import pytest
 
 from director import ROOT
 from director.errors import DemoError
-from director.scenes import STEP_KINDS, load_scene, load_show
+from director.scenes import STEP_KINDS, load_scene, load_show, reference
 
 PLAYLIST = 'title = "Test talk"\nscenes = ["one"]\n'
 
@@ -142,3 +142,14 @@ def test_every_step_kind_is_documented() -> None:
     for kind, (description, fields) in STEP_KINDS.items():
         assert description, kind
         assert all(field.doc for field in fields.values()), kind
+
+
+def test_scene_reference_is_current_and_its_examples_are_valid(tmp_path: Path) -> None:
+    readme = (ROOT / "scenes" / "README.md").read_text()
+    assert reference() in readme, "regenerate it: .venv/bin/python -m director.scenes"
+    run = '[[steps]]\nkind = "run"\nprogram = "counter/normal-execution/start-execution.py"\n'
+    for kind, spec in STEP_KINDS.items():
+        assert f"### `{kind}`" in readme
+        example = f'title = "t"\n{run}\n[[steps]]\nkind = "{kind}"\n{spec.example}\n'
+        step = load_scene(folder(tmp_path, example) / "one.toml").steps[1]
+        assert step.kind == kind

@@ -8,13 +8,20 @@ signal.signal(signal.SIGINT, lambda *_: os._exit(130))
 
 import argparse
 import asyncio
+import logging
 import sys
 
 from businesslogic import CountTo
 from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.envconfig import ClientConfig
-from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
+from temporalio.runtime import (
+    LogForwardingConfig,
+    LoggingConfig,
+    Runtime,
+    TelemetryConfig,
+    TelemetryFilter,
+)
 from temporalio.worker import Worker
 
 # Read the settings from the command line, e.g. --limit 10 --interval 1.
@@ -55,9 +62,29 @@ async def main() -> None:
 
 # --- Plumbing below: quiet logs and a clean Ctrl-C; not part of the talk. ---
 
-# Only errors from Temporal's own engine reach the terminal, not its retries.
+
+class SayWhenWaiting(logging.Handler):
+    """Temporal's engine retries while the service is away: say so once, on stderr."""
+
+    said = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not self.said and "Unavailable" in record.getMessage():
+            self.said = True
+            print("(no answer from Temporal: waiting for it to come back)", file=sys.stderr)
+
+
+# Temporal's engine keeps its warnings to itself, but for "the service is away".
+engine = logging.getLogger("temporal-engine")
+engine.propagate = False
+engine.addHandler(SayWhenWaiting())
 QUIET = Runtime(
-    telemetry=TelemetryConfig(logging=LoggingConfig(filter=TelemetryFilter("ERROR", "ERROR")))
+    telemetry=TelemetryConfig(
+        logging=LoggingConfig(
+            filter=TelemetryFilter(core_level="WARN", other_level="ERROR"),
+            forwarding=LogForwardingConfig(logger=engine),
+        )
+    )
 )
 
 loop = asyncio.new_event_loop()
