@@ -31,8 +31,10 @@ def error_of(tmp_path: Path, scene: str, playlist: str = PLAYLIST) -> str:
 def test_the_real_talk_loads() -> None:
     show = load_show(ROOT / "scenes")
     names = [scene.name for scene in show.scenes]
-    assert names[:3] == ["before-temporal", "with-temporal", "summary"]
+    assert names[:2] == ["before-temporal", "with-temporal"]
+    assert names[-1] == "summary"
     assert [s.needs_temporal for s in show.scenes[:2]] == [False, True]
+    assert [s.name for s in show.scenes if s.needs_embedded_server] == ["server-crash"]
     assert (show.limit, show.interval) == (10, 1.0)
 
 
@@ -139,15 +141,16 @@ def test_unknown_scene_asked_for(tmp_path: Path) -> None:
 
 
 def test_every_step_kind_is_documented() -> None:
-    for kind, (description, fields) in STEP_KINDS.items():
-        assert description, kind
-        assert all(field.doc for field in fields.values()), kind
+    for kind, spec in STEP_KINDS.items():
+        assert spec.description, kind
+        assert all(field.doc for field in spec.fields.values()), kind
 
 
 def test_scene_reference_is_current_and_its_examples_are_valid(tmp_path: Path) -> None:
     readme = (ROOT / "scenes" / "README.md").read_text()
     assert reference() in readme, "regenerate it: .venv/bin/python -m director.scenes"
-    run = '[[steps]]\nkind = "run"\nprogram = "counter/normal-execution/start-execution.py"\n'
+    run = '[[steps]]\nkind = "run"\nprogram = "counter/durable-execution/start-execution.py"\n'
+    run += "durable = true\n"
     for kind, spec in STEP_KINDS.items():
         assert f"### `{kind}`" in readme
         example = f'title = "t"\n{run}\n[[steps]]\nkind = "{kind}"\n{spec.example}\n'
