@@ -15,6 +15,7 @@ from director import ROOT
 from director.errors import DemoError
 from director.keys import Keys
 from director.narration import Narrator
+from director.recording import Cast, save_transcript, transcript_console
 from director.runner import Quit, Stage
 from director.scenes import Show, load_show
 from director.temporal import Service
@@ -50,6 +51,11 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--namespace", help="its namespace (default: default)")
     parser.add_argument("--profile", help="a profile of Temporal's environment configuration")
     parser.add_argument("--port", type=_positive(int), help="the embedded dev server's port")
+    parser.add_argument("--record", type=Path, help="write an asciinema cast (v2) of the show")
+    parser.add_argument(
+        "--idle-limit", type=_positive(float), help="cap silent stretches in the cast (seconds)"
+    )
+    parser.add_argument("--transcript", type=Path, help="save the show as .html, .svg or .txt")
     parser.add_argument(
         "--state-dir", type=Path, default=ROOT / ".state", help="where the dev server keeps data"
     )
@@ -109,11 +115,23 @@ def play(args: argparse.Namespace) -> int:
     service = Service(args.state_dir, args.address, args.namespace, args.profile, args.port)
     if service.existing and any(scene.needs_temporal for scene in show.scenes):
         service.start()  # an unreachable service is named before the show begins
-    console = Console(highlight=False)
     failed = False
     with ExitStack() as stack:
+        console = Console(highlight=False)
+        cast = None
+        if args.record:
+            size = (console.width, console.height)
+            cast = Cast(args.record, sys.stdout, size, show.title, args.idle_limit)
+            stack.callback(cast.close)
+            console = Console(file=cast, highlight=False, width=size[0], height=size[1])
+        transcript = None
+        if args.transcript:
+            transcript = transcript_console(args.transcript, console.width)
+            stack.callback(save_transcript, transcript, args.transcript, show.title)
         keys = stack.enter_context(Keys())
-        narrator = stack.enter_context(Narrator(console, notes=mode == "rehearse"))
+        narrator = stack.enter_context(
+            Narrator(console, notes=mode == "rehearse", cast=cast, transcript=transcript)
+        )
         stack.callback(service.close)
         stage = Stage(show, narrator, keys, service, mode, args.speed)
         stack.callback(stage.close)

@@ -17,6 +17,7 @@ from rich.text import Text
 
 from director.claims import Tally, Verdict
 from director.processes import ChildProcess
+from director.recording import Cast
 
 CHILD_ROWS = 12  # lines of a running program's output kept on screen
 
@@ -24,11 +25,20 @@ CHILD_ROWS = 12  # lines of a running program's output kept on screen
 class Narrator:
     """Panels scroll by; below them a live region holds the running program and a footer."""
 
-    def __init__(self, console: Console, notes: bool = False) -> None:
+    def __init__(
+        self,
+        console: Console,
+        notes: bool = False,
+        cast: Cast | None = None,
+        transcript: Console | None = None,
+    ) -> None:
         self.console = console
         self.notes = notes
+        self.cast = cast
+        self.transcript = transcript
         self.child: ChildProcess | None = None
         self.footer: RenderableType = Text("")
+        self._size = (console.width, console.height)
         self._live = Live(
             self,  # drawn through __rich__ below
             console=console,
@@ -61,8 +71,24 @@ class Narrator:
         return max(20, self.console.width - 4)
 
     def say(self, renderable: RenderableType) -> None:
-        """Print above the live region."""
+        """Print above the live region (and into the transcript)."""
         self.console.print(renderable)
+        if self.transcript is not None:
+            self.transcript.print(renderable)
+
+    def marker(self, label: str) -> None:
+        """A place to jump to in the recording: a scene, a claim's result."""
+        if self.cast is not None:
+            self.cast.marker(label)
+
+    def resized(self) -> bool:
+        """Whether the terminal changed size since last asked (the recording notes it)."""
+        size = (self.console.width, self.console.height)
+        changed = size != self._size
+        self._size = size
+        if changed and self.cast is not None:
+            self.cast.resize(size)
+        return changed
 
     def narrate(self, title: str, body: str, notes: str = "") -> None:
         self.say(Panel(Markdown(body), title=f"[bold]{title}", border_style="cyan", padding=(1, 2)))
@@ -95,6 +121,7 @@ class Narrator:
         self.say(Panel(Text(message, style="bold"), title="[bold]Step failed", border_style="red"))
 
     def verdict(self, verdict: Verdict) -> None:
+        self.marker(f"{'✔' if verdict.held else '✘ FAILED:'} {verdict.claim}")
         if verdict.held:
             self.say(Text.from_markup(f"[bold green]✔ {verdict.claim}[/]  [dim]{verdict.seen}[/]"))
         else:

@@ -73,6 +73,13 @@ class ChildProcess:
         self.output += text
         return text
 
+    def resize(self, size: tuple[int, int]) -> None:
+        """Give its pty a new size (rows, columns); the program gets SIGWINCH."""
+        self.size = size
+        if self.running and self._child is not None:
+            with contextlib.suppress(OSError):
+                self._child.setwinsize(*size)
+
     def send_signal(self, sig: int) -> None:
         if self.running and self._child is not None:
             with contextlib.suppress(ProcessLookupError):

@@ -87,6 +87,7 @@ class Stage:
         self._result = result
         started = time.monotonic()
         self.narrator.say(f"\n[bold reverse] {scene.title} [/]\n")
+        self.narrator.marker(f"Scene: {scene.title}")
         self._workflow_id = f"counter-{scene.name}-{uuid.uuid4().hex[:8]}"
         self._workflow_ids.append(self._workflow_id)
         self._disrupted: datetime | None = None
@@ -319,6 +320,8 @@ class Stage:
 
     def _idle(self, seconds: float) -> str | None:
         """Wait up to `seconds`: read the child's output and the keys; 'next' or None."""
+        if self.narrator.resized() and self.child is not None:
+            self.child.resize((CHILD_PTY_ROWS, self.narrator.child_columns))
         if self.child is not None and self.child.running:
             self.child.read(seconds)
             key = self.keys.read(0)
