@@ -57,6 +57,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--transcript", type=Path, help="save the show as .html, .svg or .txt")
     parser.add_argument(
+        "--db-limit",
+        type=_positive(float),
+        default=32,
+        help="hands-free: start the dev server afresh between rounds past this many MB",
+    )
+    parser.add_argument(
         "--state-dir", type=Path, default=ROOT / ".state", help="where the dev server keeps data"
     )
     return parser.parse_args(argv)
@@ -133,7 +139,8 @@ def play(args: argparse.Namespace) -> int:
             Narrator(console, notes=mode == "rehearse", cast=cast, transcript=transcript)
         )
         stack.callback(service.close)
-        stage = Stage(show, narrator, keys, service, mode, args.speed)
+        db_limit = int(args.db_limit * 1e6) if mode == "auto" else 0
+        stage = Stage(show, narrator, keys, service, mode, args.speed, db_limit)
         stack.callback(stage.close)
         stack.callback(_ignore_signals)
         number = 0

@@ -52,7 +52,14 @@ class Stage:
     """Plays scenes: one child program at a time, the service started before it is needed."""
 
     def __init__(
-        self, show: Show, narrator: Narrator, keys: Keys, service: Service, mode: str, speed: float
+        self,
+        show: Show,
+        narrator: Narrator,
+        keys: Keys,
+        service: Service,
+        mode: str,
+        speed: float,
+        db_limit: int = 0,
     ) -> None:
         self.show = show
         self.narrator = narrator
@@ -60,17 +67,20 @@ class Stage:
         self.service = service
         self.mode = mode
         self.speed = speed
+        self.db_limit = db_limit  # bytes; 0 = no limit
         self.child: ChildProcess | None = None
         self.results: list[SceneResult] = []
         self._argv: list[str] = []
         self._clock = 0.0
+        self._watch_server = False
 
     # --- rounds and scenes -------------------------------------------------------------
 
     def play_round(self, number: int) -> list[SceneResult]:
         """Every scene once, each from a clean state; the results, also kept in `results`."""
         self.results = []
-        self._workflow_ids: list[str] = []
+        if self.db_limit and self.service.trim(self.db_limit):
+            self.narrator.info("The dev server's db file outgrew its limit: starting afresh")
         for scene in self.show.scenes:
             result = self.play_scene(scene)
             server = self.service.server
@@ -78,8 +88,6 @@ class Stage:
                 self.narrator.info("The Temporal dev server died: starting it again, same scene")
                 result = self.play_scene(scene)
             self.results.append(result)
-        if self._workflow_ids and self.service.ready:
-            self.service.delete(self._workflow_ids)  # keeps a kiosk's db file flat
         return self.results
 
     def play_scene(self, scene: Scene) -> SceneResult:
@@ -89,8 +97,8 @@ class Stage:
         self.narrator.say(f"\n[bold reverse] {scene.title} [/]\n")
         self.narrator.marker(f"Scene: {scene.title}")
         self._workflow_id = f"counter-{scene.name}-{uuid.uuid4().hex[:8]}"
-        self._workflow_ids.append(self._workflow_id)
         self._disrupted: datetime | None = None
+        self._watch_server = scene.needs_temporal
         self._resumed: datetime | None = None
         if scene.needs_embedded_server and self.service.existing:
             self.narrator.info(
@@ -162,6 +170,7 @@ class Stage:
         self._argv = argv
         self._label = step["label"] or f"python {program.name}"
         self._limit = limit
+        self._interval = interval
         self._start_child(self._label)
 
     def _restart(self, step: Step) -> None:
@@ -171,7 +180,8 @@ class Stage:
 
     def _wait_for(self, step: Step) -> None:
         child = self._running_child()
-        deadline = time.monotonic() + step["timeout"]
+        timeout = step["timeout"] or 10 + 2 * self._limit * self._interval
+        deadline = time.monotonic() + timeout
         if step["exit"]:
             what = "exit"
             done = lambda: not child.running  # noqa: E731
@@ -185,7 +195,7 @@ class Stage:
             if not child.running:
                 raise StepFailed(f"the program exited (status {child.status}) before it did {what}")
             if time.monotonic() > deadline:
-                raise StepFailed(f"the program did not {what} within {step['timeout']:g} s")
+                raise StepFailed(f"the program did not {what} within {timeout:g} s")
             self._idle(0.05)
         if step["exit"]:
             self._end_child()
@@ -238,12 +248,14 @@ class Stage:
             if self.child is not None and self.child.running:
                 self.child.read(0.05)
                 self._run_record().cut = len(self.child.numbers)
+            self._watch_server = False  # this death is the scene's own doing
             server.kill()
             self._disrupted = datetime.now(UTC)
             self.narrator.info("[bold red]Killed the Temporal dev server[/] (SIGKILL)")
         else:
             self._start_service()
             self._resumed = datetime.now(UTC)
+            self._watch_server = True
 
     def _history(self, step: Step) -> None:
         events = self.service.history(self._workflow_id)
@@ -320,6 +332,8 @@ class Stage:
 
     def _idle(self, seconds: float) -> str | None:
         """Wait up to `seconds`: read the child's output and the keys; 'next' or None."""
+        if self._watch_server and self.service.server and not self.service.server.running:
+            raise StepFailed("the Temporal dev server died")
         if self.narrator.resized() and self.child is not None:
             self.child.resize((CHILD_PTY_ROWS, self.narrator.child_columns))
         if self.child is not None and self.child.running:

@@ -102,9 +102,11 @@ STEP_KINDS: dict[str, StepKind] = {
             "number": Field(int, 0, "a number the program prints on a line of its own"),
             "pattern": Field(str, "", "a regular expression its output matches"),
             "exit": Field(bool, False, "wait until the program has exited"),
-            "timeout": _number("seconds before the step fails (not scaled)", 30),
+            "timeout": _number(
+                "seconds before the step fails; if 0, 10 s plus twice a whole count's time", 0
+            ),
         },
-        "number = 5\ntimeout = 30",
+        "number = 5",
     ),
     "interrupt": StepKind(
         "Send the program a signal (Ctrl-C by default) and wait for it to exit.",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import socket
 import subprocess
 import sys
@@ -12,9 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import psutil
-from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.enums.v1 import EventType
-from temporalio.api.workflowservice.v1 import DeleteWorkflowExecutionRequest
 from temporalio.client import Client
 from temporalio.envconfig import ClientConfig
 
@@ -152,22 +149,21 @@ class Service:
         except Exception:
             return False
 
-    def delete(self, workflow_ids: list[str]) -> None:
-        """Delete finished demo workflows so a kiosk's db file stays flat; errors are ignored."""
+    def trim(self, max_bytes: int) -> bool:
+        """Start the dev server afresh when its db file outgrows `max_bytes`; whether it did.
 
-        async def delete() -> None:
-            client = await Client.connect(**self.connect_args)
-            for workflow_id in workflow_ids:
-                with contextlib.suppress(Exception):
-                    await client.workflow_service.delete_workflow_execution(
-                        DeleteWorkflowExecutionRequest(
-                            namespace=self.namespace,
-                            workflow_execution=WorkflowExecution(workflow_id=workflow_id),
-                        )
-                    )
-
-        with contextlib.suppress(Exception):
-            asyncio.run(delete())
+        Demo workflows are worth nothing after their round, and deleting them one by one
+        does not shrink the db (the dev server keeps them for the namespace's 1-day retention).
+        """
+        server = self.server
+        if server is None or not server.db_file.exists():
+            return False
+        if server.db_file.stat().st_size <= max_bytes:
+            return False
+        server.stop()
+        for path in server.db_file.parent.glob(server.db_file.name + "*"):
+            path.unlink()
+        return True
 
     @property
     def connect_args(self) -> dict:

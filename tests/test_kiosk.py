@@ -1,0 +1,71 @@
+"""Kiosk endurance: many hands-free rounds with faults injected from outside."""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+from pathlib import Path
+
+import pexpect
+import psutil
+import pytest
+
+from tests.test_demo import ANSI, director, gone, shown
+
+ROUNDS = 30
+FAULTS = {4: "kill -9 a counter", 9: "kill -9 the dev server", 14: "SIGSTOP a counter"}
+
+
+def wait_for_process(child: pexpect.spawn, match: str) -> psutil.Process:
+    """A descendant of the director whose command line contains `match`, once it runs."""
+    while True:
+        for process in psutil.Process(child.pid).children(recursive=True):
+            try:
+                if match in " ".join(process.cmdline()):
+                    return process
+            except psutil.Error:
+                continue
+        with contextlib.suppress(pexpect.TIMEOUT):  # keep reading: a full pty blocks it
+            child.read_nonblocking(1 << 16, timeout=0.02)
+
+
+def inject(child: pexpect.spawn, fault: str) -> None:
+    if fault == "kill -9 a counter":
+        wait_for_process(child, "normal-execution").kill()
+    elif fault == "kill -9 the dev server":
+        wait_for_process(child, "durable-execution")
+        wait_for_process(child, "start-dev").kill()
+    else:
+        wait_for_process(child, "normal-execution").send_signal(signal.SIGSTOP)
+
+
+@pytest.mark.soak
+def test_kiosk_survives_faults_and_stays_flat(tmp_path: Path) -> None:
+    child = director(
+        tmp_path, "--auto", "--rounds", str(ROUNDS), "--speed", "20", "--db-limit", "1",
+        "--scene", "before-temporal", "--scene", "with-temporal",
+    )  # fmt: skip
+    held, fds, children, seen = {}, {}, {}, set()
+    for number in range(1, ROUNDS + 1):
+        if number in FAULTS:
+            inject(child, FAULTS[number])
+        child.expect(rf"{shown(f'Round {number}')}{ANSI}(: every claim held| FAILED)")
+        director_process = psutil.Process(child.pid)
+        held[number] = child.match.group(1) == ": every claim held"
+        fds[number] = director_process.num_fds()
+        kids = director_process.children(recursive=True)
+        children[number] = len(kids)
+        seen |= set(kids)
+    child.expect(pexpect.EOF)
+    child.close()
+
+    for number in range(1, ROUNDS + 1):
+        if number not in FAULTS:
+            assert held[number], f"round {number} failed (faults: {FAULTS})"
+    assert not held[4] and not held[14], "a killed or hung counter fails its round"
+    assert set(children.values()) == {1}, "between rounds only the dev server runs"
+    assert max(fds.values()) == min(fds.values()), f"open files drift: {fds}"
+    assert child.exitstatus == 1  # some rounds failed, and said so
+    assert gone(list(seen))
+    db = tmp_path / "state" / "temporal.db"
+    assert db.stat().st_size < 1.5e6, "the db file is started afresh past --db-limit"
