@@ -42,28 +42,46 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     mode.add_argument("--rehearse", action="store_true", help="speaker notes, clocks, a report")
     mode.add_argument("--auto", action="store_true", help="hands-free, round after round")
     parser.add_argument("--once", action="store_true", help="stop after one round")
-    parser.add_argument("--rounds", type=_positive(int), help="stop after N rounds")
-    parser.add_argument("--speed", type=_positive(float), default=1.0, help="2 = twice as fast")
-    parser.add_argument("--scene", action="append", help="play only this scene (repeatable)")
+    parser.add_argument("--rounds", type=_positive(int), metavar="N", help="stop after N rounds")
+    parser.add_argument(
+        "--speed", type=_positive(float), default=1.0, metavar="X", help="2 = twice as fast"
+    )
+    parser.add_argument(
+        "--scene", action="append", metavar="NAME", help="play only this scene (repeatable)"
+    )
     parser.add_argument("--list", action="store_true", help="list the scenes and stop")
-    parser.add_argument("--scenes", type=Path, default=ROOT / "scenes", help="scenes folder")
-    parser.add_argument("--address", help="an existing Temporal service (host:port)")
+    parser.add_argument(
+        "--scenes", type=Path, default=ROOT / "scenes", metavar="DIR", help="another scenes folder"
+    )
+    parser.add_argument("--address", metavar="HOST:PORT", help="use an existing Temporal service")
     parser.add_argument("--namespace", help="its namespace (default: default)")
     parser.add_argument("--profile", help="a profile of Temporal's environment configuration")
     parser.add_argument("--port", type=_positive(int), help="the embedded dev server's port")
-    parser.add_argument("--record", type=Path, help="write an asciinema cast (v2) of the show")
     parser.add_argument(
-        "--idle-limit", type=_positive(float), help="cap silent stretches in the cast (seconds)"
+        "--record", type=Path, metavar="FILE", help="write an asciinema cast (v2) of the show"
     )
-    parser.add_argument("--transcript", type=Path, help="save the show as .html, .svg or .txt")
+    parser.add_argument(
+        "--idle-limit",
+        type=_positive(float),
+        metavar="SECONDS",
+        help="cap silent stretches in the cast",
+    )
+    parser.add_argument(
+        "--transcript", type=Path, metavar="FILE", help="save the show as .html, .svg or .txt"
+    )
     parser.add_argument(
         "--db-limit",
         type=_positive(float),
         default=32,
+        metavar="MB",
         help="hands-free: start the dev server afresh between rounds past this many MB",
     )
     parser.add_argument(
-        "--state-dir", type=Path, default=ROOT / ".state", help="where the dev server keeps data"
+        "--state-dir",
+        type=Path,
+        default=ROOT / ".state",
+        metavar="DIR",
+        help="where the dev server keeps its db file",
     )
     return parser.parse_args(argv)
 
