@@ -6,7 +6,7 @@ import sys
 # Ctrl-C while Python is still loading the director: leave quietly (nothing runs yet).
 signal.signal(signal.SIGINT, lambda *_: sys.exit(130))
 
-from director.cli import main  # noqa: E402
+from director.cli import run  # noqa: E402
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from contextlib import ExitStack
 from pathlib import Path
+from typing import NoReturn
 
 from rich.console import Console
 from rich.table import Table
@@ -97,6 +99,18 @@ def _positive(kind: type) -> object:
     return convert
 
 
+def run() -> NoReturn:
+    """The program's entry: run the director, then leave without Python's finalization.
+
+    Every clean-up has run by then; the Temporal SDK's runtime threads would otherwise
+    crash the interpreter's shutdown now and then (sdk-python issue 300), as in the counter.
+    """
+    status = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the director; the exit status."""
     args = parse(argv)
@@ -147,7 +161,7 @@ def play(args: argparse.Namespace) -> int:
             size = (console.width, console.height)
             cast = Cast(args.record, sys.stdout, size, show.title, args.idle_limit)
             stack.callback(cast.close)
-            console = Console(file=cast, highlight=False, width=size[0], height=size[1])
+            console = Console(file=cast, highlight=False)  # sized by the terminal, as before
         transcript = None
         if args.transcript:
             transcript = transcript_console(args.transcript, console.width)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import math
 import re
 import signal
@@ -13,6 +14,7 @@ from datetime import UTC, datetime
 
 from director import ROOT
 from director.claims import Run, Tally, Verdict, check, tally
+from director.errors import DemoError
 from director.keys import Keys
 from director.narration import Narrator
 from director.processes import ChildProcess
@@ -73,6 +75,9 @@ class Stage:
         self._argv: list[str] = []
         self._clock = 0.0
         self._watch_server = False
+        self._had_service = False  # once it ran, a kiosk rides out its later failures
+        self._where = ""
+        self._footer_extra = ""
 
     # --- rounds and scenes -------------------------------------------------------------
 
@@ -88,6 +93,7 @@ class Stage:
                 self.narrator.info("The Temporal dev server died: starting it again, same scene")
                 result = self.play_scene(scene)
             self.results.append(result)
+        gc.collect()  # Temporal clients caught in reference cycles let go of their sockets now
         return self.results
 
     def play_scene(self, scene: Scene) -> SceneResult:
@@ -106,6 +112,7 @@ class Stage:
                 f"runs on the existing Temporal service at {self.service.address}."
             )
             return result
+        step: Step | None = None
         try:
             if scene.needs_temporal:
                 self._await_service()
@@ -114,8 +121,11 @@ class Stage:
                 self._footer(scene, step)
                 getattr(self, f"_{step.kind}")(step)
                 result.step_seconds.append((_describe(step), time.monotonic() - self._clock))
-        except StepFailed as failure:
-            result.failure = f"{scene.title}, step {step.number} ({step.kind}): {failure}"
+        except (StepFailed, DemoError) as failure:
+            if isinstance(failure, DemoError) and not (self.mode == "auto" and self._had_service):
+                raise  # Temporal that never started (a busy port...) ends the show: say why
+            where = f"step {step.number} ({step.kind})" if step else "before its first step"
+            result.failure = f"{scene.title}, {where}: {failure}"
             self.narrator.failure(result.failure)
         finally:
             self._end_child()
@@ -239,8 +249,6 @@ class Stage:
         self.narrator.summary(step["title"], rows)
         self._beat(4)
 
-    # --- helpers -----------------------------------------------------------------------
-
     def _server(self, step: Step) -> None:
         server = self.service.server
         assert server is not None  # scenes with a server step are skipped otherwise
@@ -265,6 +273,8 @@ class Stage:
             self.narrator.info(f"The same workflow in the Web UI: [link={url}]{url}[/link]")
         self._beat(step["hold"])
 
+    # --- helpers -----------------------------------------------------------------------
+
     def _await_service(self) -> None:
         """Start the dev server if it is down; hands-free, wait calmly for an existing service."""
         if not self.service.ready:
@@ -284,6 +294,7 @@ class Stage:
         what = "the Temporal dev server" if self.service.server else "Temporal"
         self.narrator.set_footer(f"Starting {what}...", spinner=True)
         took = self.service.start()
+        self._had_service = True
         where = f"[bold]{self.service.address}[/]"
         ui = self.service.server.ui_url if self.service.server else None
         link = f" - Web UI [link={ui}]{ui}[/link]" if ui else ""
@@ -326,14 +337,18 @@ class Stage:
                 return
 
     def _wait_for_key(self) -> None:
-        self.narrator.set_footer(self._footer_text("[bold]Space[/] next  [bold]q[/] quit"))
+        self._footer_extra = "[bold]Space[/] next  [bold]q[/] quit"
+        self.narrator.set_footer(self._footer_text())
         while self._idle(0.25) != "next":
-            self.narrator.set_footer(self._footer_text("[bold]Space[/] next  [bold]q[/] quit"))
+            pass
+        self._footer_extra = ""
 
     def _idle(self, seconds: float) -> str | None:
         """Wait up to `seconds`: read the child's output and the keys; 'next' or None."""
         if self._watch_server and self.service.server and not self.service.server.running:
             raise StepFailed("the Temporal dev server died")
+        if self.mode == "rehearse":
+            self.narrator.set_footer(self._footer_text())  # the step's running clock
         if self.narrator.resized() and self.child is not None:
             self.child.resize((CHILD_PTY_ROWS, self.narrator.child_columns))
         if self.child is not None and self.child.running:
@@ -349,11 +364,11 @@ class Stage:
         self._where = f"{scene.title} - step {step.number}/{len(scene.steps)} ({step.kind})"
         self.narrator.set_footer(self._footer_text())
 
-    def _footer_text(self, extra: str = "") -> str:
+    def _footer_text(self) -> str:
         text = self._where
         if self.mode == "rehearse":
             text += f"  [magenta]{time.monotonic() - self._clock:5.1f} s[/]"
-        return f"{text}   {extra}" if extra else text
+        return f"{text}   {self._footer_extra}" if self._footer_extra else text
 
 
 CHILD_PTY_ROWS = 24

@@ -21,6 +21,8 @@ from director import ROOT
 from director.temporal import DevServer, free_port
 
 DEMO = str(ROOT / "demo.py")
+# The pty's size is the terminal's: COLUMNS or LINES would pin Rich to a fixed size.
+TERMINAL_ENV = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
 
 
 def director(tmp_path: Path, *args: str, rows: int = 50, cols: int = 120) -> pexpect.spawn:
@@ -32,7 +34,7 @@ def director(tmp_path: Path, *args: str, rows: int = 50, cols: int = 120) -> pex
         codec_errors="replace",
         timeout=120,
         dimensions=(rows, cols),
-        env={**os.environ, "TERM": "xterm-256color", "COLUMNS": str(cols)},
+        env={**TERMINAL_ENV, "TERM": "xterm-256color"},
     )
     child.logfile_read = io.StringIO()
     return child
@@ -232,13 +234,14 @@ def test_existing_service_is_used_and_no_server_started(
     assert "counter-with-temporal" in listed.stdout
 
 
-def test_unreachable_service_is_named_with_exit_3(tmp_path: Path) -> None:
+@pytest.mark.parametrize("run", range(5))  # the SDK's threads used to crash Python's exit
+def test_unreachable_service_is_named_with_exit_3(tmp_path: Path, run: int) -> None:
     address = f"localhost:{free_port()}"
     done = subprocess.run(
         [sys.executable, DEMO, "--auto", "--once", "--address", address],
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
-    assert done.returncode == 3
+    assert done.returncode == 3, done.stderr
     assert done.stderr.strip() == f"demo.py: cannot reach Temporal at {address} (namespace default)"
 
 
@@ -255,3 +258,14 @@ def test_busy_port_names_what_holds_it(tmp_path: Path) -> None:
     assert done.returncode == 3
     assert f"port {port} is busy: python" in done.stderr
     assert f"(pid {os.getpid()}) holds it" in done.stderr
+
+
+def test_a_resize_mid_round_reflows_the_panels(tmp_path: Path) -> None:
+    child = director(tmp_path, "--auto", "--once", "--speed", "10", "--scene", "before-temporal")
+    child.expect(shown("│ 2 "))  # the counter is running
+    child.setwinsize(50, 72)
+    output = ends(child)
+    assert child.exitstatus == 0
+    after = output[output.rindex("Sending Ctrl-C") :]
+    borders = [line.strip() for line in after.splitlines() if line.strip().startswith("╰")]
+    assert borders and all(len(border) == 72 for border in borders), borders
