@@ -120,11 +120,18 @@ def test_presenter_mode_advances_on_keys_to_the_end(tmp_path: Path) -> None:
 
 def test_q_quits_at_once_and_cleanly(tmp_path: Path) -> None:
     child = director(tmp_path, "--speed", "20", "--scene", "with-temporal")
-    child.expect(shown("Space next"))
+    for _ in range(3):  # past the narration and the code, to the running counter
+        child.expect(shown("Space next"))
+        child.send(" ")
+        time.sleep(0.15)
+    child.expect(shown("│ 2 "))
+    started = descendants(child)
+    assert len(started) >= 2, "the dev server and a counter run"
     child.send("q")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+    assert gone(started)
 
 
 def test_rehearsal_shows_notes_and_a_report(tmp_path: Path) -> None:
@@ -269,3 +276,23 @@ def test_a_resize_mid_round_reflows_the_panels(tmp_path: Path) -> None:
     after = output[output.rindex("Sending Ctrl-C") :]
     borders = [line.strip() for line in after.splitlines() if line.strip().startswith("╰")]
     assert borders and all(len(border) == 72 for border in borders), borders
+
+
+def test_hands_free_waits_for_an_existing_service_to_come_back(tmp_path: Path) -> None:
+    server = DevServer(tmp_path / "theirs.db", ui=False)
+    server.start()
+    try:
+        child = director(
+            tmp_path, "--auto", "--rounds", "2", "--speed", "20", "--address", server.address,
+            "--scene", "before-temporal", "--scene", "with-temporal",
+        )  # fmt: skip
+        child.expect(shown("Round 1: every claim held."))
+        server.stop()  # round 2 opens with a scene that needs no Temporal
+        child.expect(shown("does not answer: trying again in"))
+        assert child.isalive()
+        server.start()
+        output = ends(child)
+    finally:
+        server.stop()
+    assert child.exitstatus == 0, output[-2000:]
+    assert "Round 2: every claim held." in output

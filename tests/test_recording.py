@@ -37,10 +37,14 @@ def read_cast(path: Path) -> tuple[dict, list[list]]:
 
 
 def plays(path: Path) -> bool:
+    """`asciinema cat` reads it whole, and `asciinema play` plays it in a terminal."""
     done = subprocess.run(
         [ASCIINEMA, "cat", str(path)], stdin=subprocess.DEVNULL, capture_output=True, timeout=60
     )
-    return done.returncode == 0
+    player = pexpect.spawn(ASCIINEMA, ["play", "-s", "50", "-i", "0.1", str(path)], timeout=60)
+    player.expect(pexpect.EOF)
+    player.close()
+    return done.returncode == 0 and player.exitstatus == 0
 
 
 class Clock:
