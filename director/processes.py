@@ -24,10 +24,17 @@ def die_with_parent() -> None:
 class ChildProcess:
     """A program in its own pty: what it printed so far, its numbers, and how it ended."""
 
-    def __init__(self, argv: list[str], label: str, size: tuple[int, int] = (24, 80)) -> None:
+    def __init__(
+        self,
+        argv: list[str],
+        label: str,
+        size: tuple[int, int] = (24, 80),
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.argv = argv
         self.label = label
         self.size = size
+        self.env = env
         self.output = ""
         self.status: int | None = None
         self._child: pexpect.spawn | None = None
@@ -40,6 +47,7 @@ class ChildProcess:
             codec_errors="replace",
             dimensions=self.size,
             cwd=str(ROOT),
+            env=self.env,
             preexec_fn=die_with_parent,
         )
 

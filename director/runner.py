@@ -73,6 +73,7 @@ class Stage:
         self.child: ChildProcess | None = None
         self.results: list[SceneResult] = []
         self._argv: list[str] = []
+        self._env: dict[str, str] | None = None
         self._clock = 0.0
         self._watch_server = False
         self._had_service = False  # once it ran, a kiosk rides out its later failures
@@ -178,6 +179,7 @@ class Stage:
                     f"Workflow [bold]{self._workflow_id}[/] [link={url}]{url}[/link]"
                 )
         self._argv = argv
+        self._env = self.service.child_env() if step["durable"] else None
         self._label = step["label"] or f"python {program.name}"
         self._limit = limit
         self._interval = interval
@@ -301,7 +303,8 @@ class Stage:
         self.narrator.info(f"Temporal ready at {where} in {took:.1f} s{link}")
 
     def _start_child(self, label: str) -> None:
-        child = ChildProcess(self._argv, label, (CHILD_PTY_ROWS, self.narrator.child_columns))
+        size = (CHILD_PTY_ROWS, self.narrator.child_columns)
+        child = ChildProcess(self._argv, label, size, self._env)
         child.start()
         self.child = child
         self._result.runs.append(Run(label, self._limit))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 import subprocess
 import sys
@@ -179,6 +180,15 @@ class Service:
             "--namespace",
             self.namespace,
         ]
+
+    def child_env(self) -> dict[str, str]:
+        """A durable counter's environment: our profile; for the dev server, no TEMPORAL_*."""
+        env = dict(os.environ)
+        if self.server:
+            env = {k: v for k, v in env.items() if not k.startswith("TEMPORAL_")}
+        elif self.profile:
+            env["TEMPORAL_PROFILE"] = self.profile
+        return env
 
     def workflow_url(self, workflow_id: str) -> str | None:
         """The Web UI page of a workflow, where there is a Web UI to link to."""

@@ -220,12 +220,20 @@ def test_crash_and_history_scenes_verify(tmp_path: Path) -> None:
     assert "/namespaces/default/workflows/counter-event-history-" in output
 
 
+@pytest.mark.parametrize("how", ["--address", "--profile"])
 def test_existing_service_is_used_and_no_server_started(
-    tmp_path: Path, temporal: DevServer
+    tmp_path: Path, temporal: DevServer, how: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    if how == "--address":
+        given = ["--address", temporal.address]
+    else:  # Temporal's own environment configuration: a profile in its config file
+        config = tmp_path / "temporal.toml"
+        config.write_text(f'[profile.booth]\naddress = "{temporal.address}"\n')
+        monkeypatch.setitem(TERMINAL_ENV, "TEMPORAL_CONFIG_FILE", str(config))
+        given = ["--profile", "booth"]
     child = director(
         tmp_path, "--auto", "--once", "--speed", "20", "--scene", "with-temporal",
-        "--scene", "server-crash", "--address", temporal.address,
+        "--scene", "server-crash", *given,
     )  # fmt: skip
     child.expect(shown("│ 1 "))
     assert not any("temporal" in p.name() for p in descendants(child))
