@@ -25,7 +25,8 @@ def main() -> None:
     parser.add_argument("--speed", type=float, default=20)
     parser.add_argument("--scene", action="append", default=[])
     args = parser.parse_args()
-    state = Path(tempfile.mkdtemp(prefix="kiosk-"))
+    state_dir = tempfile.TemporaryDirectory(prefix="kiosk-")
+    state = Path(state_dir.name)
     argv = [str(ROOT / "demo.py"), "--auto", "--rounds", str(args.rounds)]
     argv += ["--speed", str(args.speed), "--state-dir", str(state)]
     for scene in args.scene:
@@ -53,6 +54,7 @@ def main() -> None:
             print(f"round {n:4d}: RSS {rss:6.1f} MB, fds {fds}, children {kids}, db {size:.2f} MB")
     child.expect(pexpect.EOF)
     child.close()
+    state_dir.cleanup()
     minutes = (time.monotonic() - started) / 60
     rss = [r[1] for r in rows]
     print(f"\n{args.rounds} rounds at --speed {args.speed:g} in {minutes:.1f} min, {failed} failed")

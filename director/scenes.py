@@ -289,8 +289,11 @@ def _check_step(where: str, step: Step, before: list[Step]) -> None:
         s.kind == "run" for s in before
     ):
         raise DemoError(f"{where}: no program runs yet: put a 'run' step before it")
-    if step.kind == "history" and not any(s.kind == "run" and s["durable"] for s in before):
+    durable = any(s.kind == "run" and s["durable"] for s in before)
+    if step.kind == "history" and not durable:
         raise DemoError(f"{where}: no workflow to show: put a durable 'run' step before it")
+    if step.kind == "interrupt" and step["when_saved"] and not durable:
+        raise DemoError(f"{where}: field 'when_saved': only a durable program saves its steps")
     if step.kind == "wait_for":
         given = [f for f in ("number", "pattern", "exit") if step[f]]
         if len(given) != 1:

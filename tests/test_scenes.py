@@ -11,6 +11,7 @@ from director.errors import DemoError
 from director.scenes import STEP_KINDS, load_scene, load_show, reference
 
 PLAYLIST = 'title = "Test talk"\nscenes = ["one"]\n'
+RUN = '[[steps]]\nkind = "run"\nprogram = "counter/normal-execution/start-execution.py"\n'
 
 
 def folder(tmp_path: Path, scene: str, playlist: str = PLAYLIST) -> Path:
@@ -86,14 +87,12 @@ def test_waiting_before_anything_runs_is_an_error(tmp_path: Path) -> None:
 
 
 def test_wait_for_needs_exactly_one_condition(tmp_path: Path) -> None:
-    run = '[[steps]]\nkind = "run"\nprogram = "counter/normal-execution/start-execution.py"\n'
-    scene = f'title = "t"\n{run}[[steps]]\nkind = "wait_for"\nnumber = 5\nexit = true\n'
+    scene = f'title = "t"\n{RUN}[[steps]]\nkind = "wait_for"\nnumber = 5\nexit = true\n'
     assert "step 2 (wait_for): give exactly one of" in error_of(tmp_path, scene)
 
 
 def test_bad_regex_is_named(tmp_path: Path) -> None:
-    run = '[[steps]]\nkind = "run"\nprogram = "counter/normal-execution/start-execution.py"\n'
-    scene = f'title = "t"\n{run}[[steps]]\nkind = "wait_for"\npattern = "("\n'
+    scene = f'title = "t"\n{RUN}[[steps]]\nkind = "wait_for"\npattern = "("\n'
     assert "step 2 (wait_for): field 'pattern'" in error_of(tmp_path, scene)
 
 
@@ -124,8 +123,7 @@ def test_unknown_claim_gets_a_guess(tmp_path: Path) -> None:
 
 
 def test_wrong_signal_names_the_choices(tmp_path: Path) -> None:
-    run = '[[steps]]\nkind = "run"\nprogram = "counter/normal-execution/start-execution.py"\n'
-    scene = f'title = "t"\n{run}[[steps]]\nkind = "interrupt"\nsignal = "SIGSTOP"\n'
+    scene = f'title = "t"\n{RUN}[[steps]]\nkind = "interrupt"\nsignal = "SIGSTOP"\n'
     assert "field 'signal': one of SIGINT, SIGTERM, SIGKILL" in error_of(tmp_path, scene)
 
 
@@ -149,10 +147,14 @@ def test_every_step_kind_is_documented() -> None:
 def test_scene_reference_is_current_and_its_examples_are_valid(tmp_path: Path) -> None:
     readme = (ROOT / "scenes" / "README.md").read_text()
     assert reference() in readme, "regenerate it: .venv/bin/python -m director.scenes"
-    run = '[[steps]]\nkind = "run"\nprogram = "counter/durable-execution/start-execution.py"\n'
-    run += "durable = true\n"
+    run = RUN.replace("normal-execution", "durable-execution") + "durable = true\n"
     for kind, spec in STEP_KINDS.items():
         assert f"### `{kind}`" in readme
         example = f'title = "t"\n{run}\n[[steps]]\nkind = "{kind}"\n{spec.example}\n'
         step = load_scene(folder(tmp_path, example) / "one.toml").steps[1]
         assert step.kind == kind
+
+
+def test_when_saved_needs_a_durable_program(tmp_path: Path) -> None:
+    scene = f'title = "t"\n{RUN}[[steps]]\nkind = "interrupt"\nwhen_saved = true\n'
+    assert "field 'when_saved': only a durable program" in error_of(tmp_path, scene)
