@@ -52,10 +52,6 @@ class ChildProcess:
         )
 
     @property
-    def pid(self) -> int | None:
-        return self._child.pid if self._child else None
-
-    @property
     def numbers(self) -> list[int]:
         """The whole lines it printed that are numbers, in order."""
         lines = self.output.replace("\r", "").split("\n")[:-1]  # the last one is not finished

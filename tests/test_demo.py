@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
@@ -58,7 +59,11 @@ def descendants(child: pexpect.spawn) -> list[psutil.Process]:
 
 
 def gone(processes: list[psutil.Process], within: float = 2.0) -> bool:
+    """Whether all of them exit within `within` s; any left are killed, failed test or not."""
     _, alive = psutil.wait_procs(processes, timeout=within)
+    for process in alive:
+        with contextlib.suppress(psutil.Error):
+            process.kill()
     return not alive
 
 
@@ -304,3 +309,13 @@ def test_hands_free_waits_for_an_existing_service_to_come_back(tmp_path: Path) -
         server.stop()
     assert child.exitstatus == 0, output[-2000:]
     assert "Round 2: every claim held." in output
+
+
+def test_children_go_even_when_the_director_is_killed_outright(tmp_path: Path) -> None:
+    child = director(tmp_path, "--auto", "--speed", "4", "--scene", "with-temporal")
+    child.expect(shown("│ 2 "))
+    started = descendants(child)
+    assert len(started) >= 2, "the dev server and a counter run"
+    child.kill(signal.SIGKILL)  # no clean-up of its own: the kernel tells the children
+    child.close()
+    assert gone(started, within=5)
