@@ -263,9 +263,11 @@ class Stage:
             self._disrupted = datetime.now(UTC)
             self.narrator.info("[bold red]Killed the Temporal dev server[/] (SIGKILL)")
         else:
-            self._start_service()
+            self.narrator.set_footer("Starting the Temporal dev server again...", spinner=True)
+            took = self.service.start()
             self._resumed = datetime.now(UTC)
             self._watch_server = True
+            self.narrator.info(f"[bold green]Temporal is back[/] from its db file in {took:.1f} s")
 
     def _history(self, step: Step) -> None:
         events = self.service.history(self._workflow_id)
