@@ -25,7 +25,8 @@ $(VENV)/.installed-test: pyproject.toml | $(PY)
 	touch $@ $(VENV)/.installed
 
 bench: $(VENV)/.installed
-	$(PY) bench/resume.py
+	$(PY) bench/counters.py
+	$(PY) bench/director.py
 
 clean:
 	rm -rf $(VENV) .state

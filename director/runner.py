@@ -215,11 +215,8 @@ class Stage:
     def _interrupt(self, step: Step) -> None:
         child = self._running_child()
         self._idle(step["delay"] / self.speed)
-        deadline = time.monotonic() + step["timeout"]
-        while step["when_saved"] and not self.service.saved(self._workflow_id):
-            if time.monotonic() > deadline:
-                raise StepFailed(f"Temporal did not save the step within {step['timeout']:g} s")
-            self._idle(0.005)
+        if step["when_saved"]:
+            self._until_saved(step["timeout"])
         name = step["signal"]
         self.narrator.info(f"Sending [bold]{_KEYS.get(name, name)}[/] to the program")
         child.send_signal(getattr(signal, name))
@@ -255,6 +252,8 @@ class Stage:
         server = self.service.server
         assert server is not None  # scenes with a server step are skipped otherwise
         if step["action"] == "kill":
+            if step["when_saved"]:
+                self._until_saved(5)
             if self.child is not None and self.child.running:
                 self.child.read(0.05)
                 self._run_record().cut = len(self.child.numbers)
@@ -278,6 +277,14 @@ class Stage:
         self._beat(step["hold"])
 
     # --- helpers -----------------------------------------------------------------------
+
+    def _until_saved(self, timeout: float) -> None:
+        """Wait until Temporal has saved the step the durable program just printed."""
+        deadline = time.monotonic() + timeout
+        while not self.service.saved(self._workflow_id):
+            if time.monotonic() > deadline:
+                raise StepFailed(f"Temporal did not save the step within {timeout:g} s")
+            self._idle(0.005)
 
     def _await_service(self) -> None:
         """Start the dev server if it is down; hands-free, wait calmly for an existing service."""

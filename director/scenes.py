@@ -41,6 +41,13 @@ def _number(doc: str, default: Any = REQUIRED) -> Field:
     return Field((int, float), default, doc)
 
 
+_WHEN_SAVED = Field(
+    bool,
+    False,
+    "durable programs: first wait until Temporal has saved the step just printed, "
+    "so the crash lands between steps",
+)
+
 STEP_KINDS: dict[str, StepKind] = {
     "narrate": StepKind(
         "A title and a Markdown body in a panel.",
@@ -113,12 +120,7 @@ STEP_KINDS: dict[str, StepKind] = {
         {
             "signal": Field(str, "SIGINT", "which signal", SIGNALS),
             "delay": _number("seconds to wait before sending it (scaled by --speed)", 0),
-            "when_saved": Field(
-                bool,
-                False,
-                "durable programs: first wait until Temporal has saved the step just printed, "
-                "so a kill lands between steps",
-            ),
+            "when_saved": _WHEN_SAVED,
             "timeout": _number("seconds to wait for the exit before stopping it hard", 5),
         },
         'signal = "SIGKILL"\nwhen_saved = true',
@@ -148,8 +150,9 @@ STEP_KINDS: dict[str, StepKind] = {
         "file. A scene with this step is skipped, with a note, on an existing Temporal service.",
         {
             "action": Field(str, doc="what to do to the server", choices=("kill", "start")),
+            "when_saved": _WHEN_SAVED,
         },
-        'action = "kill"',
+        'action = "kill"\nwhen_saved = true',
     ),
     "history": StepKind(
         "The scene's workflow's event history as a table, read through the Temporal API; "
@@ -292,7 +295,7 @@ def _check_step(where: str, step: Step, before: list[Step]) -> None:
     durable = any(s.kind == "run" and s["durable"] for s in before)
     if step.kind == "history" and not durable:
         raise DemoError(f"{where}: no workflow to show: put a durable 'run' step before it")
-    if step.kind == "interrupt" and step["when_saved"] and not durable:
+    if step.kind in ("interrupt", "server") and step["when_saved"] and not durable:
         raise DemoError(f"{where}: field 'when_saved': only a durable program saves its steps")
     if step.kind == "wait_for":
         given = [f for f in ("number", "pattern", "exit") if step[f]]

@@ -144,9 +144,12 @@ def test_durable_waits_while_temporal_is_down_then_carries_on(tmp_path) -> None:
     try:
         child = durable(server, fresh_id("server-crash"))
         before = run_until(child, 3)
+        time.sleep(0.1)  # the step is saved (as with kill -9 of the counter)
         server.kill()
-        # It says so, on stderr, and keeps running.
+        # It says so, on stderr, and keeps running...
         child.expect(r"\(no answer from Temporal: waiting for it to come back\)\r\n")
+        # ...for longer than the SDK's default 10 s of retries, which would give up.
+        time.sleep(12)
         assert child.isalive()
         server.start()  # same port, same db file
         rest = finish(child)

@@ -155,6 +155,8 @@ def test_scene_reference_is_current_and_its_examples_are_valid(tmp_path: Path) -
         assert step.kind == kind
 
 
-def test_when_saved_needs_a_durable_program(tmp_path: Path) -> None:
-    scene = f'title = "t"\n{RUN}[[steps]]\nkind = "interrupt"\nwhen_saved = true\n'
+@pytest.mark.parametrize("step", ['kind = "interrupt"', 'kind = "server"\naction = "kill"'])
+def test_when_saved_needs_a_durable_program(tmp_path: Path, step: str) -> None:
+    scene = f'title = "t"\n{RUN}[[steps]]\n{step}\nwhen_saved = true\n'
+    assert "step 2 (" in error_of(tmp_path, scene)
     assert "field 'when_saved': only a durable program" in error_of(tmp_path, scene)

@@ -12,7 +12,7 @@ import logging
 import sys
 
 from businesslogic import CountTo
-from temporalio.client import Client
+from temporalio.client import Client, RetryConfig
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.envconfig import ClientConfig
 from temporalio.runtime import (
@@ -43,7 +43,7 @@ async def main() -> None:
     config["namespace"] = args.namespace or config.get("namespace") or "default"
     try:
         async with asyncio.timeout(10):
-            client = await Client.connect(**config, runtime=QUIET)
+            client = await Client.connect(**config, runtime=QUIET, retry_config=PATIENT)
     except Exception:
         sys.exit(f"start-execution: cannot reach Temporal at {config['target_host']}")
 
@@ -86,6 +86,9 @@ QUIET = Runtime(
         )
     )
 )
+
+# While Temporal is away, keep asking (at least once a second) instead of giving up.
+PATIENT = RetryConfig(max_interval_millis=1000, max_elapsed_time_millis=None, max_retries=10**9)
 
 loop = asyncio.new_event_loop()
 counting = loop.create_task(main())
