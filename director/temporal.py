@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -32,10 +33,22 @@ def temporal_cli() -> str:
 
 
 def free_port() -> int:
-    """A TCP port on localhost that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A TCP port on localhost that nothing listens on right now.
+
+    Picked below the range the kernel hands out for outgoing connections, so no client
+    socket takes it in the moment before the server binds it.
+    """
+    try:
+        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        low = 32768
+    while True:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", random.randrange(10000, max(low, 10001))))
+            except OSError:
+                continue
+            return sock.getsockname()[1]
 
 
 def port_holder(port: int) -> str | None:
@@ -218,6 +231,8 @@ class DevServer:
         self.db_file = Path(db_file)
         self.port = port or free_port()
         self.ui_port = free_port() if ui else None
+        self._port_given = port is not None
+        self.answered = False  # once it has, clients know its port: it keeps it
         self.log_file = self.db_file.with_suffix(".log")
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -230,12 +245,29 @@ class DevServer:
         return f"http://localhost:{self.ui_port}" if self.ui_port else None
 
     def start(self, timeout: float = 30.0) -> None:
-        """Start the server and return once it answers; DemoError if it cannot."""
+        """Start the server and return once it answers; DemoError if it cannot.
+
+        The server also binds ports of its own choosing; if one of those was taken in the
+        meantime, it tries again (a port we chose ourselves is chosen afresh, unless it was
+        given, or the server ran on it before and clients know it).
+        """
+        for attempt in range(3):
+            try:
+                return self._start(timeout)
+            except DemoError as error:
+                if "address already in use" not in str(error) or attempt == 2:
+                    raise
+                if not self.answered:
+                    self.port = self.port if self._port_given else free_port()
+                    self.ui_port = self.ui_port and free_port()
+
+    def _start(self, timeout: float) -> None:
         for port in filter(None, (self.port, self.ui_port)):
             if holder := port_holder(port):
                 raise DemoError(f"port {port} is busy: {holder} holds it", UNREACHABLE)
         self.db_file.parent.mkdir(parents=True, exist_ok=True)
         command = [temporal_cli(), "server", "start-dev", "--port", str(self.port)]
+        command += ["--http-port", str(free_port()), "--metrics-port", str(free_port())]
         command += ["--db-filename", str(self.db_file), "--log-level", "error"]
         command += ["--dynamic-config-value", FAST_TIMERS]
         command += ["--ui-port", str(self.ui_port)] if self.ui_port else ["--headless"]
@@ -260,6 +292,7 @@ class DevServer:
                     f"the Temporal dev server at {self.address} did not answer", UNREACHABLE
                 )
             time.sleep(0.05)
+        self.answered = True
 
     @property
     def running(self) -> bool:
