@@ -20,10 +20,13 @@ ROOT = Path(__file__).resolve().parent.parent
 DEMO = [sys.executable, str(ROOT / "demo.py")]
 
 
-def full_round(state: str) -> float:
+ORIGINAL = ["--scene", "before-temporal", "--scene", "with-temporal", "--scene", "summary"]
+
+
+def full_round(state: str, *scenes: str) -> float:
     started = time.monotonic()
     subprocess.run(
-        [*DEMO, "--auto", "--once", "--speed", "10", "--state-dir", state],
+        [*DEMO, "--auto", "--once", "--speed", "10", "--state-dir", state, *scenes],
         stdout=subprocess.DEVNULL,
         stdin=subprocess.DEVNULL,
         check=True,
@@ -62,10 +65,12 @@ def main() -> None:
     runs = parser.parse_args().runs
     with tempfile.TemporaryDirectory() as state:
         rounds = [full_round(state) for _ in range(runs)]
+        original = [full_round(state, *ORIGINAL) for _ in range(runs)]
         panels = [first_panel(state) for _ in range(runs)]
         cpu = idle_cpu(state)
     print(f"Director, median of {runs} runs")
     print(f"- full hands-free round at --speed 10: {statistics.median(rounds):.1f} s")
+    print(f"- the original talk alone (two scenes, summary): {statistics.median(original):.1f} s")
     print(f"- start to first panel: {statistics.median(panels) * 1000:.0f} ms")
     print(f"- CPU while waiting for a key: {cpu:.1f} % of one core")
 
