@@ -1,6 +1,23 @@
 """counter-demo's director: plays the counter talk from scenes and proves what it claims."""
 
+import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-"""The repository: where `counter/` and `scenes/` live."""
+PACKAGE = Path(__file__).resolve().parent
+CHECKOUT = PACKAGE.parent
+FROM_CHECKOUT = (CHECKOUT / "scenes" / "playlist.toml").is_file() and (
+    CHECKOUT / "counter"
+).is_dir()
+"""Whether the director runs from a checkout of its repository (not from an installed copy)."""
+
+TALK = CHECKOUT if FROM_CHECKOUT else PACKAGE / "talk"
+"""The default talk: its `scenes/` and `counter/` (the checkout's, or the installed copy)."""
+
+
+def state_home() -> Path:
+    """Where state (the dev server's db file) lives by default: `.state/` in a checkout, else
+    the per-user state directory ($XDG_STATE_HOME/counter-demo, ~/.local/state/counter-demo)."""
+    if FROM_CHECKOUT:
+        return CHECKOUT / ".state"
+    base = os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state"
+    return Path(base) / "counter-demo"

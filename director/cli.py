@@ -7,22 +7,24 @@ import os
 import signal
 import sys
 from contextlib import ExitStack
+from importlib import metadata
 from pathlib import Path
 from typing import NoReturn
 
 from rich.console import Console
 from rich.table import Table
 
-from director import ROOT
-from director.errors import DemoError
+from director import TALK, state_home
+from director.errors import DemoError, Quit, Status
 from director.keys import Keys
 from director.narration import Narrator
+from director.pacing import HandsFree, Pacing, Presenting, Rehearsing
 from director.recording import Cast, save_transcript, transcript_console
-from director.runner import Quit, Stage
+from director.results import report_rows, verdicts
+from director.runner import Stage
 from director.scenes import Show, load_show
+from director.supervision import Keeper
 from director.temporal import Service
-
-INTERRUPTED = 130
 
 
 class Stopped(Exception):
@@ -33,13 +35,26 @@ class Stopped(Exception):
         self.signum = signum
 
 
+def program_name() -> str:
+    """The program as it was called: `demo.py` or `counter-demo`."""
+    return Path(sys.argv[0]).name or "counter-demo"
+
+
+def version() -> str:
+    try:
+        return metadata.version("counter-demo")
+    except metadata.PackageNotFoundError:
+        return "(not installed)"
+
+
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="demo.py",
+        prog=program_name(),
         description="Play the counter talk: a live demo of durable execution with Temporal.",
         epilog="Exit status: 0 every claim held, 1 a claim failed, 2 bad usage or scene file, "
         "3 Temporal unreachable or its port busy, 130 interrupted.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--rehearse", action="store_true", help="speaker notes, clocks, a report")
     mode.add_argument("--auto", action="store_true", help="hands-free, round after round")
@@ -53,7 +68,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--list", action="store_true", help="list the scenes and stop")
     parser.add_argument(
-        "--scenes", type=Path, default=ROOT / "scenes", metavar="DIR", help="another scenes folder"
+        "--scenes", type=Path, default=TALK / "scenes", metavar="DIR", help="another scenes folder"
     )
     parser.add_argument("--address", metavar="HOST:PORT", help="use an existing Temporal service")
     parser.add_argument("--namespace", help="its namespace (default: default)")
@@ -81,9 +96,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--state-dir",
         type=Path,
-        default=ROOT / ".state",
+        default=state_home(),
         metavar="DIR",
-        help="where the dev server keeps its db file",
+        help="where the dev server keeps its db file (default: %(default)s)",
     )
     return parser.parse_args(argv)
 
@@ -120,14 +135,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return play(args)
     except DemoError as error:
-        print(f"demo.py: {error}", file=sys.stderr)
+        print(f"{program_name()}: {error}", file=sys.stderr)
         return error.status
     except KeyboardInterrupt:
-        return INTERRUPTED
+        return Status.INTERRUPTED
     except Stopped as stop:
         return 128 + stop.signum
     except Quit:
-        return 0
+        return Status.HELD
 
 
 def _raise_stopped(signum: int, _frame: object) -> None:
@@ -140,16 +155,18 @@ def _ignore_signals() -> None:
         signal.signal(signum, signal.SIG_IGN)
 
 
-def play(args: argparse.Namespace) -> int:
-    """Play the show in the chosen mode; 0 when every claim held, 1 when one failed."""
+def play(args: argparse.Namespace) -> Status:
+    """Play the show in the chosen mode: HELD when every claim held, else FAILED."""
     show = load_show(args.scenes, args.scene)
     if args.list:
         _list(show)
-        return 0
-    mode = "auto" if args.auto else "rehearse" if args.rehearse else "present"
-    if mode != "auto" and not sys.stdin.isatty():
-        raise DemoError(f"{mode} mode reads keys from a terminal, and stdin is none: try --auto")
-    rounds = 1 if args.once else args.rounds or (None if mode == "auto" else 1)
+        return Status.HELD
+    mode: type[Pacing] = HandsFree if args.auto else Rehearsing if args.rehearse else Presenting
+    if not mode.hands_free and not sys.stdin.isatty():
+        raise DemoError(
+            f"{mode.name} mode reads keys from a terminal, and stdin is none: try --auto"
+        )
+    rounds = 1 if args.once else args.rounds or (None if mode.hands_free else 1)
     service = Service(args.state_dir, args.address, args.namespace, args.profile, args.port)
     if service.existing and any(scene.needs_temporal for scene in show.scenes):
         service.start()  # an unreachable service is named before the show begins
@@ -167,35 +184,39 @@ def play(args: argparse.Namespace) -> int:
             transcript = transcript_console(args.transcript, console.width)
             stack.callback(save_transcript, transcript, args.transcript, show.title)
         keys = stack.enter_context(Keys())
-        narrator = stack.enter_context(
-            Narrator(console, notes=mode == "rehearse", cast=cast, transcript=transcript)
+        narrator = Narrator(
+            console,
+            notes=mode.rehearsal,
+            clock=mode.rehearsal,
+            cast=cast,
+            transcript=transcript,
         )
+        stack.enter_context(narrator)
         stack.callback(service.close)
-        db_limit = int(args.db_limit * 1e6) if mode == "auto" else 0
-        stage = Stage(show, narrator, keys, service, mode, args.speed, db_limit)
+        pacing = mode(narrator, args.speed)
+        db_limit = int(args.db_limit * 1e6) if mode.hands_free else 0
+        keeper = Keeper(service, narrator, pacing, db_limit)
+        stage = Stage(show, TALK, narrator, keys, keeper, pacing)
         stack.callback(stage.close)
         stack.callback(_ignore_signals)
         number = 0
         while rounds is None or number < rounds:
             number += 1
-            if mode == "auto" and console.is_terminal:
+            if mode.hands_free and console.is_terminal:
                 console.clear()
-            heading = f"{show.title}  -  round {number}" if mode == "auto" else show.title
+            heading = f"{show.title}  -  round {number}" if mode.hands_free else show.title
             narrator.say(f"[bold cyan]{heading}[/]")
-            results = stage.play_round(number)
+            results = stage.play_round()
             held = all(result.held for result in results)
             failed |= not held
-            if mode == "rehearse":
-                rows = [(r.scene.title, "", r.seconds) for r in results]
-                rows += [(r.scene.title, s, t) for r in results for s, t in r.step_seconds]
-                rows.sort(key=lambda row: [r.scene.title for r in results].index(row[0]))
-                narrator.report(rows, [v for r in results for v in r.verdicts])
+            if mode.rehearsal:
+                narrator.report(report_rows(results), verdicts(results))
             if held:
                 narrator.say(f"[bold green]Round {number}: every claim held.[/]")
             else:
                 why = "; ".join(r.failure or "a claim failed" for r in results if not r.held)
                 narrator.say(f"[bold red]Round {number} FAILED: {why}[/]")
-    return 1 if failed else 0
+    return Status.FAILED if failed else Status.HELD
 
 
 def _list(show: Show) -> None:

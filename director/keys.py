@@ -44,9 +44,13 @@ class Keys:
         ready, _, _ = select.select([self.fd], [], [], timeout)
         if not ready:
             return None
-        data = os.read(self.fd, 32).decode(errors="replace")
-        if data in NEXT or data in QUIT:
-            return NEXT.get(data) or QUIT.get(data)
-        if any(key in data for key in QUIT):  # keys pressed faster than they were read
-            return "quit"
-        return "next" if data and all(key in NEXT for key in data) else None
+        return decode(os.read(self.fd, 32).decode(errors="replace"))
+
+
+def decode(data: str) -> str | None:
+    """What the bytes read at once from the terminal mean: 'next', 'quit' or None."""
+    if data in NEXT or data in QUIT:
+        return NEXT.get(data) or QUIT.get(data)
+    if any(key in data for key in QUIT):  # keys pressed faster than they were read
+        return "quit"
+    return "next" if data and all(key in NEXT for key in data) else None

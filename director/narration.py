@@ -1,9 +1,9 @@
-"""Narration: everything the audience sees, drawn with Rich."""
+"""Narration: everything the audience sees, drawn with Rich from a model of the screen."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from pathlib import Path
+import time
+from dataclasses import dataclass
 from types import TracebackType
 
 from rich.console import Console, Group, RenderableType
@@ -18,29 +18,41 @@ from rich.text import Text
 from director.claims import Tally, Verdict
 from director.processes import ChildProcess
 from director.recording import Cast
+from director.results import Event, around
 
-CHILD_ROWS = 12  # lines of a running program's output kept on screen
+PROGRAM_PTY_ROWS = 24
+"""A program's pty is this tall; the screen shows its last lines."""
 
 
-class Narrator:
-    """Panels scroll by; below them a live region holds the running program and a footer."""
+@dataclass
+class Screen:
+    """What stays on screen while panels come and go: the program, and the footer's parts."""
+
+    program: ChildProcess | None = None
+    """The program running now."""
+    place: str = ""
+    """Where the show is: "Before Temporal - step 3/11 (run)"."""
+    status: str | None = None
+    """A passing state, with a spinner, in place of the place: "Starting Temporal..."."""
+    waiting: bool = False
+    """Whether the show waits for the presenter's key."""
+    since: float = 0.0
+    """When the current step began (time.monotonic()): the rehearsal clock counts from it."""
+
+
+class ScrollLayout:
+    """Panels scroll by; below them one live region holds the running program and a footer."""
 
     def __init__(
-        self,
-        console: Console,
-        notes: bool = False,
-        cast: Cast | None = None,
-        transcript: Console | None = None,
+        self, console: Console, screen: Screen, *, clock: bool = False, program_rows: int = 12
     ) -> None:
         self.console = console
-        self.notes = notes
-        self.cast = cast
-        self.transcript = transcript
-        self.child: ChildProcess | None = None
-        self.footer: RenderableType = Text("")
-        self._size = (console.width, console.height)
+        self.screen = screen
+        self.clock = clock
+        self.program_rows = program_rows
+        self._spinner = Spinner("dots", style="cyan")
         self._live = Live(
-            self,  # drawn through __rich__ below
+            self,  # drawn through __rich__ at each refresh
             console=console,
             auto_refresh=True,
             refresh_per_second=8,
@@ -49,30 +61,104 @@ class Narrator:
             redirect_stderr=False,
         )
 
-    def __enter__(self) -> Narrator:
+    def start(self) -> None:
         if self.console.is_terminal:
             self._live.start()
-        return self
 
-    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+    def stop(self) -> None:
         self._live.stop()
         self.console.show_cursor(True)
 
-    def __rich__(self) -> RenderableType:
-        parts: list[RenderableType] = []
-        if self.child is not None:
-            parts.append(self._child_panel(self.child, CHILD_ROWS))
-        parts.append(self.footer)
-        return Group(*parts)
+    def show(self, renderable: RenderableType) -> None:
+        """A panel, a table or a line: printed above the live region, to scroll away."""
+        self.console.print(renderable)
 
     @property
-    def child_columns(self) -> int:
-        """How wide a program's pty is: the width inside a panel."""
-        return max(20, self.console.width - 4)
+    def program_size(self) -> tuple[int, int]:
+        """The program's pty (rows, columns): as wide as the inside of its panel."""
+        return PROGRAM_PTY_ROWS, max(20, self.console.width - 4)
+
+    def __rich__(self) -> RenderableType:
+        parts: list[RenderableType] = []
+        if self.screen.program is not None:
+            parts.append(program_panel(self.screen.program, self.program_rows))
+        parts.append(self.footer())
+        return Group(*parts)
+
+    def footer(self) -> RenderableType:
+        """The status with a spinner; else where the show is, its clock, the keys it waits for."""
+        screen = self.screen
+        if screen.status:
+            self._spinner.update(text=Text.from_markup(screen.status, style="dim"))
+            return self._spinner
+        footer = Text(screen.place, style="dim")
+        if self.clock:
+            footer.append(f"  {time.monotonic() - screen.since:5.1f} s", style="magenta")
+        if screen.waiting:
+            footer.append_text(Text.from_markup("   [bold]Space[/] next  [bold]q[/] quit"))
+        return footer
+
+
+def program_panel(child: ChildProcess, rows: int | None) -> Panel:
+    """A program's output in a panel titled with its command; its last `rows` lines if given."""
+    lines = child.output.replace("\r", "").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    text = Text("\n".join(lines[-rows:] if rows else lines) or " ", style="bold")
+    if child.running:
+        state = "[green]running[/]"
+    elif child.status == 0:
+        state = "exited"
+    else:
+        state = f"[red]stopped[/] (exit status {child.status})"
+    return Panel(text, title=f"[bold]$ {child.label}", subtitle=state, border_style="green")
+
+
+class Narrator:
+    """Says what the show says: panels into the layout (and the transcript), what stays on
+    screen into the screen model, markers into the recording. It decides nothing."""
+
+    def __init__(
+        self,
+        console: Console,
+        *,
+        notes: bool = False,
+        clock: bool = False,
+        cast: Cast | None = None,
+        transcript: Console | None = None,
+    ) -> None:
+        self.console = console
+        self.notes = notes
+        self.cast = cast
+        self.transcript = transcript
+        self.screen = Screen()
+        self.layout = ScrollLayout(console, self.screen, clock=clock)
+
+    def __enter__(self) -> Narrator:
+        self.layout.start()
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self.layout.stop()
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """The terminal's size: (columns, rows)."""
+        return self.console.width, self.console.height
+
+    @property
+    def program_size(self) -> tuple[int, int]:
+        """The size a program's pty should have now: (rows, columns)."""
+        return self.layout.program_size
+
+    def resize(self, size: tuple[int, int]) -> None:
+        """The terminal is now `size`: the recording notes it (the layout re-flows by itself)."""
+        if self.cast is not None:
+            self.cast.resize(size)
 
     def say(self, renderable: RenderableType) -> None:
-        """Print above the live region (and into the transcript)."""
-        self.console.print(renderable)
+        """Show it (and keep it in the transcript)."""
+        self.layout.show(renderable)
         if self.transcript is not None:
             self.transcript.print(renderable)
 
@@ -81,28 +167,52 @@ class Narrator:
         if self.cast is not None:
             self.cast.marker(label)
 
-    def resized(self) -> bool:
-        """Whether the terminal changed size since last asked (the recording notes it)."""
-        size = (self.console.width, self.console.height)
-        changed = size != self._size
-        self._size = size
-        if changed and self.cast is not None:
-            self.cast.resize(size)
-        return changed
+    # --- what stays on screen ----------------------------------------------------------
+
+    def at_step(self, place: str) -> None:
+        """A new step began: the footer says where, the rehearsal clock starts again."""
+        self.screen.place = place
+        self.screen.since = time.monotonic()
+        self.screen.status = None
+
+    def status(self, text: str | None) -> None:
+        """A passing state with a spinner (Rich markup), or None when it has passed."""
+        self.screen.status = text
+
+    def waiting_for_key(self, waiting: bool) -> None:
+        self.screen.waiting = waiting
+
+    def program_started(self, child: ChildProcess) -> None:
+        self.screen.program = child
+
+    def program_ended(self) -> None:
+        """Show the program's whole output as it ended, and take it off the screen."""
+        if self.screen.program is not None:
+            self.say(program_panel(self.screen.program, None))
+            self.screen.program = None
+
+    # --- panels ------------------------------------------------------------------------
 
     def narrate(self, title: str, body: str, notes: str = "") -> None:
         self.say(Panel(Markdown(body), title=f"[bold]{title}", border_style="cyan", padding=(1, 2)))
         self._notes(notes)
 
     def code(
-        self, path: Path, lines: list[int], highlight: list[int], title: str, notes: str
+        self,
+        text: str,
+        name: str,
+        lines: tuple[int, int] | None,
+        highlight: set[int],
+        title: str,
+        notes: str = "",
     ) -> None:
+        """A file's text highlighted (its language guessed from its `name`), with line numbers."""
         syntax = Syntax(
-            path.read_text(),
-            "python",
+            text,
+            Syntax.guess_lexer(name, text),
             line_numbers=True,
-            line_range=(lines[0], lines[1]) if lines else None,
-            highlight_lines=set(highlight),
+            line_range=lines,
+            highlight_lines=highlight,
             theme="monokai",
             word_wrap=True,
         )
@@ -165,15 +275,13 @@ class Narrator:
             table.add_row("claim", f"{verdict.claim} ({verdict.seen})", mark)
         self.say(table)
 
-    def history(
-        self, title: str, events: list[tuple[int, str, datetime]], notes: dict[int, str]
-    ) -> None:
+    def history(self, title: str, events: list[Event], notes: dict[int, str]) -> None:
         """The event history, time from the workflow's start, the events that matter marked."""
         table = Table(title=f"[bold]{title}", border_style="cyan")
         for column in ("Id", "Event", "Time", "Why it matters"):
             table.add_column(column, justify="right" if column in ("Id", "Time") else "left")
         start = events[0][2] if events else None
-        shown = _around(len(events), [i for i, e in enumerate(events) if e[0] in notes])
+        shown = around(len(events), [i for i, e in enumerate(events) if e[0] in notes])
         for index, (event_id, kind, when) in enumerate(events):
             if index not in shown:
                 if index - 1 in shown:
@@ -183,32 +291,6 @@ class Narrator:
             note = notes.get(event_id, "")
             table.add_row(str(event_id), kind, since, note, style="bold yellow" if note else None)
         self.say(table)
-
-    def set_footer(self, text: str, spinner: bool = False) -> None:
-        label = Text.from_markup(text, style="dim")
-        self.footer = Spinner("dots", label, style="cyan") if spinner else label
-
-    def child_started(self, child: ChildProcess) -> None:
-        self.child = child
-
-    def child_ended(self) -> None:
-        """Print the program's final panel above the live region and clear the region."""
-        if self.child is not None:
-            self.say(self._child_panel(self.child, None))
-            self.child = None
-
-    def _child_panel(self, child: ChildProcess, rows: int | None) -> Panel:
-        lines = child.output.replace("\r", "").split("\n")
-        if lines and lines[-1] == "":
-            lines.pop()
-        text = Text("\n".join(lines[-rows:] if rows else lines) or " ", style="bold")
-        if child.running:
-            state = "[green]running[/]"
-        elif child.status == 0:
-            state = "exited"
-        else:
-            state = f"[red]stopped[/] (exit status {child.status})"
-        return Panel(text, title=f"[bold]$ {child.label}", subtitle=state, border_style="green")
 
     def _notes(self, notes: str) -> None:
         if self.notes and notes:
@@ -221,13 +303,3 @@ def _number(number: int | None) -> str:
 
 def _numbers(numbers: list[int], style: str) -> str:
     return f"[{style}]{', '.join(map(str, numbers))}[/]" if numbers else "[green]none[/]"
-
-
-def _around(count: int, marked: list[int], context: int = 2) -> set[int]:
-    """Rows to show of a long table: the first and last few, and a few around each mark."""
-    rows = {*range(min(count, 4)), count - 1}
-    if marked:
-        rows |= set(range(max(0, marked[0] - context), min(count, marked[-1] + context + 1)))
-    else:
-        rows |= set(range(count))
-    return rows

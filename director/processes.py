@@ -6,10 +6,9 @@ import contextlib
 import ctypes
 import signal
 import time
+from pathlib import Path
 
 import pexpect
-
-from director import ROOT
 
 PR_SET_PDEATHSIG = 1
 
@@ -30,8 +29,10 @@ class ChildProcess:
         label: str,
         size: tuple[int, int] = (24, 80),
         env: dict[str, str] | None = None,
+        cwd: Path | None = None,
     ) -> None:
         self.argv = argv
+        self.cwd = cwd
         self.label = label
         self.size = size
         self.env = env
@@ -46,7 +47,7 @@ class ChildProcess:
             encoding="utf-8",
             codec_errors="replace",
             dimensions=self.size,
-            cwd=str(ROOT),
+            cwd=self.cwd,
             env=self.env,
             preexec_fn=die_with_parent,
         )

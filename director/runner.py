@@ -2,135 +2,146 @@
 
 from __future__ import annotations
 
-import gc
-import math
 import re
 import signal
 import sys
 import time
 import uuid
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
-from director import ROOT
-from director.claims import Run, Tally, Verdict, check, tally
-from director.errors import DemoError
+from director import claims
+from director.errors import DemoError, Quit, StepFailed
 from director.keys import Keys
 from director.narration import Narrator
+from director.pacing import Pacing
 from director.processes import ChildProcess
-from director.scenes import Scene, Show, Step
-from director.temporal import Service
+from director.results import SceneResult, history_notes, summary_rows
+from director.scenes import Scene, Show
+from director.steps import (
+    Ask,
+    Expect,
+    History,
+    Interrupt,
+    Narrate,
+    Pause,
+    Restart,
+    Run,
+    Server,
+    ShowCode,
+    Step,
+    Summary,
+    WaitFor,
+)
+from director.supervision import Keeper
+
+_SIGNALS = {"SIGINT": "Ctrl-C (SIGINT)", "SIGKILL": "kill -9 (SIGKILL)", "SIGTERM": "SIGTERM"}
 
 
-class Quit(Exception):
-    """The presenter pressed q."""
+@dataclass(frozen=True)
+class Program:
+    """What a `run` step started, so that `restart` can start it again."""
 
-
-class StepFailed(Exception):
-    """A step could not do what it says; the scene stops and the round goes on."""
+    argv: list[str]
+    env: dict[str, str] | None
+    label: str
+    limit: int
+    interval: float
 
 
 @dataclass
-class SceneResult:
-    """What one scene showed: its runs, its claims' verdicts, a failure, its timings."""
+class ScenePlay:
+    """One scene while it plays: its workflow, its program, its moments, what it showed."""
 
     scene: Scene
-    runs: list[Run] = field(default_factory=list)
-    verdicts: list[Verdict] = field(default_factory=list)
-    failure: str | None = None
-    step_seconds: list[tuple[str, float]] = field(default_factory=list)
-    seconds: float = 0.0
+    result: SceneResult
+    workflow_id: str
+    program: Program | None = None
+    disrupted: datetime | None = None
+    resumed: datetime | None = None
+
+    @classmethod
+    def of(cls, scene: Scene) -> ScenePlay:
+        return cls(scene, SceneResult(scene), f"counter-{scene.name}-{uuid.uuid4().hex[:8]}")
 
     @property
-    def held(self) -> bool:
-        return self.failure is None and all(v.held for v in self.verdicts)
-
-    @property
-    def tally(self) -> Tally:
-        return tally(self.runs)
+    def last_run(self) -> claims.Run:
+        return self.result.runs[-1]
 
 
 class Stage:
-    """Plays scenes: one child program at a time, the service started before it is needed."""
+    """Plays scenes: each step in turn, one program at a time, Temporal kept by its keeper."""
 
     def __init__(
         self,
         show: Show,
+        talk: Path,
         narrator: Narrator,
         keys: Keys,
-        service: Service,
-        mode: str,
-        speed: float,
-        db_limit: int = 0,
+        keeper: Keeper,
+        pacing: Pacing,
+        spawn: Callable[..., ChildProcess] = ChildProcess,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.show = show
+        self.talk = talk
         self.narrator = narrator
         self.keys = keys
-        self.service = service
-        self.mode = mode
-        self.speed = speed
-        self.db_limit = db_limit  # bytes; 0 = no limit
+        self.keeper = keeper
+        self.service = keeper.service
+        self.pacing = pacing
+        self.spawn = spawn
+        self.clock = clock
         self.child: ChildProcess | None = None
         self.results: list[SceneResult] = []
-        self._argv: list[str] = []
-        self._env: dict[str, str] | None = None
-        self._clock = 0.0
-        self._watch_server = False
-        self._had_service = False  # once it ran, a kiosk rides out its later failures
-        self._where = ""
-        self._footer_extra = ""
+        self.play = ScenePlay.of(show.scenes[0])  # the scene playing now; the first before
+        self._size = narrator.size
 
-    # --- rounds and scenes -------------------------------------------------------------
-
-    def play_round(self, number: int) -> list[SceneResult]:
+    def play_round(self) -> list[SceneResult]:
         """Every scene once, each from a clean state; the results, also kept in `results`."""
         self.results = []
-        if self.db_limit and self.service.trim(self.db_limit):
-            self.narrator.info("The dev server's db file outgrew its limit: starting afresh")
+        self.keeper.new_round()
         for scene in self.show.scenes:
             result = self.play_scene(scene)
-            server = self.service.server
-            if result.failure and scene.needs_temporal and server and not server.running:
+            if result.failure and scene.needs_temporal and self.keeper.died:
                 self.narrator.info("The Temporal dev server died: starting it again, same scene")
                 result = self.play_scene(scene)
             self.results.append(result)
-        gc.collect()  # Temporal clients caught in reference cycles let go of their sockets now
         return self.results
 
     def play_scene(self, scene: Scene) -> SceneResult:
-        result = SceneResult(scene)
-        self._result = result
-        started = time.monotonic()
+        self.play = play = ScenePlay.of(scene)
+        result = play.result
+        started = self.clock()
         self.narrator.say(f"\n[bold reverse] {scene.title} [/]\n")
         self.narrator.marker(f"Scene: {scene.title}")
-        self._workflow_id = f"counter-{scene.name}-{uuid.uuid4().hex[:8]}"
-        self._disrupted: datetime | None = None
-        self._watch_server = scene.needs_temporal
-        self._resumed: datetime | None = None
         if scene.needs_embedded_server and self.service.existing:
             self.narrator.info(
                 f"[yellow]Skipped:[/] this scene controls the embedded dev server, and the talk "
                 f"runs on the existing Temporal service at {self.service.address}."
             )
             return result
-        step: Step | None = None
+        number, step = 0, None
         try:
-            if scene.needs_temporal:
-                self._await_service()
-            for step in scene.steps:
-                self._clock = time.monotonic()
-                self._footer(scene, step)
-                getattr(self, f"_{step.kind}")(step)
-                result.step_seconds.append((_describe(step), time.monotonic() - self._clock))
+            self.keeper.prepare(scene, self._idle)
+            for number, step in enumerate(scene.steps, 1):
+                began = self.clock()
+                self.narrator.at_step(
+                    f"{scene.title} - step {number}/{len(scene.steps)} ({step.kind})"
+                )
+                self._play(step)
+                result.step_seconds.append((step.describe(number), self.clock() - began))
         except (StepFailed, DemoError) as failure:
-            if isinstance(failure, DemoError) and not (self.mode == "auto" and self._had_service):
+            if isinstance(failure, DemoError) and not self.keeper.rides_out:
                 raise  # Temporal that never started (a busy port...) ends the show: say why
-            where = f"step {step.number} ({step.kind})" if step else "before its first step"
+            where = f"step {number} ({step.kind})" if step else "before its first step"
             result.failure = f"{scene.title}, {where}: {failure}"
             self.narrator.failure(result.failure)
         finally:
             self._end_child()
-            result.seconds = time.monotonic() - started
+            result.seconds = self.clock() - started
         return result
 
     def close(self) -> None:
@@ -139,230 +150,174 @@ class Stage:
             self.child.stop(grace=0.5)
             self.child = None
 
-    # --- the step kinds ----------------------------------------------------------------
+    def _play(self, step: Step) -> None:
+        """One step: what its kind does."""
+        match step:
+            case Narrate():
+                self.narrator.narrate(step.title, step.body, step.notes)
+                self.pacing.beat(step.hold, self._idle)
+            case ShowCode():
+                text = step.text(self.talk)
+                lines, highlight = step.line_numbers(text)
+                title = step.title or step.file
+                self.narrator.code(text, step.file, lines, highlight, title, step.notes)
+                self.pacing.beat(step.hold, self._idle)
+            case Ask():
+                self.narrator.ask(step.question, step.notes)
+                self.pacing.question(step.seconds, self._idle)
+            case Pause():
+                self.pacing.beat(step.seconds, self._idle)
+            case Run():
+                self._run(step)
+            case Restart():
+                self._restart()
+            case WaitFor():
+                self._wait_for(step)
+            case Interrupt():
+                self._interrupt(step)
+            case Expect():
+                for claim in step.claims:
+                    verdict = claims.check(claim, self.play.result.runs)
+                    self.play.result.verdicts.append(verdict)
+                    self.narrator.verdict(verdict)
+                self.pacing.beat(1, self._idle)
+            case Summary():
+                self.narrator.summary(step.title, summary_rows(self.results))
+                self.pacing.beat(4, self._idle)
+            case Server():
+                self._server(step)
+            case History():
+                events = self.service.history(self.play.workflow_id)
+                notes = history_notes(events, self.play.disrupted, self.play.resumed)
+                self.narrator.history(step.title, events, notes)
+                if url := self.service.workflow_url(self.play.workflow_id):
+                    self.narrator.info(f"The same workflow in the Web UI: [link={url}]{url}[/link]")
+                self.pacing.beat(step.hold, self._idle)
 
-    def _narrate(self, step: Step) -> None:
-        self.narrator.narrate(step["title"], step["body"], step["notes"])
-        self._beat(step["hold"])
-
-    def _show_code(self, step: Step) -> None:
-        path = ROOT / step["file"]
-        title = step["title"] or step["file"]
-        self.narrator.code(path, step["lines"], step["highlight"], title, step["notes"])
-        self._beat(step["hold"])
-
-    def _ask(self, step: Step) -> None:
-        self.narrator.ask(step["question"], step["notes"])
-        if self.mode != "auto":
-            self._wait_for_key()
-            return
-        deadline = time.monotonic() + step["seconds"] / self.speed
-        while (left := deadline - time.monotonic()) > 0:
-            countdown = f"[yellow]Think about it... {math.ceil(left)} s[/]"
-            self.narrator.set_footer(countdown, spinner=True)
-            if self._idle(min(left, 0.25)) == "next":
-                break
-
-    def _pause(self, step: Step) -> None:
-        self._beat(step["seconds"])
-
-    def _run(self, step: Step) -> None:
+    def _run(self, step: Run) -> None:
         self._end_child()
-        limit = step["limit"] or self.show.limit
-        interval = (step["interval"] or self.show.interval) / self.speed
-        program = ROOT / step["program"]
-        argv = [sys.executable, str(program), "--limit", str(limit), "--interval", f"{interval:g}"]
-        if step["durable"]:
-            argv += self.service.counter_args(self._workflow_id)
-            if url := self.service.workflow_url(self._workflow_id):
-                self.narrator.info(
-                    f"Workflow [bold]{self._workflow_id}[/] [link={url}]{url}[/link]"
-                )
-        self._argv = argv
-        self._env = self.service.child_env() if step["durable"] else None
-        self._label = step["label"] or f"python {program.name}"
-        self._limit = limit
-        self._interval = interval
-        self._start_child(self._label)
+        limit = step.limit or self.show.limit
+        interval = self.pacing.scaled(step.interval or self.show.interval)
+        path = self.talk / step.program
+        argv = [sys.executable, str(path), "--limit", str(limit), "--interval", f"{interval:g}"]
+        env = None
+        if step.durable:
+            workflow_id = self.play.workflow_id
+            argv += self.service.counter_args(workflow_id)
+            env = self.service.child_env()
+            if url := self.service.workflow_url(workflow_id):
+                self.narrator.info(f"Workflow [bold]{workflow_id}[/] [link={url}]{url}[/link]")
+        label = step.label or f"python {path.name}"
+        self.play.program = Program(argv, env, label, limit, interval)
+        self._start_child(label)
 
-    def _restart(self, step: Step) -> None:
+    def _restart(self) -> None:
         self._end_child()
-        self._resumed = datetime.now(UTC)
-        self._start_child(f"{self._label}  (again)")
+        self.play.resumed = datetime.now(UTC)
+        self._start_child(f"{self._program.label}  (again)")
 
-    def _wait_for(self, step: Step) -> None:
+    def _wait_for(self, step: WaitFor) -> None:
         child = self._running_child()
-        timeout = step["timeout"] or 10 + 2 * self._limit * self._interval
-        deadline = time.monotonic() + timeout
-        if step["exit"]:
+        timeout = step.timeout or 10 + 2 * self._program.limit * self._program.interval
+        deadline = self.clock() + timeout
+        if step.exit:
             what = "exit"
-            done = lambda: not child.running  # noqa: E731
-        elif step["number"]:
-            what = f"print {step['number']}"
-            done = lambda: step["number"] in child.numbers  # noqa: E731
+            done: Callable[[], bool] = lambda: not child.running  # noqa: E731
+        elif step.number:
+            what = f"print {step.number}"
+            done = lambda: step.number in child.numbers  # noqa: E731
         else:
-            what = f"print something matching {step['pattern']!r}"
-            done = lambda: re.search(step["pattern"], child.output) is not None  # noqa: E731
+            what = f"print something matching {step.pattern!r}"
+            done = lambda: re.search(step.pattern, child.output) is not None  # noqa: E731
         while not done():
             if not child.running:
                 raise StepFailed(f"the program exited (status {child.status}) before it did {what}")
-            if time.monotonic() > deadline:
+            if self.clock() > deadline:
                 raise StepFailed(f"the program did not {what} within {timeout:g} s")
             self._idle(0.05)
-        if step["exit"]:
+        if step.exit:
             self._end_child()
 
-    def _interrupt(self, step: Step) -> None:
+    def _interrupt(self, step: Interrupt) -> None:
         child = self._running_child()
-        self._idle(step["delay"] / self.speed)
-        if step["when_saved"]:
-            self._until_saved(step["timeout"])
-        name = step["signal"]
-        self.narrator.info(f"Sending [bold]{_KEYS.get(name, name)}[/] to the program")
-        child.send_signal(getattr(signal, name))
-        self._disrupted = datetime.now(UTC)
-        run = self._run_record()
-        run.stopped_by = name
-        deadline = time.monotonic() + step["timeout"]
-        while child.running and time.monotonic() < deadline:
+        self._idle(self.pacing.scaled(step.delay))
+        if step.when_saved:
+            self._until_saved(step.timeout)
+        self.narrator.info(f"Sending [bold]{_SIGNALS[step.signal]}[/] to the program")
+        child.send_signal(getattr(signal, step.signal))
+        self.play.disrupted = datetime.now(UTC)
+        run = self.play.last_run
+        run.stopped_by = step.signal
+        deadline = self.clock() + step.timeout
+        while child.running and self.clock() < deadline:
             self._idle(0.05)
         if child.running:
-            raise StepFailed(f"the program did not exit within {step['timeout']:g} s of {name}")
+            raise StepFailed(f"the program did not exit within {step.timeout:g} s of {step.signal}")
         run.cut = len(child.numbers)
         self._end_child()
 
-    def _expect(self, step: Step) -> None:
-        runs = self._result.runs
-        for claim in step["claims"]:
-            verdict = check(claim, runs)
-            self._result.verdicts.append(verdict)
-            self.narrator.verdict(verdict)
-        self._beat(1)
-
-    def _summary(self, step: Step) -> None:
-        rows = [
-            (r.scene.title, r.tally, r.verdicts, r.failure)
-            for r in self.results
-            if r.runs or r.failure
-        ]
-        self.narrator.summary(step["title"], rows)
-        self._beat(4)
-
-    def _server(self, step: Step) -> None:
-        server = self.service.server
-        assert server is not None  # scenes with a server step are skipped otherwise
-        if step["action"] == "kill":
-            if step["when_saved"]:
+    def _server(self, step: Server) -> None:
+        if step.action == "kill":
+            if step.when_saved:
                 self._until_saved(5)
             if self.child is not None and self.child.running:
                 self.child.read(0.05)
-                self._run_record().cut = len(self.child.numbers)
-            self._watch_server = False  # this death is the scene's own doing
-            server.kill()
-            self._disrupted = datetime.now(UTC)
+                self.play.last_run.cut = len(self.child.numbers)
+            self.keeper.kill_server()
+            self.play.disrupted = datetime.now(UTC)
             self.narrator.info("[bold red]Killed the Temporal dev server[/] (SIGKILL)")
         else:
-            self.narrator.set_footer("Starting the Temporal dev server again...", spinner=True)
-            took = self.service.start()
-            self._resumed = datetime.now(UTC)
-            self._watch_server = True
+            self.narrator.status("Starting the Temporal dev server again...")
+            try:
+                took = self.keeper.start_server_again()
+            finally:
+                self.narrator.status(None)
+            self.play.resumed = datetime.now(UTC)
             self.narrator.info(f"[bold green]Temporal is back[/] from its db file in {took:.1f} s")
-
-    def _history(self, step: Step) -> None:
-        events = self.service.history(self._workflow_id)
-        notes = _history_notes(events, self._disrupted, self._resumed)
-        self.narrator.history(step["title"], events, notes)
-        if url := self.service.workflow_url(self._workflow_id):
-            self.narrator.info(f"The same workflow in the Web UI: [link={url}]{url}[/link]")
-        self._beat(step["hold"])
 
     # --- helpers -----------------------------------------------------------------------
 
+    @property
+    def _program(self) -> Program:
+        assert self.play.program is not None  # a scene's rules put a `run` step first
+        return self.play.program
+
     def _until_saved(self, timeout: float) -> None:
         """Wait until Temporal has saved the step the durable program just printed."""
-        deadline = time.monotonic() + timeout
-        while not self.service.saved(self._workflow_id):
-            if time.monotonic() > deadline:
+        deadline = self.clock() + timeout
+        while not self.service.saved(self.play.workflow_id):
+            if self.clock() > deadline:
                 raise StepFailed(f"Temporal did not save the step within {timeout:g} s")
             self._idle(0.005)
 
-    def _await_service(self) -> None:
-        """Start the dev server if it is down; hands-free, wait calmly for an existing service."""
-        if not self.service.ready:
-            self._start_service()
-        elif self.service.existing and self.mode == "auto":
-            delay = 1.0
-            while not self.service.answers():
-                self.narrator.set_footer(
-                    f"[yellow]Temporal at {self.service.address} does not answer: "
-                    f"trying again in {delay:.0f} s[/]",
-                    spinner=True,
-                )
-                self._idle(delay)
-                delay = min(delay * 2, 30.0)
-
-    def _start_service(self) -> None:
-        what = "the Temporal dev server" if self.service.server else "Temporal"
-        self.narrator.set_footer(f"Starting {what}...", spinner=True)
-        took = self.service.start()
-        self._had_service = True
-        where = f"[bold]{self.service.address}[/]"
-        ui = self.service.server.ui_url if self.service.server else None
-        link = f" - Web UI [link={ui}]{ui}[/link]" if ui else ""
-        self.narrator.info(f"Temporal ready at {where} in {took:.1f} s{link}")
-
     def _start_child(self, label: str) -> None:
-        size = (CHILD_PTY_ROWS, self.narrator.child_columns)
-        child = ChildProcess(self._argv, label, size, self._env)
+        program = self._program
+        child = self.spawn(program.argv, label, self.narrator.program_size, program.env, self.talk)
         child.start()
         self.child = child
-        self._result.runs.append(Run(label, self._limit))
-        self.narrator.child_started(child)
+        self.play.result.runs.append(claims.Run(label, program.limit))
+        self.narrator.program_started(child)
 
     def _end_child(self) -> None:
-        """Stop the child if it still runs, record how it ended, print its final panel."""
+        """Stop the child if it still runs, record how it ended, show its final panel."""
         if self.child is None:
             return
         self.child.stop(grace=1.0)
-        run = self._run_record()
+        run = self.play.last_run
         run.numbers = self.child.numbers
         run.status = self.child.status
-        self.narrator.child_ended()
+        self.narrator.program_ended()
         self.child = None
-
-    def _run_record(self) -> Run:
-        return self._result.runs[-1]
 
     def _running_child(self) -> ChildProcess:
         if self.child is None or not self.child.running:
             raise StepFailed("no program is running")
         return self.child
 
-    def _beat(self, seconds: float) -> None:
-        """Hold the screen: a key press when presenting, `seconds` (scaled) hands-free."""
-        if self.mode != "auto":
-            self._wait_for_key()
-            return
-        deadline = time.monotonic() + seconds / self.speed
-        while (left := deadline - time.monotonic()) > 0:
-            if self._idle(min(left, 0.25)) == "next":
-                return
-
-    def _wait_for_key(self) -> None:
-        self._footer_extra = "[bold]Space[/] next  [bold]q[/] quit"
-        self.narrator.set_footer(self._footer_text())
-        while self._idle(0.25) != "next":
-            pass
-        self._footer_extra = ""
-
     def _idle(self, seconds: float) -> str | None:
-        """Wait up to `seconds`: read the child's output and the keys; 'next' or None."""
-        if self._watch_server and self.service.server and not self.service.server.running:
-            raise StepFailed("the Temporal dev server died")
-        if self.mode == "rehearse":
-            self.narrator.set_footer(self._footer_text())  # the step's running clock
-        if self.narrator.resized() and self.child is not None:
-            self.child.resize((CHILD_PTY_ROWS, self.narrator.child_columns))
+        """Wait up to `seconds`, reading the child's output and the keys: "next" or None."""
+        self.keeper.check()
+        self._follow_resize()
         if self.child is not None and self.child.running:
             self.child.read(seconds)
             key = self.keys.read(0)
@@ -372,50 +327,12 @@ class Stage:
             raise Quit
         return key
 
-    def _footer(self, scene: Scene, step: Step) -> None:
-        self._where = f"{scene.title} - step {step.number}/{len(scene.steps)} ({step.kind})"
-        self.narrator.set_footer(self._footer_text())
-
-    def _footer_text(self) -> str:
-        text = self._where
-        if self.mode == "rehearse":
-            text += f"  [magenta]{time.monotonic() - self._clock:5.1f} s[/]"
-        return f"{text}   {self._footer_extra}" if self._footer_extra else text
-
-
-CHILD_PTY_ROWS = 24
-_KEYS = {"SIGINT": "Ctrl-C (SIGINT)", "SIGKILL": "kill -9 (SIGKILL)", "SIGTERM": "SIGTERM"}
-
-
-def _history_notes(
-    events: list[tuple[int, str, datetime]], disrupted: datetime | None, resumed: datetime | None
-) -> dict[int, str]:
-    """Event id -> why it matters: the timer saved before the stop, and what came after."""
-    if disrupted is None:
-        return {}
-    notes = {}
-    fired = [e for e in events if e[1] == "TimerFired" and e[2] > disrupted]
-    if fired:
-        started = [e for e in events if e[1] == "TimerStarted" and e[0] < fired[0][0]]
-        if started:
-            notes[started[-1][0]] = "the timer, saved in Temporal as the program stopped"
-        notes[fired[0][0]] = "fired while nothing was counting"
-    back = resumed or disrupted
-    picked = [e for e in events if e[1] == "WorkflowTaskStarted" and e[2] > back]
-    if picked:
-        notes[picked[0][0]] = "a new worker: replays the history, carries on"
-    return notes
-
-
-def _describe(step: Step) -> str:
-    """A step in a line, for the rehearsal report."""
-    detail = {
-        "narrate": step.fields.get("title"),
-        "show_code": step.fields.get("file"),
-        "ask": step.fields.get("question"),
-        "run": step.fields.get("program"),
-        "wait_for": step.fields.get("number") or step.fields.get("pattern") or "exit",
-        "interrupt": step.fields.get("signal"),
-        "expect": ", ".join(step.fields.get("claims", [])),
-    }.get(step.kind)
-    return f"{step.number}. {step.kind}" + (f": {detail}" if detail else "")
+    def _follow_resize(self) -> None:
+        """The one resize path: the terminal's new size to the narration (and the recording
+        it feeds), then to the running program's pty."""
+        size = self.narrator.size
+        if size != self._size:
+            self._size = size
+            self.narrator.resize(size)
+            if self.child is not None:
+                self.child.resize(self.narrator.program_size)

@@ -9,15 +9,18 @@ import socket
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any, TypeVar
 
 import psutil
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 from temporalio.envconfig import ClientConfig
+from temporalio.service import RetryConfig
 
-from director.errors import UNREACHABLE, DemoError
+from director.errors import DemoError, PortTaken, Status
 from director.processes import die_with_parent
 
 # Timers shorter than a second are otherwise rounded up to about a second.
@@ -79,14 +82,50 @@ def connect_config(address: str | None, namespace: str | None, profile: str | No
     return config
 
 
-async def answers(config: dict) -> bool:
-    """Whether the Temporal service `config` names answers for its namespace."""
-    try:
-        client = await asyncio.wait_for(Client.connect(**config), 3)
-        await asyncio.wait_for(client.count_workflows(), 3)  # the namespace, not just the port
-    except Exception:
-        return False
-    return True
+T = TypeVar("T")
+
+BRIEF = RetryConfig(
+    initial_interval_millis=50, max_interval_millis=250, max_elapsed_time_millis=1000, max_retries=4
+)
+"""The director's own calls retry for a second at most: a service that is down fails fast."""
+
+
+class Connection:
+    """One Temporal client on one event loop, connected on first use and kept; every call
+    bounded by a timeout, so a service that is down fails fast instead of after 10 s of retries."""
+
+    def __init__(self, config: Callable[[], dict[str, Any]], timeout: float = 3.0) -> None:
+        self._config = config
+        self.timeout = timeout
+        self._runner = asyncio.Runner()
+        self._client: Client | None = None
+
+    def call(self, request: Callable[[Client], Awaitable[T]], timeout: float | None = None) -> T:
+        """What `request` returns, made with the client; what it raises, or TimeoutError."""
+
+        async def attempt() -> T:
+            if self._client is None:
+                self._client = await Client.connect(**self._config(), retry_config=BRIEF)
+            return await request(self._client)
+
+        return self._runner.run(asyncio.wait_for(attempt(), timeout or self.timeout))
+
+    def answers(self, timeout: float | None = None) -> bool:
+        """Whether the service answers for the namespace (not just the port)."""
+        rpc_timeout = timedelta(seconds=timeout or self.timeout)
+        try:
+            self.call(lambda client: client.count_workflows(rpc_timeout=rpc_timeout), timeout)
+        except Exception:
+            return False
+        return True
+
+    def drop(self) -> None:
+        """Forget the client (its service started again): the next call connects afresh."""
+        self._client = None
+
+    def close(self) -> None:
+        self._client = None
+        self._runner.close()
 
 
 class Service:
@@ -103,7 +142,12 @@ class Service:
         self.config = connect_config(address, namespace, profile)
         self.profile = profile
         self.existing = "target_host" in self.config
-        self.server = None if self.existing else DevServer(state_dir / "temporal.db", port)
+        if self.existing:
+            self.server = None
+            self.connection = Connection(lambda: self.config)
+        else:
+            self.server = DevServer(state_dir / "temporal.db", port, namespace=self.namespace)
+            self.connection = self.server.connection
 
     @property
     def address(self) -> str:
@@ -119,7 +163,7 @@ class Service:
         return self.server is None or self.server.running
 
     def answers(self) -> bool:
-        return asyncio.run(answers(self.connect_args))
+        return self.connection.answers()
 
     def start(self) -> float:
         """Start the dev server, or check the existing service answers; seconds it took."""
@@ -128,38 +172,41 @@ class Service:
             self.server.start()
         elif not self.answers():
             raise DemoError(
-                f"cannot reach Temporal at {self.address} (namespace {self.namespace})", 3
+                f"cannot reach Temporal at {self.address} (namespace {self.namespace})",
+                Status.UNREACHABLE,
             )
         return time.monotonic() - started
 
     def history(self, workflow_id: str) -> list[tuple[int, str, datetime]]:
         """The workflow's events: id, type (e.g. TimerFired) and time, from the Temporal API."""
 
-        async def fetch() -> list[tuple[int, str, datetime]]:
-            client = await Client.connect(**self.connect_args)
-            history = await client.get_workflow_handle(workflow_id).fetch_history()
+        async def fetch(client: Client) -> list[tuple[int, str, datetime]]:
+            history = await client.get_workflow_handle(workflow_id).fetch_history(
+                rpc_timeout=timedelta(seconds=5)
+            )
             return [
                 (e.event_id, _camel(EventType.Name(e.event_type)), e.event_time.ToDatetime(UTC))
                 for e in history.events
             ]
 
         try:
-            return asyncio.run(fetch())
+            return self.connection.call(fetch, timeout=10)
         except Exception as error:
             raise DemoError(
-                f"cannot read the history of {workflow_id}: {error}", UNREACHABLE
+                f"cannot read the history of {workflow_id}: {error or 'no answer'}",
+                Status.UNREACHABLE,
             ) from None
 
     def saved(self, workflow_id: str) -> bool:
         """Whether the workflow has no workflow task in flight: all it did is saved."""
 
-        async def describe() -> bool:
-            client = await Client.connect(**self.connect_args)
-            description = await client.get_workflow_handle(workflow_id).describe()
+        async def describe(client: Client) -> bool:
+            handle = client.get_workflow_handle(workflow_id)
+            description = await handle.describe(rpc_timeout=timedelta(seconds=1))
             return not description.raw_description.HasField("pending_workflow_task")
 
         try:
-            return asyncio.run(describe())
+            return self.connection.call(describe, timeout=1)
         except Exception:
             return False
 
@@ -179,10 +226,6 @@ class Service:
             path.unlink()
         return True
 
-    @property
-    def connect_args(self) -> dict:
-        return {**self.config, "target_host": self.address}
-
     def counter_args(self, workflow_id: str) -> list[str]:
         """What a durable counter needs to find this service and its own workflow."""
         return [
@@ -196,12 +239,9 @@ class Service:
 
     def child_env(self) -> dict[str, str]:
         """A durable counter's environment: our profile; for the dev server, no TEMPORAL_*."""
-        env = dict(os.environ)
         if self.server:
-            env = {k: v for k, v in env.items() if not k.startswith("TEMPORAL_")}
-        elif self.profile:
-            env["TEMPORAL_PROFILE"] = self.profile
-        return env
+            return without_temporal_settings(os.environ)
+        return {**os.environ, **({"TEMPORAL_PROFILE": self.profile} if self.profile else {})}
 
     def workflow_url(self, workflow_id: str) -> str | None:
         """The Web UI page of a workflow, where there is a Web UI to link to."""
@@ -216,6 +256,12 @@ class Service:
     def close(self) -> None:
         if self.server:
             self.server.stop()
+        self.connection.close()
+
+
+def without_temporal_settings(env: Mapping[str, str]) -> dict[str, str]:
+    """An environment without Temporal's configuration (TEMPORAL_*: addresses, keys, TLS)."""
+    return {k: v for k, v in env.items() if not k.startswith("TEMPORAL_")}
 
 
 def _camel(name: str) -> str:
@@ -226,15 +272,25 @@ def _camel(name: str) -> str:
 class DevServer:
     """One `temporal server start-dev` process with its own db file, on free ports."""
 
-    def __init__(self, db_file: Path, port: int | None = None, ui: bool = True) -> None:
+    def __init__(
+        self,
+        db_file: Path,
+        port: int | None = None,
+        *,
+        ui: bool = True,
+        namespace: str = "default",
+    ) -> None:
         """A server to start later: nothing runs until start()."""
         self.db_file = Path(db_file)
         self.port = port or free_port()
         self.ui_port = free_port() if ui else None
+        self.namespace = namespace
         self._port_given = port is not None
         self.answered = False  # once it has, clients know its port: it keeps it
         self.log_file = self.db_file.with_suffix(".log")
         self.process: subprocess.Popen[bytes] | None = None
+        self.connection = Connection(lambda: {"target_host": self.address, "namespace": namespace})
+        """The one client of this server, for whoever talks to it from here."""
 
     @property
     def address(self) -> str:
@@ -251,11 +307,12 @@ class DevServer:
         meantime, it tries again (a port we chose ourselves is chosen afresh, unless it was
         given, or the server ran on it before and clients know it).
         """
+        self.connection.drop()  # a new process: the old client's connection is dead
         for attempt in range(3):
             try:
                 return self._start(timeout)
-            except DemoError as error:
-                if "address already in use" not in str(error) or attempt == 2:
+            except PortTaken:
+                if attempt == 2:
                     raise
                 if not self.answered:
                     self.port = self.port if self._port_given else free_port()
@@ -264,12 +321,13 @@ class DevServer:
     def _start(self, timeout: float) -> None:
         for port in filter(None, (self.port, self.ui_port)):
             if holder := port_holder(port):
-                raise DemoError(f"port {port} is busy: {holder} holds it", UNREACHABLE)
+                raise PortTaken(f"port {port} is busy: {holder} holds it")
         self.db_file.parent.mkdir(parents=True, exist_ok=True)
         command = [temporal_cli(), "server", "start-dev", "--port", str(self.port)]
         command += ["--http-port", str(free_port()), "--metrics-port", str(free_port())]
         command += ["--db-filename", str(self.db_file), "--log-level", "error"]
         command += ["--dynamic-config-value", FAST_TIMERS]
+        command += ["--namespace", self.namespace] if self.namespace != "default" else []
         command += ["--ui-port", str(self.ui_port)] if self.ui_port else ["--headless"]
         with self.log_file.open("wb") as log:
             self.process = process = subprocess.Popen(
@@ -277,19 +335,24 @@ class DevServer:
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                env=without_temporal_settings(os.environ),
                 start_new_session=True,
                 preexec_fn=die_with_parent,
             )
         deadline = time.monotonic() + timeout
-        while not asyncio.run(answers({"target_host": self.address, "namespace": "default"})):
+        while not self.connection.answers(timeout=1):
             if process.poll() is not None:
                 said = self.log_file.read_text(errors="replace").strip().splitlines()
                 last = said[-1] if said else f"exit status {process.returncode}"
-                raise DemoError(f"the Temporal dev server did not start: {last}", UNREACHABLE)
+                if "address already in use" in last:  # a port it picked itself was taken
+                    raise PortTaken(f"the Temporal dev server did not start: {last}")
+                raise DemoError(
+                    f"the Temporal dev server did not start: {last}", Status.UNREACHABLE
+                )
             if time.monotonic() > deadline:
                 self.stop()
                 raise DemoError(
-                    f"the Temporal dev server at {self.address} did not answer", UNREACHABLE
+                    f"the Temporal dev server at {self.address} did not answer", Status.UNREACHABLE
                 )
             time.sleep(0.05)
         self.answered = True

@@ -1,21 +1,32 @@
-"""Shared fixtures: a real Temporal dev server for the session, counters in real ptys."""
+"""Shared helpers: a real Temporal dev server for the session, programs in real ptys, and
+reading what a terminal showed."""
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
+import os
 import re
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pexpect
+import psutil
 import pytest
 
-from director import ROOT
+from director import CHECKOUT, TALK
 from director.temporal import DevServer
 
 COUNTERS = {
-    "normal": ROOT / "counter" / "normal-execution" / "start-execution.py",
-    "durable": ROOT / "counter" / "durable-execution" / "start-execution.py",
+    "normal": TALK / "counter" / "normal-execution" / "start-execution.py",
+    "durable": TALK / "counter" / "durable-execution" / "start-execution.py",
 }
+DEMO = str(CHECKOUT / "demo.py")
+# The pty's size is the terminal's: COLUMNS or LINES would pin Rich to a fixed size.
+TERMINAL_ENV = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+ANSI = r"(?:\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x1b]*\x1b\\)*"
 
 
 @pytest.fixture(scope="session")
@@ -25,6 +36,9 @@ def temporal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevServer]:
     server.start()
     yield server
     server.stop()
+
+
+# --- The counters -------------------------------------------------------------------------
 
 
 def spawn_counter(kind: str, *args: str, timeout: float = 30) -> pexpect.spawn:
@@ -50,3 +64,76 @@ def numbers(text: str) -> list[int]:
     """The numbers in a counter's output; fails unless the output is nothing but numbers."""
     assert re.fullmatch(r"(\d+\r?\n)*", text), f"not only numbers on the terminal: {text!r}"
     return [int(line) for line in text.split()]
+
+
+# --- The director -------------------------------------------------------------------------
+
+
+def director(tmp_path: Path, *args: str, rows: int = 50, cols: int = 120) -> pexpect.spawn:
+    """demo.py in its own pty; everything it prints is kept in `child.logfile_read`."""
+    child = pexpect.spawn(
+        sys.executable,
+        [DEMO, "--state-dir", str(tmp_path / "state"), *args],
+        encoding="utf-8",
+        codec_errors="replace",
+        timeout=120,
+        dimensions=(rows, cols),
+        env={**TERMINAL_ENV, "TERM": "xterm-256color"},
+    )
+    child.logfile_read = io.StringIO()
+    return child
+
+
+def shown(text: str) -> str:
+    """A regex for `text` as a terminal shows it: escape codes may stand between its letters."""
+    return ANSI.join(map(re.escape, text))
+
+
+def plain(output: str) -> str:
+    """Terminal output without its escape codes."""
+    return re.sub(ANSI, "", output)
+
+
+def descendants(child: pexpect.spawn) -> list[psutil.Process]:
+    return psutil.Process(child.pid).children(recursive=True)
+
+
+def gone(processes: list[psutil.Process], within: float = 2.0) -> bool:
+    """Whether all of them exit within `within` s; any left are killed, failed test or not."""
+    _, alive = psutil.wait_procs(processes, timeout=within)
+    for process in alive:
+        with contextlib.suppress(psutil.Error):
+            process.kill()
+    return not alive
+
+
+def ends(child: pexpect.spawn) -> str:
+    """Its output, without escape codes, once it has exited."""
+    child.expect(pexpect.EOF)
+    child.close()
+    return plain(child.logfile_read.getvalue())
+
+
+# --- Recordings ---------------------------------------------------------------------------
+
+
+def read_cast(path: Path) -> tuple[dict, list[list]]:
+    """The header and the events, each line checked against asciinema's v2 format."""
+    header, *lines = path.read_text(encoding="utf-8").splitlines()
+    meta = json.loads(header)
+    assert meta["version"] == 2
+    assert isinstance(meta["width"], int) and isinstance(meta["height"], int)
+    assert isinstance(meta["timestamp"], int) and meta["title"]
+    assert set(meta["env"]) == {"TERM", "SHELL"}
+    events = [json.loads(line) for line in lines]
+    for event in events:
+        assert len(event) == 3 and isinstance(event[0], float | int)
+        assert event[1] in ("o", "m", "r") and isinstance(event[2], str)
+    times = [event[0] for event in events]
+    assert times == sorted(times), "times never go back"
+    return meta, events
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The long soak first: spread over workers, the rest then runs beside it."""
+    items.sort(key=lambda item: item.get_closest_marker("soak") is None)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
-import re
 import signal
 import socket
 import subprocess
@@ -15,63 +12,19 @@ import time
 from pathlib import Path
 
 import pexpect
-import psutil
 import pytest
 
-from director import ROOT
 from director.temporal import DevServer, free_port
-
-DEMO = str(ROOT / "demo.py")
-# The pty's size is the terminal's: COLUMNS or LINES would pin Rich to a fixed size.
-TERMINAL_ENV = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
-
-
-def director(tmp_path: Path, *args: str, rows: int = 50, cols: int = 120) -> pexpect.spawn:
-    """demo.py in its own pty; everything it prints is kept in `child.logfile_read`."""
-    child = pexpect.spawn(
-        sys.executable,
-        [DEMO, "--state-dir", str(tmp_path / "state"), *args],
-        encoding="utf-8",
-        codec_errors="replace",
-        timeout=120,
-        dimensions=(rows, cols),
-        env={**TERMINAL_ENV, "TERM": "xterm-256color"},
-    )
-    child.logfile_read = io.StringIO()
-    return child
-
-
-ANSI = r"(?:\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x1b]*\x1b\\)*"
-
-
-def shown(text: str) -> str:
-    """A regex for `text` as a terminal shows it: escape codes may stand between its letters."""
-    return ANSI.join(map(re.escape, text))
-
-
-def plain(output: str) -> str:
-    """Terminal output without its escape codes."""
-    return re.sub(ANSI, "", output)
-
-
-def descendants(child: pexpect.spawn) -> list[psutil.Process]:
-    return psutil.Process(child.pid).children(recursive=True)
-
-
-def gone(processes: list[psutil.Process], within: float = 2.0) -> bool:
-    """Whether all of them exit within `within` s; any left are killed, failed test or not."""
-    _, alive = psutil.wait_procs(processes, timeout=within)
-    for process in alive:
-        with contextlib.suppress(psutil.Error):
-            process.kill()
-    return not alive
-
-
-def ends(child: pexpect.spawn) -> str:
-    """Its output, without escape codes, once it has exited."""
-    child.expect(pexpect.EOF)
-    child.close()
-    return plain(child.logfile_read.getvalue())
+from tests.conftest import (
+    DEMO,
+    TERMINAL_ENV,
+    descendants,
+    director,
+    ends,
+    gone,
+    plain,
+    shown,
+)
 
 
 def test_hands_free_round_verifies_every_claim(tmp_path: Path) -> None:

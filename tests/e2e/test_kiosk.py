@@ -10,7 +10,7 @@ import pexpect
 import psutil
 import pytest
 
-from tests.test_demo import ANSI, director, gone, shown
+from tests.conftest import ANSI, director, gone, shown
 
 ROUNDS = 30
 FAULTS = {4: "kill -9 a counter", 9: "kill -9 the dev server", 14: "SIGSTOP a counter"}

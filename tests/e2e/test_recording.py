@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import json
 import re
 import signal
 import subprocess
@@ -11,29 +9,10 @@ import sys
 from pathlib import Path
 
 import pexpect
-import pytest
 
-from director.recording import Cast
-from tests.test_demo import director, plain, shown
+from tests.conftest import director, plain, read_cast, shown
 
 ASCIINEMA = str(Path(sys.executable).parent / "asciinema")
-
-
-def read_cast(path: Path) -> tuple[dict, list[list]]:
-    """The header and the events, each line checked against asciinema's v2 format."""
-    header, *lines = path.read_text(encoding="utf-8").splitlines()
-    meta = json.loads(header)
-    assert meta["version"] == 2
-    assert isinstance(meta["width"], int) and isinstance(meta["height"], int)
-    assert isinstance(meta["timestamp"], int) and meta["title"]
-    assert set(meta["env"]) == {"TERM", "SHELL"}
-    events = [json.loads(line) for line in lines]
-    for event in events:
-        assert len(event) == 3 and isinstance(event[0], float | int)
-        assert event[1] in ("o", "m", "r") and isinstance(event[2], str)
-    times = [event[0] for event in events]
-    assert times == sorted(times), "times never go back"
-    return meta, events
 
 
 def plays(path: Path) -> bool:
@@ -45,39 +24,6 @@ def plays(path: Path) -> bool:
     player.expect(pexpect.EOF)
     player.close()
     return done.returncode == 0 and player.exitstatus == 0
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def test_cast_passes_output_through_and_records_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    clock = Clock()
-    monkeypatch.setattr("director.recording.time.monotonic", clock)
-    terminal = io.StringIO()
-    cast = Cast(tmp_path / "a.cast", terminal, (100, 30), "Talk", idle_limit=2)
-    cast.write("one\n")
-    clock.now += 1
-    cast.marker("Scene: One")
-    clock.now += 60  # a long silence is capped at the idle limit
-    cast.write("two\r\n")
-    cast.resize((120, 40))
-    cast.close()
-    assert terminal.getvalue() == "one\ntwo\r\n"
-    meta, events = read_cast(tmp_path / "a.cast")
-    assert (meta["width"], meta["height"], meta["idle_time_limit"]) == (100, 30, 2)
-    assert events == [
-        [0.0, "o", "one\r\n"],
-        [1.0, "m", "Scene: One"],
-        [3.0, "o", "two\r\n"],
-        [3.0, "r", "120x40"],
-    ]
 
 
 def test_hands_free_recording_plays_with_markers_and_numbers_in_order(tmp_path: Path) -> None:

@@ -5,20 +5,11 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
+import psutil
 import pytest
 
 from director import temporal
-from director.errors import DemoError
-from director.temporal import DevServer, free_port
-
-
-def test_free_port_is_outside_the_range_for_outgoing_connections() -> None:
-    low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
-    for _ in range(50):
-        port = free_port()
-        assert 10000 <= port < low
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", port))  # free indeed
+from director.temporal import DevServer, Service, free_port
 
 
 def test_dev_server_tries_again_when_a_port_it_picked_was_taken(
@@ -39,10 +30,27 @@ def test_dev_server_tries_again_when_a_port_it_picked_was_taken(
     assert next(picks, None) is None, "the taken port was never tried"
 
 
-def test_a_busy_given_port_names_its_holder(tmp_path: Path) -> None:
-    with socket.socket() as held:
-        held.bind(("127.0.0.1", 0))
-        held.listen()
-        port = held.getsockname()[1]
-        with pytest.raises(DemoError, match=rf"port {port} is busy: python\S* \(pid \d+\)"):
-            DevServer(tmp_path / "dev.db", port, ui=False).start()
+def test_one_client_per_service_reconnected_only_after_a_restart(tmp_path: Path) -> None:
+    server = DevServer(tmp_path / "dev.db", ui=False)
+    made = []
+    config = server.connection._config
+    server.connection._config = lambda: made.append(1) or config()
+    try:
+        server.start()
+        made.clear()  # tries while the server came up; one of them connected
+        service = Service(tmp_path, address=server.address)
+        service.connection = server.connection
+        fds = psutil.Process().num_fds()
+        for _ in range(50):
+            assert service.answers()
+            assert not service.saved("no-such-workflow")
+        assert psutil.Process().num_fds() == fds, "no socket left behind by a call"
+        assert not made, "every call used the one client"
+        server.kill()
+        assert not server.connection.answers(timeout=1)
+        server.start()  # same port, same db file: a new process, so a new client
+        connects = len(made)
+        assert connects >= 1 and server.connection.answers() and len(made) == connects
+    finally:
+        server.stop()
+        server.connection.close()

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
 
-from director import ROOT
+from director import TALK
 from director.errors import DemoError
-from director.scenes import STEP_KINDS, load_scene, load_show, reference
+from director.scenes import load_scene, load_show
+from director.steps import STEP_KINDS, reference
 
 PLAYLIST = 'title = "Test talk"\nscenes = ["one"]\n'
 RUN = '[[steps]]\nkind = "run"\nprogram = "counter/normal-execution/start-execution.py"\n'
@@ -30,7 +32,7 @@ def error_of(tmp_path: Path, scene: str, playlist: str = PLAYLIST) -> str:
 
 
 def test_the_real_talk_loads() -> None:
-    show = load_show(ROOT / "scenes")
+    show = load_show(TALK / "scenes")
     names = [scene.name for scene in show.scenes]
     assert names[:2] == ["before-temporal", "with-temporal"]
     assert names[-1] == "summary"
@@ -40,13 +42,13 @@ def test_the_real_talk_loads() -> None:
 
 
 def test_only_the_chosen_scenes(tmp_path: Path) -> None:
-    show = load_show(ROOT / "scenes", ["summary"])
+    show = load_show(TALK / "scenes", ["summary"])
     assert [scene.name for scene in show.scenes] == ["summary"]
 
 
 def test_defaults_are_filled_in(tmp_path: Path) -> None:
     scene = load_scene(folder(tmp_path, 'title = "t"\n[[steps]]\nkind = "pause"\n') / "one.toml")
-    assert scene.steps[0]["seconds"] == 2
+    assert scene.steps[0].seconds == 2
 
 
 def test_toml_syntax_error_names_file_line_and_column(tmp_path: Path) -> None:
@@ -112,9 +114,11 @@ def test_code_lines_by_text_become_numbers(tmp_path: Path) -> None:
     scene = f'title = "t"\n[[steps]]\nkind = "show_code"\nfile = "{file}"\n'
     scene += 'lines = ["def count_to", 14]\nhighlight = ["print(number"]\n'
     step = load_scene(folder(tmp_path, scene) / "one.toml").steps[0]
-    text = (ROOT / file).read_text().splitlines()
-    assert "def count_to" in text[step["lines"][0] - 1]
-    assert "print(number" in text[step["highlight"][0] - 1]
+    (first, last), highlight = step.line_numbers(step.text(TALK))
+    text = (TALK / file).read_text().splitlines()
+    assert "def count_to" in text[first - 1]
+    assert "print(number" in text[min(highlight) - 1]
+    assert last == 14
 
 
 def test_unknown_claim_gets_a_guess(tmp_path: Path) -> None:
@@ -135,24 +139,24 @@ def test_playlist_naming_a_missing_scene(tmp_path: Path) -> None:
 
 def test_unknown_scene_asked_for(tmp_path: Path) -> None:
     with pytest.raises(DemoError, match=r"no scene 'sumary'.*did you mean 'summary'"):
-        load_show(ROOT / "scenes", ["sumary"])
+        load_show(TALK / "scenes", ["sumary"])
 
 
 def test_every_step_kind_is_documented() -> None:
-    for kind, spec in STEP_KINDS.items():
-        assert spec.description, kind
-        assert all(field.doc for field in spec.fields.values()), kind
+    for kind, cls in STEP_KINDS.items():
+        assert cls.__doc__, kind
+        assert all(field.metadata["doc"] for field in fields(cls)), kind
 
 
 def test_scene_reference_is_current_and_its_examples_are_valid(tmp_path: Path) -> None:
-    readme = (ROOT / "scenes" / "README.md").read_text()
-    assert reference() in readme, "regenerate it: .venv/bin/python -m director.scenes"
+    readme = (TALK / "scenes" / "README.md").read_text()
+    assert reference() in readme, "regenerate it: .venv/bin/python -m director.steps"
     run = RUN.replace("normal-execution", "durable-execution") + "durable = true\n"
-    for kind, spec in STEP_KINDS.items():
+    for kind, cls in STEP_KINDS.items():
         assert f"### `{kind}`" in readme
-        example = f'title = "t"\n{run}\n[[steps]]\nkind = "{kind}"\n{spec.example}\n'
+        example = f'title = "t"\n{run}\n[[steps]]\nkind = "{kind}"\n{cls.example}\n'
         step = load_scene(folder(tmp_path, example) / "one.toml").steps[1]
-        assert step.kind == kind
+        assert isinstance(step, cls)
 
 
 @pytest.mark.parametrize("step", ['kind = "interrupt"', 'kind = "server"\naction = "kill"'])

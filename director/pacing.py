@@ -1,0 +1,92 @@
+"""Pacing: how the show moves on, by the presenter's key or by the clock (the three modes)."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from typing import ClassVar
+
+from director.narration import Narrator
+
+Wait = Callable[[float], str | None]
+"""Waits up to so many seconds while the show goes on around it; "next" if a key said so."""
+
+
+class Pacing:
+    """How the show moves on: it holds beats and asks questions, at the show's --speed."""
+
+    name: ClassVar[str]
+    hands_free: ClassVar[bool] = False
+    """Whether nobody is there: rounds repeat, and Temporal's absence is waited out."""
+    rehearsal: ClassVar[bool] = False
+    """Whether speaker notes, the step clock and the report are shown."""
+
+    def __init__(
+        self, narrator: Narrator, speed: float = 1.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.narrator = narrator
+        self.speed = speed
+        self.clock = clock
+
+    def scaled(self, seconds: float) -> float:
+        """A time of the talk at this show's --speed."""
+        return seconds / self.speed
+
+    def beat(self, seconds: float, wait: Wait) -> None:
+        """Hold what is on screen for a beat of `seconds` (at --speed 1)."""
+        raise NotImplementedError
+
+    def question(self, seconds: float, wait: Wait) -> None:
+        """Give the room time to answer: `seconds` (at --speed 1)."""
+        raise NotImplementedError
+
+
+class Presenting(Pacing):
+    """Live on stage: every beat and every question waits for the presenter's key."""
+
+    name = "present"
+
+    def beat(self, seconds: float, wait: Wait) -> None:
+        """Until the presenter moves on."""
+        self.narrator.waiting_for_key(True)
+        try:
+            while wait(0.25) != "next":
+                pass
+        finally:
+            self.narrator.waiting_for_key(False)
+
+    def question(self, seconds: float, wait: Wait) -> None:
+        """Until the presenter moves on."""
+        self.beat(seconds, wait)
+
+
+class Rehearsing(Presenting):
+    """A rehearsal: as on stage, with speaker notes, a clock on each step, and a report."""
+
+    name = "rehearse"
+    rehearsal = True
+
+
+class HandsFree(Pacing):
+    """Nobody at the keys: beats last their (scaled) seconds, questions count down; a key
+    still moves on at once."""
+
+    name = "auto"
+    hands_free = True
+
+    def beat(self, seconds: float, wait: Wait) -> None:
+        deadline = self.clock() + self.scaled(seconds)
+        while (left := deadline - self.clock()) > 0:
+            if wait(min(left, 0.25)) == "next":
+                return
+
+    def question(self, seconds: float, wait: Wait) -> None:
+        deadline = self.clock() + self.scaled(seconds)
+        try:
+            while (left := deadline - self.clock()) > 0:
+                self.narrator.status(f"[yellow]Think about it... {math.ceil(left)} s[/]")
+                if wait(min(left, 0.25)) == "next":
+                    return
+        finally:
+            self.narrator.status(None)

@@ -1,0 +1,84 @@
+"""What the show found: each scene's result, and the pure functions that turn results and
+event histories into the rows and notes the audience reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from director.claims import Run, Tally, Verdict, tally
+from director.scenes import Scene
+
+Event = tuple[int, str, datetime]
+"""One event of a workflow's history: its id, its type (e.g. TimerFired) and its time."""
+
+
+@dataclass
+class SceneResult:
+    """What one scene showed: its runs, its claims' verdicts, a failure, its timings."""
+
+    scene: Scene
+    runs: list[Run] = field(default_factory=list)
+    verdicts: list[Verdict] = field(default_factory=list)
+    failure: str | None = None
+    step_seconds: list[tuple[str, float]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def held(self) -> bool:
+        return self.failure is None and all(v.held for v in self.verdicts)
+
+    @property
+    def tally(self) -> Tally:
+        return tally(self.runs)
+
+
+def summary_rows(
+    results: list[SceneResult],
+) -> list[tuple[str, Tally, list[Verdict], str | None]]:
+    """The summary table: a row for each scene that ran a program or failed."""
+    return [(r.scene.title, r.tally, r.verdicts, r.failure) for r in results if r.runs or r.failure]
+
+
+def report_rows(results: list[SceneResult]) -> list[tuple[str, str, float]]:
+    """The rehearsal report: each scene's whole time (step ""), then each of its steps'."""
+    rows = []
+    for result in results:
+        rows.append((result.scene.title, "", result.seconds))
+        rows += [(result.scene.title, step, seconds) for step, seconds in result.step_seconds]
+    return rows
+
+
+def verdicts(results: list[SceneResult]) -> list[Verdict]:
+    """Every claim checked in the round, in order."""
+    return [verdict for result in results for verdict in result.verdicts]
+
+
+def history_notes(
+    events: list[Event], disrupted: datetime | None, resumed: datetime | None
+) -> dict[int, str]:
+    """Event id -> why it matters: the timer saved before the stop, and what came after."""
+    if disrupted is None:
+        return {}
+    notes = {}
+    fired = [e for e in events if e[1] == "TimerFired" and e[2] > disrupted]
+    if fired:
+        started = [e for e in events if e[1] == "TimerStarted" and e[0] < fired[0][0]]
+        if started:
+            notes[started[-1][0]] = "the timer, saved in Temporal as the program stopped"
+        notes[fired[0][0]] = "fired while nothing was counting"
+    back = resumed or disrupted
+    picked = [e for e in events if e[1] == "WorkflowTaskStarted" and e[2] > back]
+    if picked:
+        notes[picked[0][0]] = "a new worker: replays the history, carries on"
+    return notes
+
+
+def around(count: int, marked: list[int], context: int = 2) -> set[int]:
+    """Rows to show of a long table: the first and last few, and a few around each mark."""
+    rows = {*range(min(count, 4)), count - 1}
+    if marked:
+        rows |= set(range(max(0, marked[0] - context), min(count, marked[-1] + context + 1)))
+    else:
+        rows |= set(range(count))
+    return rows

@@ -1,0 +1,454 @@
+"""Step kinds: one frozen dataclass a kind, each field documented beside it, each kind's rules."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+import re
+import types
+from dataclasses import MISSING, dataclass, field, fields
+from pathlib import Path
+from typing import Any, ClassVar, Literal, Union, get_args, get_origin, get_type_hints
+
+from director.claims import CLAIMS
+
+
+class Invalid(Exception):
+    """A value or rule broken; the loader adds the file, line and step. `field` names the field."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def option(doc: str, default: Any = MISSING) -> Any:
+    """A field: what it means (the scene reference shows it), and its default if it has one."""
+    return field(default=default, metadata={"doc": doc})
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a step's rules may look at: the talk's folder and the steps before it in its scene."""
+
+    talk: Path
+    before: tuple[Step, ...] = ()
+
+    @property
+    def runs(self) -> bool:
+        return any(isinstance(step, Run) for step in self.before)
+
+    @property
+    def durable(self) -> bool:
+        return any(isinstance(step, Run) and step.durable for step in self.before)
+
+
+class StepKind:
+    """What every kind has: its name in a scene file, an example, its rules, what it needs."""
+
+    kind: ClassVar[str]
+    example: ClassVar[str] = ""
+    after_run: ClassVar[bool] = False
+    """Whether it needs a `run` step earlier in its scene."""
+
+    @property
+    def needs_temporal(self) -> bool:
+        return False
+
+    @property
+    def detail(self) -> str:
+        """The step in a few words, for the rehearsal report."""
+        return ""
+
+    def check(self, context: Context) -> None:
+        """The rules a field's type cannot say; Invalid if one is broken."""
+
+    def describe(self, number: int) -> str:
+        """`3. run: counter/...`: the step in a line."""
+        return f"{number}. {self.kind}" + (f": {self.detail}" if self.detail else "")
+
+
+NOTES = "speaker notes, shown in rehearsal only"
+HOLD = "seconds on screen in hands-free mode (scaled by --speed)"
+WHEN_SAVED = (
+    "durable programs: first wait until Temporal has saved the step just printed, "
+    "so the crash lands between steps"
+)
+Signal = Literal["SIGINT", "SIGTERM", "SIGKILL"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Narrate(StepKind):
+    """A title and a Markdown body in a panel."""
+
+    kind = "narrate"
+    example = (
+        'title = "A program that counts"\n'
+        'body = "It counts from **1 to 10**, one number a second."\n'
+        'notes = "Ask who has had a job killed halfway."'
+    )
+    title: str = option("the panel's title")
+    body: str = option("Markdown text")
+    notes: str = option(NOTES, "")
+    hold: float = option(HOLD, 4)
+
+    @property
+    def detail(self) -> str:
+        return self.title
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShowCode(StepKind):
+    """A file of the talk as highlighted code."""
+
+    kind = "show_code"
+    example = (
+        'file = "counter/normal-execution/businesslogic.py"\n'
+        'lines = ["def count_to", "time.sleep"]\n'
+        'highlight = ["print(number"]'
+    )
+    file: str = option("path from the talk's top")
+    lines: tuple[int | str, ...] = option(
+        "first and last line to show: numbers, or text found on the line; all if empty", ()
+    )
+    highlight: tuple[int | str, ...] = option(
+        "lines to highlight: numbers, or text found on the line", ()
+    )
+    title: str = option("the panel's title; the file's path if empty", "")
+    notes: str = option(NOTES, "")
+    hold: float = option(HOLD, 5)
+
+    @property
+    def detail(self) -> str:
+        return self.file
+
+    def check(self, context: Context) -> None:
+        self.line_numbers(self.text(context.talk))
+
+    def text(self, talk: Path) -> str:
+        """The file's text; Invalid if it is not a text file of the talk."""
+        path = talk / self.file
+        if not path.is_file():
+            raise Invalid(f"no file {self.file}", "file")
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise Invalid(f"cannot read {self.file} as text: {error}", "file") from None
+
+    def line_numbers(self, text: str) -> tuple[tuple[int, int] | None, set[int]]:
+        """The first and last line to show (None: every line) and the lines to highlight."""
+        lines = text.splitlines()
+        shown = _line_numbers("lines", self.lines, lines)
+        if len(shown) not in (0, 2) or shown != sorted(shown):
+            raise Invalid("expected the first and the last line", "lines")
+        first_last = (shown[0], shown[1]) if shown else None
+        return first_last, set(_line_numbers("highlight", self.highlight, lines))
+
+
+def _line_numbers(name: str, given: tuple[int | str, ...], lines: list[str]) -> list[int]:
+    """Line numbers from numbers, or from text found on a line."""
+    numbers = []
+    for item in given:
+        if isinstance(item, str):
+            found = [n for n, line in enumerate(lines, 1) if item in line]
+            if not found:
+                raise Invalid(f"no line contains {item!r}", name)
+            numbers.append(found[0])
+        elif 1 <= item <= len(lines):
+            numbers.append(item)
+        else:
+            raise Invalid(f"no line {item!r} in a {len(lines)}-line file", name)
+    return numbers
+
+
+@dataclass(frozen=True, kw_only=True)
+class Ask(StepKind):
+    """A question to the audience, with a countdown in hands-free mode."""
+
+    kind = "ask"
+    example = 'question = "What number will it show first when we run it again?"\nseconds = 5'
+    question: str = option("what to ask")
+    seconds: float = option("countdown in hands-free mode (scaled by --speed)", 5)
+    notes: str = option(NOTES, "")
+
+    @property
+    def detail(self) -> str:
+        return self.question
+
+
+@dataclass(frozen=True, kw_only=True)
+class Run(StepKind):
+    """Start a counter program in its own pty; its output streams into a labelled region."""
+
+    kind = "run"
+    example = 'program = "counter/durable-execution/start-execution.py"\ndurable = true'
+    program: str = option("the program's path from the talk's top")
+    label: str = option("the region's title; `python <file name>` if empty", "")
+    durable: bool = option(
+        "runs on Temporal: gets a fresh --workflow-id, --address, --namespace", False
+    )
+    limit: int = option("--limit; the playlist's limit if 0", 0)
+    interval: float = option("--interval seconds; the playlist's if 0 (scaled by --speed)", 0)
+
+    @property
+    def needs_temporal(self) -> bool:
+        return self.durable
+
+    @property
+    def detail(self) -> str:
+        return self.program
+
+    def check(self, context: Context) -> None:
+        if not (context.talk / self.program).is_file():
+            raise Invalid(f"no file {self.program}", "program")
+
+
+@dataclass(frozen=True, kw_only=True)
+class WaitFor(StepKind):
+    """Wait until the program prints a number, matches a pattern, or exits."""
+
+    kind = "wait_for"
+    example = "number = 5"
+    after_run = True
+    number: int = option("a number the program prints on a line of its own", 0)
+    pattern: str = option("a regular expression its output matches", "")
+    exit: bool = option("wait until the program has exited", False)
+    timeout: float = option(
+        "seconds before the step fails; if 0, 10 s plus twice a whole count's time", 0
+    )
+
+    @property
+    def detail(self) -> str:
+        return str(self.number or self.pattern or "exit")
+
+    def check(self, context: Context) -> None:
+        if sum(map(bool, (self.number, self.pattern, self.exit))) != 1:
+            raise Invalid("give exactly one of 'number', 'pattern' or 'exit'")
+        try:
+            re.compile(self.pattern)
+        except re.error as error:
+            raise Invalid(str(error), "pattern") from None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Interrupt(StepKind):
+    """Send the program a signal (Ctrl-C by default) and wait for it to exit."""
+
+    kind = "interrupt"
+    example = 'signal = "SIGKILL"\nwhen_saved = true'
+    after_run = True
+    signal: Signal = option("which signal", "SIGINT")
+    delay: float = option("seconds to wait before sending it (scaled by --speed)", 0)
+    when_saved: bool = option(WHEN_SAVED, False)
+    timeout: float = option("seconds to wait for the exit before stopping it hard", 5)
+
+    @property
+    def detail(self) -> str:
+        return self.signal
+
+    def check(self, context: Context) -> None:
+        _saved_needs_durable(self.when_saved, context)
+
+
+def _saved_needs_durable(when_saved: bool, context: Context) -> None:
+    if when_saved and not context.durable:
+        raise Invalid("only a durable program saves its steps", "when_saved")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Restart(StepKind):
+    """Run the same program again with the same arguments (and workflow id)."""
+
+    kind = "restart"
+    after_run = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class Expect(StepKind):
+    """Check claims against the numbers the scene's runs printed; a failure is shown loudly."""
+
+    kind = "expect"
+    example = 'claims = ["resumes", "no_repeats", "no_gaps", "completes"]'
+    claims: tuple[str, ...] = option(f"claims to check, any of: {', '.join(CLAIMS)}")
+
+    @property
+    def detail(self) -> str:
+        return ", ".join(self.claims)
+
+    def check(self, context: Context) -> None:
+        for claim in self.claims:
+            if claim not in CLAIMS:
+                raise Invalid(f"unknown claim '{claim}'{guess(claim, list(CLAIMS))}", "claims")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Pause(StepKind):
+    """A beat: seconds in hands-free mode, a key press when presenting."""
+
+    kind = "pause"
+    example = "seconds = 2"
+    seconds: float = option("how long (scaled by --speed)", 2)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Summary(StepKind):
+    """A table of every scene's runs so far: last before, first after, repeated, lost, claims."""
+
+    kind = "summary"
+    example = 'title = "What the programs really printed"'
+    title: str = option("the table's title", "What the programs really printed")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Server(StepKind):
+    """Kill the embedded Temporal dev server like a power cut, or start it again from its db
+    file. A scene with this step is skipped, with a note, on an existing Temporal service."""
+
+    kind = "server"
+    example = 'action = "kill"\nwhen_saved = true'
+    action: Literal["kill", "start"] = option("what to do to the server")
+    when_saved: bool = option(WHEN_SAVED, False)
+
+    @property
+    def needs_temporal(self) -> bool:
+        return True
+
+    @property
+    def detail(self) -> str:
+        return self.action
+
+    def check(self, context: Context) -> None:
+        _saved_needs_durable(self.when_saved, context)
+
+
+@dataclass(frozen=True, kw_only=True)
+class History(StepKind):
+    """The scene's workflow's event history as a table, read through the Temporal API;
+    the events around the disruption highlighted, and the Web UI link."""
+
+    kind = "history"
+    example = "hold = 8"
+    after_run = True
+    title: str = option("the table's title", "The workflow's event history")
+    hold: float = option(HOLD, 8)
+
+    @property
+    def needs_temporal(self) -> bool:
+        return True
+
+    def check(self, context: Context) -> None:
+        if not context.durable:
+            raise Invalid("no workflow to show: put a durable 'run' step before it")
+
+
+Step = (
+    Narrate
+    | ShowCode
+    | Ask
+    | Run
+    | WaitFor
+    | Interrupt
+    | Restart
+    | Expect
+    | Pause
+    | Summary
+    | Server
+    | History
+)
+"""Any step of a scene."""
+
+STEP_KINDS: dict[str, type[Step]] = {kind.kind: kind for kind in get_args(Step)}
+"""Every step kind, by its name in a scene file."""
+
+
+# --- From TOML values to typed fields -------------------------------------------------------
+
+
+def build(cls: type, table: dict[str, Any]) -> Any:
+    """An instance of the dataclass `cls` from a TOML table, each value checked against its
+    field's type; Invalid names the field."""
+    hints = get_type_hints(cls)
+    known = [f.name for f in fields(cls)]
+    for name in table:
+        if name not in known:
+            raise Invalid(f"unknown field '{name}'{guess(name, known)}")
+    values = {}
+    for spec in fields(cls):
+        if spec.name in table:
+            try:
+                values[spec.name] = convert(table[spec.name], hints[spec.name])
+            except Invalid as error:
+                raise Invalid(str(error), spec.name) from None
+        elif spec.default is MISSING:
+            raise Invalid(f"missing field '{spec.name}' ({spec.metadata['doc']})")
+    return cls(**values)
+
+
+def convert(value: Any, hint: Any) -> Any:
+    """A TOML value as a field of type `hint` (lists become tuples); Invalid if it is not one."""
+    if get_origin(hint) is Literal:
+        if not isinstance(value, str) or value not in get_args(hint):
+            raise Invalid(f"one of {', '.join(get_args(hint))}")
+        return value
+    if get_origin(hint) is tuple:
+        item = get_args(hint)[0]
+        if not isinstance(value, list) or not all(_is(v, item) for v in value):
+            raise Invalid(f"expected {type_name(hint)}, got {value!r}")
+        return tuple(value)
+    if not _is(value, hint):
+        raise Invalid(f"expected {type_name(hint)}, got {value!r}")
+    if hint in (int, float) and not (math.isfinite(value) and value >= 0):
+        raise Invalid(f"must be 0 or more, not {value!r}")
+    return float(value) if hint is float else value
+
+
+def _is(value: Any, hint: Any) -> bool:
+    if get_origin(hint) in (Union, types.UnionType):
+        return any(_is(value, option) for option in get_args(hint))
+    if isinstance(value, bool):
+        return hint is bool
+    return isinstance(value, int | float) if hint is float else isinstance(value, hint)
+
+
+_NAMES = {str: "text", int: "a whole number", float: "a number", bool: "true or false"}
+_ITEMS = {str: "text", int: "numbers", float: "numbers", dict: "tables"}
+
+
+def type_name(hint: Any) -> str:
+    """How a field's type is said to a user: "a number", "a list of text", "one of A, B"."""
+    if get_origin(hint) is Literal:
+        return "one of " + ", ".join(f"`{choice}`" for choice in get_args(hint))
+    if get_origin(hint) is tuple:
+        item = get_args(hint)[0]
+        kinds = get_args(item) if get_origin(item) in (Union, types.UnionType) else (item,)
+        return "a list of " + " or ".join(_ITEMS[kind] for kind in kinds)
+    return _NAMES[hint]
+
+
+def guess(word: str, known: list[str]) -> str:
+    """` (did you mean 'x'?)`, or the known words when none is close."""
+    close = difflib.get_close_matches(word, known, n=1)
+    return f" (did you mean '{close[0]}'?)" if close else f" (known: {', '.join(known)})"
+
+
+def reference() -> str:
+    """The step reference in Markdown, made from the step kinds so it cannot drift."""
+    out = []
+    for kind, cls in STEP_KINDS.items():
+        description = " ".join((cls.__doc__ or "").split())
+        out += [f"### `{kind}`", "", description, ""]
+        hints = get_type_hints(cls)
+        if fields(cls):
+            out += ["| field | type | default | meaning |", "|---|---|---|---|"]
+            for spec in fields(cls):
+                kind_name = re.sub(r"^an? ", "", type_name(hints[spec.name]))
+                default = "required" if spec.default is MISSING else f"`{json.dumps(spec.default)}`"
+                out.append(f"| `{spec.name}` | {kind_name} | {default} | {spec.metadata['doc']} |")
+            out.append("")
+        example = f'[[steps]]\nkind = "{kind}"\n{cls.example}'.rstrip()
+        out += ["```toml", example, "```", ""]
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    print(reference(), end="")

@@ -1,0 +1,173 @@
+"""Narration rendered into a fixed-width console: what the audience would read."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from rich.console import Console
+
+from director.claims import Tally, Verdict
+from director.narration import Narrator, program_panel
+
+
+@dataclass
+class Program:
+    """Stands for a ChildProcess: what the program panel reads of one."""
+
+    label: str = "python start-execution.py"
+    output: str = ""
+    running: bool = True
+    status: int | None = None
+
+
+def console(width: int = 60) -> Console:
+    return Console(file=io.StringIO(), width=width, height=20, color_system=None)
+
+
+def text(target: Console) -> str:
+    return target.file.getvalue()  # type: ignore[attr-defined]
+
+
+def drawn(narrator: Narrator) -> str:
+    """The live region (program and footer) as it would be drawn now."""
+    out = console(narrator.console.width)
+    out.print(narrator.layout)
+    return text(out)
+
+
+def test_a_narration_is_a_titled_panel_with_its_markdown() -> None:
+    narrator = Narrator(console())
+    narrator.narrate("A program that counts", "It counts from **1 to 10**.", notes="secret")
+    shown = text(narrator.console)
+    assert "A program that counts" in shown and "It counts from 1 to 10." in shown
+    assert "secret" not in shown, "notes only in rehearsal"
+    assert all(len(line) == 60 for line in shown.splitlines() if line.startswith("╭"))
+
+
+def test_rehearsal_shows_the_notes() -> None:
+    narrator = Narrator(console(), notes=True)
+    narrator.ask("What comes next?", notes="Wait for the room.")
+    shown = text(narrator.console)
+    assert "Question for the room" in shown and "What comes next?" in shown
+    assert "Notes: Wait for the room." in shown
+
+
+def test_code_shows_the_chosen_lines_numbered() -> None:
+    narrator = Narrator(console(80))
+    source = "".join(f"line_{n} = {n}\n" for n in range(1, 11))
+    narrator.code(source, "counter.py", (3, 5), {4}, "counter.py: the work")
+    shown = text(narrator.console)
+    assert "counter.py: the work" in shown
+    assert "line_3" in shown and "line_5" in shown
+    assert "line_2" not in shown and "line_6" not in shown
+
+
+def test_the_footer_says_where_the_show_is_and_what_it_waits_for() -> None:
+    narrator = Narrator(console())
+    narrator.at_step("Before Temporal - step 3/11 (run)")
+    assert drawn(narrator).strip() == "Before Temporal - step 3/11 (run)"
+    narrator.waiting_for_key(True)
+    assert "step 3/11 (run)   Space next  q quit" in drawn(narrator)
+    narrator.status("Starting the Temporal dev server...")
+    assert "Starting the Temporal dev server..." in drawn(narrator)
+    assert "step 3/11" not in drawn(narrator), "a status stands in for the place"
+    narrator.at_step("Before Temporal - step 4/11 (wait_for)")
+    assert "Starting" not in drawn(narrator), "a new step clears the status"
+
+
+def test_the_rehearsal_clock_counts_from_the_step(monkeypatch: pytest.MonkeyPatch) -> None:
+    narrator = Narrator(console(), clock=True)
+    narrator.at_step("Scene - step 1/2 (pause)")
+    monkeypatch.setattr("director.narration.time.monotonic", lambda: narrator.screen.since + 12.3)
+    assert "Scene - step 1/2 (pause)   12.3 s" in drawn(narrator)
+
+
+def test_a_running_program_shows_its_last_lines_then_its_whole_output() -> None:
+    narrator = Narrator(console())
+    program = Program(output="".join(f"{n}\r\n" for n in range(1, 21)))
+    narrator.program_started(program)  # type: ignore[arg-type]
+    live = drawn(narrator)
+    assert "$ python start-execution.py" in live and "running" in live
+    assert "│ 20 " in live and "│ 9 " in live and "│ 8 " not in live, "the last 12 lines"
+    program.running, program.status = False, 130
+    narrator.program_ended()
+    ended = text(narrator.console)
+    assert "│ 1 " in ended and "│ 20 " in ended
+    assert "stopped (exit status 130)" in ended
+    assert narrator.screen.program is None
+    assert "start-execution" not in drawn(narrator)
+
+
+def test_a_program_panel_says_how_it_ended() -> None:
+    out = console()
+    out.print(program_panel(Program(running=False, status=0, output="1\n"), None))  # type: ignore[arg-type]
+    assert "exited" in text(out)
+
+
+def test_a_verdict_held_is_a_line_a_failed_one_a_loud_panel() -> None:
+    narrator = Narrator(console(70))
+    narrator.verdict(Verdict("no number is shown twice", True, "repeated: none"))
+    narrator.verdict(Verdict("no number is lost", False, "lost: 4, 5"))
+    shown = text(narrator.console)
+    assert "✔ no number is shown twice  repeated: none" in shown
+    assert "✘ CLAIM FAILED: no number is lost" in shown and "lost: 4, 5" in shown
+
+
+def test_the_summary_has_a_row_a_scene() -> None:
+    narrator = Narrator(console(110))
+    held = [Verdict("c", True, "")]
+    narrator.summary(
+        "What the programs really printed",
+        [
+            ("Before Temporal", Tally(5, 1, [1, 2, 3, 4, 5], []), held, None),
+            ("With Temporal", Tally(5, 6, [], []), held, None),
+            ("Broken", Tally(None, None, [], []), [], "step 2 failed"),
+        ],
+    )
+    shown = text(narrator.console)
+    assert "What the programs really printed" in shown
+    assert "1, 2, 3, 4, 5" in shown and "✔ 1/1 held" in shown
+    assert "✘ 0/0 held" in shown and "step 2 failed" in shown
+
+
+def test_the_history_table_marks_what_matters_and_folds_the_rest() -> None:
+    narrator = Narrator(console(100))
+    start = datetime(2026, 11, 25, tzinfo=UTC)
+    events = [
+        (n, "TimerFired" if n == 15 else "Other", start + timedelta(seconds=n))
+        for n in range(1, 31)
+    ]
+    narrator.history("The workflow's event history", events, {15: "fired while nothing ran"})
+    shown = text(narrator.console)
+    assert "fired while nothing ran" in shown and "+14.000 s" in shown
+    assert "..." in shown, "the quiet middle is folded"
+    assert "│ 30 " in shown and "│ 8 " not in shown
+
+
+def test_the_rehearsal_report_lists_times_and_claims() -> None:
+    narrator = Narrator(console(90))
+    narrator.report(
+        [("Before Temporal", "", 12.5), ("Before Temporal", "1. narrate: Hello", 4.0)],
+        [Verdict("starts again at 1", True, "first: 1"), Verdict("resumes", False, "first: 1")],
+    )
+    shown = text(narrator.console)
+    assert "Rehearsal report" in shown and "whole scene" in shown and "12.5" in shown
+    assert "passed" in shown and "FAILED" in shown
+
+
+def test_transcript_gets_every_panel_but_not_the_live_region() -> None:
+    transcript = console()
+    narrator = Narrator(console(), transcript=transcript)
+    narrator.info("Temporal ready")
+    narrator.at_step("Scene - step 1/1 (pause)")
+    assert "Temporal ready" in text(transcript)
+    assert "step 1/1" not in text(transcript)
+
+
+def test_program_size_is_the_inside_of_a_panel() -> None:
+    narrator = Narrator(console(72))
+    assert narrator.program_size == (24, 68)
+    assert narrator.size == (72, 20)

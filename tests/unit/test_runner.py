@@ -1,0 +1,264 @@
+"""The stage's step dispatch, with fake counters, keys, clock and Temporal: no process at all."""
+
+from __future__ import annotations
+
+import signal
+from pathlib import Path
+
+import pytest
+
+from director.errors import DemoError, Quit
+from director.pacing import HandsFree, Pacing, Presenting
+from director.runner import Stage
+from director.scenes import Scene, Show
+from director.steps import (
+    Ask,
+    Expect,
+    History,
+    Interrupt,
+    Narrate,
+    Pause,
+    Restart,
+    Run,
+    Server,
+    ShowCode,
+    Step,
+    Summary,
+    WaitFor,
+)
+from director.supervision import Keeper
+from tests.unit.conftest import TALK, Clock, Counters, FakeService, Keys, narrator, said
+
+NORMAL = "counter/normal-execution/start-execution.py"
+DURABLE = "counter/durable-execution/start-execution.py"
+CTRL_C_AT_5 = (WaitFor(number=5), Interrupt(), Restart(), WaitFor(exit=True))
+
+
+class Rig:
+    """A stage with fakes around it, ready to play scenes."""
+
+    def __init__(
+        self,
+        *scenes: Scene,
+        mode: type[Pacing] = HandsFree,
+        presses: dict[int, str] | None = None,
+        existing: bool = False,
+        hang: bool = False,
+    ) -> None:
+        self.clock = Clock()
+        self.keys = Keys(self.clock, presses)
+        self.counters = Counters(self.clock, hang=hang)
+        self.service = FakeService(existing)
+        self.narrator = narrator()
+        self.pacing = mode(self.narrator, 1.0, self.clock)
+        self.keeper = Keeper(self.service, self.narrator, self.pacing)  # type: ignore[arg-type]
+        show = Show("Talk", scenes, limit=10, interval=1.0)
+        self.stage = Stage(
+            show, TALK, self.narrator, self.keys, self.keeper, self.pacing,  # type: ignore[arg-type]
+            spawn=self.counters, clock=self.clock,
+        )  # fmt: skip
+
+    def said(self) -> str:
+        return said(self.narrator)
+
+
+def scene(*steps: Step, name: str = "scene") -> Scene:
+    return Scene(name, name.title(), Path(f"{name}.toml"), steps)
+
+
+def test_a_normal_counter_starts_over_and_the_claims_say_so() -> None:
+    rig = Rig(scene(Run(program=NORMAL), *CTRL_C_AT_5, Expect(claims=("starts_over", "completes"))))
+    [result] = rig.stage.play_round()
+    assert result.held, result.failure
+    assert [run.numbers for run in result.runs] == [[1, 2, 3, 4, 5], list(range(1, 11))]
+    assert [run.status for run in result.runs] == [130, 0]
+    assert result.runs[0].stopped_by == "SIGINT" and result.runs[0].cut == 5
+    assert [v.claim for v in result.verdicts] == [
+        "after the restart it starts again at 1",
+        "the count reaches its limit",
+    ]
+    first = rig.counters.spawned[0]
+    assert first.argv[1:] == [f"{TALK}/{NORMAL}", "--limit", "10", "--interval", "1"]
+    assert first.cwd == TALK and first.env is None and first.signals == [signal.SIGINT]
+    assert rig.counters.spawned[1].label == "python start-execution.py  (again)"
+
+
+def test_a_durable_counter_resumes_with_its_workflow_and_environment() -> None:
+    steps = (Run(program=DURABLE, durable=True, limit=8), *CTRL_C_AT_5)
+    rig = Rig(scene(*steps, Expect(claims=("resumes", "no_repeats", "no_gaps", "completes"))))
+    [result] = rig.stage.play_round()
+    assert result.held, result.failure
+    assert [run.numbers for run in result.runs] == [[1, 2, 3, 4, 5], [6, 7, 8]]
+    first, again = rig.counters.spawned
+    assert first.workflow == again.workflow and first.workflow.startswith("counter-scene-")
+    assert first.env == {"TEMPORAL_PROFILE": "test"}
+    assert rig.service.starts == 1, "the dev server was started before the scene"
+    assert "Temporal ready at localhost:7233" in rig.said()
+
+
+def test_each_scene_gets_its_own_workflow() -> None:
+    one = scene(Run(program=DURABLE, durable=True, limit=2), WaitFor(exit=True), name="one")
+    two = scene(Run(program=DURABLE, durable=True, limit=2), WaitFor(exit=True), name="two")
+    rig = Rig(one, two)
+    rig.stage.play_round()
+    rig.stage.play_round()
+    ids = [child.workflow for child in rig.counters.spawned]
+    assert len(set(ids)) == 4 and ids[0].startswith("counter-one-")
+
+
+def test_a_step_that_times_out_fails_its_scene_and_the_round_goes_on() -> None:
+    hung = scene(Run(program=NORMAL), WaitFor(number=5, timeout=3), name="hung")
+    after = scene(Pause(seconds=1), name="after")
+    rig = Rig(hung, after, hang=True)
+    first, second = rig.stage.play_round()
+    assert first.failure == "Hung, step 2 (wait_for): the program did not print 5 within 3 s"
+    assert "Step failed" in rig.said()
+    assert second.held
+    assert rig.counters.spawned[0].status == 137, "the hung program was stopped hard"
+
+
+def test_a_program_that_ignores_its_signal_fails_the_step() -> None:
+    rig = Rig(scene(Run(program=NORMAL), WaitFor(number=1), Interrupt(timeout=2)), hang=True)
+    [result] = rig.stage.play_round()
+    assert result.failure and "did not exit within 2 s of SIGINT" in result.failure
+
+
+def test_an_exit_before_the_number_fails_the_wait() -> None:
+    rig = Rig(scene(Run(program=NORMAL, limit=3), WaitFor(number=5)))
+    [result] = rig.stage.play_round()
+    assert result.failure and "exited (status 0) before it did print 5" in result.failure
+
+
+def test_a_pattern_is_waited_for_in_the_output() -> None:
+    rig = Rig(scene(Run(program=NORMAL), WaitFor(pattern=r"(?m)^3\r$"), Interrupt()))
+    [result] = rig.stage.play_round()
+    assert result.held and result.runs[0].numbers[-1] == 3
+
+
+def test_kill_9_is_said_and_recorded() -> None:
+    steps = (WaitFor(number=4), Interrupt(signal="SIGKILL", when_saved=True), Restart())
+    rig = Rig(scene(Run(program=DURABLE, durable=True), *steps, WaitFor(exit=True)))
+    [result] = rig.stage.play_round()
+    assert "Sending kill -9 (SIGKILL) to the program" in rig.said()
+    assert result.runs[0].status == 137 and result.runs[0].stopped_by == "SIGKILL"
+    assert result.runs[1].numbers == [5, 6, 7, 8, 9, 10]
+
+
+def test_the_server_step_kills_and_starts_the_dev_server_without_failing_the_scene() -> None:
+    steps = (
+        Run(program=DURABLE, durable=True),
+        WaitFor(number=3),
+        Server(action="kill", when_saved=True),
+        Pause(seconds=2),
+        Server(action="start"),
+        WaitFor(exit=True),
+        Expect(claims=("resumes", "no_gaps")),
+    )
+    rig = Rig(scene(*steps))
+    [result] = rig.stage.play_round()
+    assert result.held, result.failure
+    assert rig.service.server.kills == 1 and rig.service.starts == 2
+    assert result.runs[0].cut == 3
+    assert "Killed the Temporal dev server" in rig.said() and "Temporal is back" in rig.said()
+
+
+def test_a_dev_server_that_dies_by_itself_fails_the_scene_which_plays_again() -> None:
+    rig = Rig(scene(Run(program=DURABLE, durable=True), WaitFor(number=3), Pause(seconds=1)))
+    rig.stage.play_scene(rig.stage.show.scenes[0])  # the server is up
+    original = rig.counters.__call__
+
+    def die_once(*args: object, **kwargs: object):
+        if len(rig.counters.spawned) == 1:
+            rig.service.server.alive = False  # the dev server dies as the count starts
+        return original(*args, **kwargs)
+
+    rig.stage.spawn = die_once
+    first_round = rig.stage.play_round()
+    assert "the Temporal dev server died" in rig.said()
+    assert "starting it again, same scene" in rig.said()
+    assert first_round[0].held, "the scene played again and held"
+    assert rig.service.starts == 2
+
+
+def test_a_scene_that_controls_the_dev_server_is_skipped_on_an_existing_service() -> None:
+    rig = Rig(scene(Run(program=DURABLE, durable=True), Server(action="kill")), existing=True)
+    [result] = rig.stage.play_round()
+    assert result.held and not result.runs
+    assert "Skipped: this scene controls the embedded dev server" in rig.said()
+    assert not rig.counters.spawned
+
+
+def test_hands_free_waits_for_an_existing_service_that_does_not_answer() -> None:
+    rig = Rig(scene(Run(program=DURABLE, durable=True, limit=2), WaitFor(exit=True)), existing=True)
+    rig.service.answering = [False, False, False]
+    start = rig.clock.now
+    [result] = rig.stage.play_round()
+    assert result.held
+    assert rig.clock.now - start >= 1 + 2 + 4, "backoff: 1 s, 2 s, 4 s"
+
+
+def test_failing_to_start_temporal_ends_the_show_before_it_ever_ran() -> None:
+    rig = Rig(scene(Run(program=DURABLE, durable=True), WaitFor(exit=True)))
+
+    def busy() -> float:
+        raise DemoError("port 7233 is busy: someone (pid 1) holds it", 3)
+
+    rig.service.start = busy  # type: ignore[method-assign]
+    with pytest.raises(DemoError, match="port 7233 is busy"):
+        rig.stage.play_round()
+
+
+def test_q_quits_and_the_program_is_stopped() -> None:
+    rig = Rig(scene(Run(program=NORMAL), WaitFor(number=9)), presses={3: "quit"})
+    with pytest.raises(Quit):
+        rig.stage.play_round()
+    assert rig.counters.spawned[0].status == 130, "stopped on the way out"
+
+
+def test_presenting_every_beat_waits_for_a_key() -> None:
+    steps = (Narrate(title="Hello", body="there"), Ask(question="Why?"), Pause(seconds=0))
+    rig = Rig(scene(*steps), mode=Presenting, presses={4: "next", 9: "next", 10: "next"})
+    [result] = rig.stage.play_round()
+    assert result.held and rig.keys.reads == 10
+    assert [line for line, _ in result.step_seconds] == [
+        "1. narrate: Hello",
+        "2. ask: Why?",
+        "3. pause",
+    ]
+    assert [round(seconds, 2) for _, seconds in result.step_seconds] == [1.0, 1.25, 0.25]
+
+
+def test_show_code_reads_the_file_from_the_talk(tmp_path: Path) -> None:
+    (tmp_path / "code.py").write_text("def count():\n    return 1\n")
+    rig = Rig(scene(ShowCode(file="code.py", highlight=("return",))))
+    rig.stage.talk = tmp_path
+    [result] = rig.stage.play_round()
+    assert result.held and "def count():" in rig.said() and "code.py" in rig.said()
+
+
+def test_summary_and_history_use_what_the_scenes_recorded() -> None:
+    durable = scene(
+        Run(program=DURABLE, durable=True, limit=3), WaitFor(exit=True), History(hold=1)
+    )
+    rig = Rig(durable, scene(Summary(), name="end"))
+    rig.stage.play_round()
+    shown = rig.said()
+    assert "The workflow's event history" in shown and "WorkflowExecutionStarted" in shown
+    assert "What the programs really printed" in shown and "Scene" in shown
+
+
+def test_a_resize_reaches_the_recording_and_the_programs_pty() -> None:
+    rig = Rig(scene(Run(program=NORMAL), WaitFor(number=2), Pause(seconds=1), WaitFor(number=4)))
+    resized: list[tuple[int, int]] = []
+    rig.narrator.resize = resized.append  # type: ignore[method-assign]
+    original = rig.counters.__call__
+
+    def spawn_then_resize(*args: object, **kwargs: object):
+        child = original(*args, **kwargs)
+        rig.narrator.console.size = (70, 30)  # the terminal is made narrower
+        return child
+
+    rig.stage.spawn = spawn_then_resize
+    rig.stage.play_round()
+    assert resized == [(70, 30)]
+    assert rig.counters.spawned[0].size == (24, 66)

@@ -1,0 +1,192 @@
+"""Step kinds as types: each kind built from a TOML table, its fields checked, its own rules."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import FrozenInstanceError
+from pathlib import Path
+
+import pytest
+
+from director import TALK
+from director.steps import (
+    STEP_KINDS,
+    Ask,
+    Context,
+    Expect,
+    History,
+    Interrupt,
+    Invalid,
+    Narrate,
+    Pause,
+    Restart,
+    Run,
+    Server,
+    ShowCode,
+    Summary,
+    WaitFor,
+    build,
+    convert,
+    type_name,
+)
+
+NORMAL = "counter/normal-execution/start-execution.py"
+DURABLE = "counter/durable-execution/start-execution.py"
+AFTER_RUN = Context(TALK, (Run(program=NORMAL),))
+AFTER_DURABLE = Context(TALK, (Run(program=DURABLE, durable=True),))
+
+
+def invalid(cls: type, table: dict, context: Context = AFTER_DURABLE) -> Invalid:
+    """The Invalid that building (then checking) a step of `cls` from `table` raises."""
+    with pytest.raises(Invalid) as caught:
+        build(cls, table).check(context)
+    return caught.value
+
+
+def test_every_kind_has_a_name_an_example_and_documented_fields() -> None:
+    assert list(STEP_KINDS) == [
+        "narrate", "show_code", "ask", "run", "wait_for", "interrupt",
+        "restart", "expect", "pause", "summary", "server", "history",
+    ]  # fmt: skip
+    for kind, cls in STEP_KINDS.items():
+        assert cls.kind == kind and cls.__doc__
+
+
+def test_a_step_is_built_with_defaults_and_is_frozen() -> None:
+    step = build(Narrate, {"title": "t", "body": "b"})
+    assert step == Narrate(title="t", body="b", notes="", hold=4.0)
+    with pytest.raises(FrozenInstanceError):
+        step.title = "x"  # type: ignore[misc]
+
+
+def test_numbers_become_floats_and_lists_become_tuples() -> None:
+    assert build(Pause, {"seconds": 3}).seconds == 3.0
+    assert isinstance(build(Pause, {"seconds": 3}).seconds, float)
+    assert build(Expect, {"claims": ["resumes"]}).claims == ("resumes",)
+
+
+@pytest.mark.parametrize(
+    ("cls", "table", "field", "message"),
+    [
+        (Pause, {"seconds": "five"}, "seconds", "expected a number, got 'five'"),
+        (Pause, {"seconds": True}, "seconds", "expected a number, got True"),
+        (Pause, {"seconds": -1}, "seconds", "must be 0 or more"),
+        (Pause, {"seconds": math.inf}, "seconds", "must be 0 or more, not inf"),
+        (Pause, {"seconds": math.nan}, "seconds", "must be 0 or more, not nan"),
+        (Run, {"program": NORMAL, "limit": 2.5}, "limit", "expected a whole number"),
+        (Run, {"program": NORMAL, "durable": "yes"}, "durable", "expected true or false"),
+        (Narrate, {"title": 3, "body": "b"}, "title", "expected text, got 3"),
+        (Expect, {"claims": "resumes"}, "claims", "expected a list of text"),
+        (Expect, {"claims": [1]}, "claims", "expected a list of text"),
+        (Interrupt, {"signal": "SIGSTOP"}, "signal", "one of SIGINT, SIGTERM, SIGKILL"),
+        (Server, {"action": "reboot"}, "action", "one of kill, start"),
+        (ShowCode, {"file": NORMAL, "lines": [{}]}, "lines", "a list of numbers or text"),
+    ],
+)
+def test_a_wrong_value_names_its_field(cls: type, table: dict, field: str, message: str) -> None:
+    error = invalid(cls, table)
+    assert error.field == field
+    assert message in str(error)
+
+
+def test_unknown_and_missing_fields() -> None:
+    assert "unknown field 'second' (did you mean 'seconds'?)" in str(invalid(Pause, {"second": 1}))
+    assert "missing field 'question' (what to ask)" in str(invalid(Ask, {}))
+    assert "missing field 'action'" in str(invalid(Server, {}))
+
+
+def test_type_names_are_said_plainly() -> None:
+    assert type_name(str) == "text"
+    assert type_name(float) == "a number"
+    assert type_name(tuple[int | str, ...]) == "a list of numbers or text"
+    with pytest.raises(Invalid, match="expected a whole number, got False"):
+        convert(False, int)
+
+
+def test_wait_for_needs_exactly_one_condition_and_a_valid_pattern() -> None:
+    assert "exactly one of" in str(invalid(WaitFor, {}))
+    assert "exactly one of" in str(invalid(WaitFor, {"number": 5, "exit": True}))
+    error = invalid(WaitFor, {"pattern": "(unclosed"})
+    assert error.field == "pattern" and "missing )" in str(error)
+    build(WaitFor, {"pattern": r"\d+"}).check(AFTER_RUN)
+
+
+@pytest.mark.parametrize("cls", [Interrupt, Server])
+def test_when_saved_needs_a_durable_program(cls: type) -> None:
+    table = {"when_saved": True} | ({"action": "kill"} if cls is Server else {})
+    error = invalid(cls, table, AFTER_RUN)
+    assert error.field == "when_saved"
+    build(cls, table).check(AFTER_DURABLE)
+
+
+def test_history_needs_a_durable_program() -> None:
+    assert "no workflow to show" in str(invalid(History, {}, AFTER_RUN))
+    History().check(AFTER_DURABLE)
+
+
+def test_kinds_that_need_a_program_running_say_so() -> None:
+    needing = {kind for kind, cls in STEP_KINDS.items() if cls.after_run}
+    assert needing == {"wait_for", "interrupt", "restart", "history"}
+
+
+def test_run_program_must_exist_in_the_talk(tmp_path: Path) -> None:
+    error = invalid(Run, {"program": "counter/nope.py"})
+    assert (error.field, str(error)) == ("program", "no file counter/nope.py")
+    (tmp_path / "mine.py").write_text("print(1)\n")
+    Run(program="mine.py").check(Context(tmp_path))
+
+
+def test_show_code_resolves_lines_by_number_or_text(tmp_path: Path) -> None:
+    (tmp_path / "code.py").write_text("one\ntwo\nthree\nfour\n")
+    step = ShowCode(file="code.py", lines=("two", 4), highlight=("thr",))
+    step.check(Context(tmp_path))
+    assert step.line_numbers(step.text(tmp_path)) == ((2, 4), {3})
+    assert ShowCode(file="code.py").line_numbers("a\nb") == (None, set())
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        (("four", "two"), "expected the first and the last line"),
+        ((1,), "expected the first and the last line"),
+        ((1, 9), "no line 9 in a 4-line file"),
+        (("zzz", 4), "no line contains 'zzz'"),
+    ],
+)
+def test_show_code_lines_that_cannot_be(tmp_path: Path, lines: tuple, message: str) -> None:
+    (tmp_path / "code.py").write_text("one\ntwo\nthree\nfour\n")
+    with pytest.raises(Invalid, match=message) as caught:
+        ShowCode(file="code.py", lines=lines).check(Context(tmp_path))
+    assert caught.value.field == "lines"
+
+
+def test_show_code_wants_a_text_file(tmp_path: Path) -> None:
+    (tmp_path / "image.bin").write_bytes(b"\xff\xfe\x00binary")
+    with pytest.raises(Invalid, match=r"cannot read image\.bin as text") as caught:
+        ShowCode(file="image.bin").check(Context(tmp_path))
+    assert caught.value.field == "file"
+    with pytest.raises(Invalid, match=r"no file missing\.py"):
+        ShowCode(file="missing.py").check(Context(tmp_path))
+
+
+def test_expect_knows_the_claims() -> None:
+    error = invalid(Expect, {"claims": ["resumes", "resume"]})
+    assert error.field == "claims" and "did you mean 'resumes'?" in str(error)
+
+
+def test_which_steps_need_temporal() -> None:
+    assert not Run(program=NORMAL).needs_temporal
+    assert Run(program=DURABLE, durable=True).needs_temporal
+    assert Server(action="kill").needs_temporal and History().needs_temporal
+    assert not any(
+        step.needs_temporal
+        for step in (Narrate(title="t", body="b"), Ask(question="q"), Pause(), Summary())
+    )
+
+
+def test_a_step_described_in_a_line() -> None:
+    assert Run(program=NORMAL).describe(4) == f"4. run: {NORMAL}"
+    assert WaitFor(number=5).describe(5) == "5. wait_for: 5"
+    assert WaitFor(exit=True).describe(9) == "9. wait_for: exit"
+    assert Expect(claims=("resumes", "no_gaps")).describe(10) == "10. expect: resumes, no_gaps"
+    assert Restart().describe(8) == "8. restart"

@@ -1,0 +1,131 @@
+"""The Temporal side without a server: ports, configuration, the service's rules, and a
+client that fails fast where nothing answers."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+from director.errors import DemoError, Status
+from director.temporal import (
+    Connection,
+    DevServer,
+    Service,
+    connect_config,
+    free_port,
+    without_temporal_settings,
+)
+
+
+@pytest.fixture(autouse=True)
+def no_temporal_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Neither this machine's Temporal variables nor its config file reach these tests."""
+    for name in list(os.environ):
+        if name.startswith("TEMPORAL_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("TEMPORAL_CONFIG_FILE", str(tmp_path / "none.toml"))
+
+
+def test_free_port_is_outside_the_range_for_outgoing_connections() -> None:
+    low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    for _ in range(50):
+        port = free_port()
+        assert 10000 <= port < low
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", port))  # free indeed
+
+
+def test_a_busy_given_port_names_its_holder(tmp_path: Path) -> None:
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        with pytest.raises(DemoError, match=rf"port {port} is busy: python\S* \(pid \d+\)"):
+            DevServer(tmp_path / "dev.db", port, ui=False).start()
+
+
+def test_environment_configuration_then_the_flags(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert connect_config(None, None, None) == {"namespace": "default"}
+    monkeypatch.setenv("TEMPORAL_ADDRESS", "temporal.example:7233")
+    monkeypatch.setenv("TEMPORAL_NAMESPACE", "theirs")
+    config = connect_config(None, None, None)
+    assert (config["target_host"], config["namespace"]) == ("temporal.example:7233", "theirs")
+    config = connect_config("mine:7233", "ours", None)
+    assert (config["target_host"], config["namespace"]) == ("mine:7233", "ours")
+
+
+def test_a_profile_from_the_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "temporal.toml").write_text('[profile.booth]\naddress = "booth:7233"\n')
+    monkeypatch.setenv("TEMPORAL_CONFIG_FILE", str(tmp_path / "temporal.toml"))
+    assert connect_config(None, None, "booth")["target_host"] == "booth:7233"
+    service = Service(tmp_path, profile="booth")
+    assert service.existing and service.server is None
+    assert service.child_env()["TEMPORAL_PROFILE"] == "booth"
+
+
+def test_a_broken_config_file_is_a_one_line_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "temporal.toml").write_text("[profile.booth\n")
+    monkeypatch.setenv("TEMPORAL_CONFIG_FILE", str(tmp_path / "temporal.toml"))
+    with pytest.raises(DemoError, match="Temporal's environment configuration"):
+        connect_config(None, None, None)
+
+
+def test_the_embedded_server_keeps_temporal_settings_away_from_its_programs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TEMPORAL_API_KEY", "secret")
+    service = Service(tmp_path)
+    assert not service.existing and service.server is not None
+    assert "TEMPORAL_API_KEY" not in service.child_env()
+    assert without_temporal_settings({"TEMPORAL_TLS": "1", "HOME": "/h"}) == {"HOME": "/h"}
+    assert service.counter_args("w-1") == [
+        "--workflow-id", "w-1", "--address", service.address, "--namespace", "default",
+    ]  # fmt: skip
+
+
+def test_web_ui_links(tmp_path: Path) -> None:
+    embedded = Service(tmp_path)
+    ui = embedded.server.ui_url
+    assert embedded.workflow_url("w") == f"{ui}/namespaces/default/workflows/w"
+    cloud = Service(tmp_path, address="ns.a1b2c.tmprl.cloud:7233", namespace="ns.a1b2c")
+    assert cloud.workflow_url("w") == "https://cloud.temporal.io/namespaces/ns.a1b2c/workflows/w"
+    assert Service(tmp_path, address="cluster:7233").workflow_url("w") is None
+
+
+def test_a_dev_server_on_its_own_namespace(tmp_path: Path) -> None:
+    server = Service(tmp_path, namespace="talk").server
+    assert server is not None and server.namespace == "talk"
+    assert DevServer(tmp_path / "a.db", ui=False).ui_url is None
+
+
+def test_nothing_answering_fails_fast_and_says_where(tmp_path: Path) -> None:
+    address = f"localhost:{free_port()}"
+    service = Service(tmp_path, address=address)
+    assert not service.answers()
+    assert not service.saved("w")
+    with pytest.raises(DemoError, match="cannot reach Temporal at") as caught:
+        service.start()
+    assert caught.value.status == Status.UNREACHABLE
+    with pytest.raises(DemoError, match="cannot read the history of w") as caught:
+        service.history("w")
+    assert caught.value.status == Status.UNREACHABLE
+    service.close()
+
+
+def test_a_connection_tries_again_while_nothing_answers() -> None:
+    made = []
+
+    def config() -> dict:
+        made.append(1)
+        return {"target_host": f"localhost:{free_port()}"}
+
+    connection = Connection(config, timeout=1)
+    assert not connection.answers()
+    assert not connection.answers()
+    assert len(made) == 2, "no client yet: each call tries to connect"
+    connection.close()
