@@ -1,16 +1,25 @@
 # Two commands on a fresh machine with only python3: `make demo` and `make test`.
 VENV := .venv
 PY := $(VENV)/bin/python
+WORKERS ?= 4
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test test-fast lint bench clean
 
 demo: $(VENV)/.installed
 	$(PY) demo.py --auto --once
 
-test: $(VENV)/.installed-test
+# Everything: lint, the fast layer, and every end-to-end test against a real Temporal
+# server, spread over $(WORKERS) processes (the tests mostly wait on timers, not the CPU).
+test: $(VENV)/.installed-test lint
+	$(PY) -m pytest -n $(WORKERS) --dist worksteal
+
+# The fast layer alone: no process, no server.
+test-fast: $(VENV)/.installed-test
+	$(PY) -m pytest tests/unit
+
+lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) -m pytest
 
 $(PY):
 	python3 -m venv $(VENV)
