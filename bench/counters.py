@@ -17,10 +17,10 @@ from pathlib import Path
 import pexpect
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from director import ROOT
+from director import TALK
 from director.temporal import DevServer
 
-DURABLE = ROOT / "counter" / "durable-execution" / "start-execution.py"
+DURABLE = TALK / "counter" / "durable-execution" / "start-execution.py"
 INTERVAL = 1.0  # the talk's own pace
 
 

@@ -5,13 +5,13 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
 CHECKOUT = PACKAGE.parent
-FROM_CHECKOUT = (CHECKOUT / "scenes" / "playlist.toml").is_file() and (
-    CHECKOUT / "counter"
-).is_dir()
-"""Whether the director runs from a checkout of its repository (not from an installed copy)."""
+"""The repository, when the director runs from a checkout of it."""
+
+FROM_CHECKOUT = all((CHECKOUT / file).is_file() for file in ("demo.py", "scenes/playlist.toml"))
+"""Whether the director runs from a checkout (else from an installed copy)."""
 
 TALK = CHECKOUT if FROM_CHECKOUT else PACKAGE / "talk"
-"""The default talk: its `scenes/` and `counter/` (the checkout's, or the installed copy)."""
+"""The default talk, its `scenes/` and `counter/`: the checkout's, or the installed copy."""
 
 
 def state_home() -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from types import TracebackType
+from typing import Protocol
 
 from rich.console import Console, Group, RenderableType
 from rich.live import Live
@@ -38,6 +39,25 @@ class Screen:
     """Whether the show waits for the presenter's key."""
     since: float = 0.0
     """When the current step began (time.monotonic()): the rehearsal clock counts from it."""
+
+
+class Layout(Protocol):
+    """How the screen is arranged: the Narrator shows everything through one."""
+
+    def __init__(self, console: Console, screen: Screen, *, clock: bool = False) -> None: ...
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None:
+        """Leave the terminal as it was (the cursor shown)."""
+
+    def show(self, renderable: RenderableType) -> None:
+        """A panel, a table or a line, where this layout puts what was said last."""
+
+    @property
+    def program_size(self) -> tuple[int, int]:
+        """The size (rows, columns) a program's pty should have in this layout now."""
+        ...
 
 
 class ScrollLayout:
@@ -126,13 +146,14 @@ class Narrator:
         clock: bool = False,
         cast: Cast | None = None,
         transcript: Console | None = None,
+        layout: type[Layout] = ScrollLayout,
     ) -> None:
         self.console = console
         self.notes = notes
         self.cast = cast
         self.transcript = transcript
         self.screen = Screen()
-        self.layout = ScrollLayout(console, self.screen, clock=clock)
+        self.layout = layout(console, self.screen, clock=clock)
 
     def __enter__(self) -> Narrator:
         self.layout.start()
@@ -206,10 +227,10 @@ class Narrator:
         title: str,
         notes: str = "",
     ) -> None:
-        """A file's text highlighted (its language guessed from its `name`), with line numbers."""
+        """A file's text highlighted (its language told by its `name`), with line numbers."""
         syntax = Syntax(
             text,
-            Syntax.guess_lexer(name, text),
+            Syntax.guess_lexer(name),
             line_numbers=True,
             line_range=lines,
             highlight_lines=highlight,

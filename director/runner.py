@@ -25,6 +25,7 @@ from director.steps import (
     Expect,
     History,
     Interrupt,
+    Invalid,
     Narrate,
     Pause,
     Restart,
@@ -157,8 +158,11 @@ class Stage:
                 self.narrator.narrate(step.title, step.body, step.notes)
                 self.pacing.beat(step.hold, self._idle)
             case ShowCode():
-                text = step.text(self.talk)
-                lines, highlight = step.line_numbers(text)
+                try:  # checked before the show, but the file may have changed since
+                    text = step.text(self.talk)
+                    lines, highlight = step.line_numbers(text)
+                except Invalid as error:
+                    raise StepFailed(f"{step.file}: {error}") from None
                 title = step.title or step.file
                 self.narrator.code(text, step.file, lines, highlight, title, step.notes)
                 self.pacing.beat(step.hold, self._idle)

@@ -10,7 +10,7 @@ import pytest
 from rich.console import Console
 
 from director.claims import Tally, Verdict
-from director.narration import Narrator, program_panel
+from director.narration import Narrator, Screen, program_panel
 
 
 @dataclass
@@ -171,3 +171,40 @@ def test_program_size_is_the_inside_of_a_panel() -> None:
     narrator = Narrator(console(72))
     assert narrator.program_size == (24, 68)
     assert narrator.size == (72, 20)
+
+
+class ListLayout:
+    """Another layout: keeps what it is shown in a list, and the screen model it was given."""
+
+    def __init__(self, console: Console, screen: Screen, *, clock: bool = False) -> None:
+        self.screen = screen
+        self.shown: list[object] = []
+        self.started = False
+
+    def start(self) -> None:
+        self.started = True
+
+    def stop(self) -> None:
+        self.started = False
+
+    def show(self, renderable: object) -> None:
+        self.shown.append(renderable)
+
+    @property
+    def program_size(self) -> tuple[int, int]:
+        return (10, 40)
+
+
+def test_the_narrator_takes_another_layout_and_shares_its_screen_model() -> None:
+    narrator = Narrator(console(), layout=ListLayout)
+    layout = narrator.layout
+    assert isinstance(layout, ListLayout)
+    with narrator:
+        assert layout.started
+        narrator.narrate("Title", "Body")
+        narrator.at_step("Scene - step 1/2 (narrate)")
+    assert not layout.started
+    assert [type(shown).__name__ for shown in layout.shown] == ["Panel"]
+    assert layout.screen is narrator.screen and layout.screen.place.endswith("(narrate)")
+    assert narrator.program_size == (10, 40)
+    assert text(narrator.console) == "", "everything went through the layout"

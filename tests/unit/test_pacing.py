@@ -8,16 +8,7 @@ from rich.console import Console
 
 from director.narration import Narrator
 from director.pacing import HandsFree, Presenting, Rehearsing
-
-
-class Clock:
-    """Time that passes only when the show waits."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.unit.conftest import Clock
 
 
 class Waiter:

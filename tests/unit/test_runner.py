@@ -262,3 +262,12 @@ def test_a_resize_reaches_the_recording_and_the_programs_pty() -> None:
     rig.stage.play_round()
     assert resized == [(70, 30)]
     assert rig.counters.spawned[0].size == (24, 66)
+
+
+def test_code_that_changed_since_the_check_fails_its_step(tmp_path: Path) -> None:
+    (tmp_path / "code.py").write_text("one\ntwo\n")
+    rig = Rig(scene(ShowCode(file="code.py", lines=("one", "two"))))
+    rig.stage.talk = tmp_path
+    (tmp_path / "code.py").write_text("rewritten\n")
+    [result] = rig.stage.play_round()
+    assert result.failure == "Scene, step 1 (show_code): code.py: no line contains 'one'"
