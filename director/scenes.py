@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from director import TALK
 from director.errors import DemoError
+from director.files import Unreadable, read_text
 from director.steps import (
     STEP_KINDS,
+    Between,
     Context,
     Invalid,
     Server,
     Step,
     build,
+    fields_table,
     guess,
     option,
 )
@@ -28,8 +32,8 @@ class Playlist:
 
     title: str = option("the talk's title")
     scenes: tuple[str, ...] = option("scene names (file names without .toml) in the order played")
-    limit: int = option("what counters count to", 10)
-    interval: float = option("seconds between numbers", 1.0)
+    limit: Annotated[int, Between(1, 10_000)] = option("what counters count to", 10)
+    interval: Annotated[float, Between(0.01, 60)] = option("seconds between numbers", 1.0)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -72,11 +76,15 @@ def load_show(folder: Path, only: list[str] | None = None, talk: Path = TALK) ->
     """The playlist in `folder` and every scene in it, validated; paths in steps are resolved
     against `talk`. DemoError names the file, line, step and field of a mistake."""
     path = folder / "playlist.toml"
-    playlist = _build(Playlist, _read(path), _shown(path))
+    playlist = _build(Playlist, _read(path)[0], _shown(path))
     if not playlist.scenes:
         raise DemoError(f"{_shown(path)}: field 'scenes': name at least one scene")
-    if playlist.limit < 1:
-        raise DemoError(f"{_shown(path)}: field 'limit': must be 1 or more")
+    for name in playlist.scenes:
+        if not _NAME.fullmatch(name):
+            raise DemoError(
+                f"{_shown(path)}: field 'scenes': {name!r} is not a scene's file name "
+                "(letters, digits, - and _, without .toml)"
+            )
     for name in only or []:
         if name not in playlist.scenes:
             raise DemoError(
@@ -93,10 +101,11 @@ def load_show(folder: Path, only: list[str] | None = None, talk: Path = TALK) ->
 
 def load_scene(path: Path, talk: Path = TALK) -> Scene:
     """One scene file, validated."""
-    scene = _build(SceneFile, _read(path), _shown(path))
+    data, text = _read(path)
+    scene = _build(SceneFile, data, _shown(path))
     if not scene.steps:
         raise DemoError(f"{_shown(path)}: a scene needs at least one [[steps]] table")
-    headers = [n for n, line in enumerate(path.read_text().splitlines(), 1) if _STEPS.match(line)]
+    headers = [n for n, line in enumerate(text.splitlines(), 1) if _STEPS.match(line)]
     steps: list[Step] = []
     for number, table in enumerate(scene.steps, 1):
         line = f":{headers[number - 1]}" if number <= len(headers) else ""
@@ -106,6 +115,7 @@ def load_scene(path: Path, talk: Path = TALK) -> Scene:
 
 
 _STEPS = re.compile(r"^\s*\[\[\s*steps\s*\]\]")
+_NAME = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def _step(where: str, table: dict[str, Any], context: Context) -> Step:
@@ -138,12 +148,15 @@ def _located(where: str, error: Invalid) -> DemoError:
     return DemoError(f"{where}:{field} {error}")
 
 
-def _read(path: Path) -> dict[str, Any]:
+def _read(path: Path) -> tuple[dict[str, Any], str]:
+    """A TOML file's tables, and its text."""
     try:
-        with path.open("rb") as file:
-            return tomllib.load(file)
-    except FileNotFoundError:
-        raise DemoError(f"{_shown(path)}: no such file") from None
+        text = read_text(path)
+        return tomllib.loads(text), text
+    except Unreadable as error:
+        raise DemoError(f"{_shown(path)}: {error}") from None
+    except RecursionError:
+        raise DemoError(f"{_shown(path)}: tables or lists nested too deeply") from None
     except tomllib.TOMLDecodeError as error:
         # tomllib says "... (at line 3, column 7)": put the place first, as compilers do.
         place = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
@@ -155,6 +168,22 @@ def _read(path: Path) -> dict[str, Any]:
 def _shown(path: Path) -> str:
     """A path as the user would type it: relative to here when it can be."""
     try:
-        return str(path.resolve().relative_to(Path.cwd()))
+        return str(Path(os.path.abspath(path)).relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+def reference() -> str:
+    """The playlist's fields and the step reference in Markdown, made from the dataclasses
+    so that it cannot drift."""
+    out = ["### `playlist.toml`", "", *fields_table(Playlist), ""]
+    for kind, cls in STEP_KINDS.items():
+        out += [f"### `{kind}`", "", " ".join((cls.__doc__ or "").split()), ""]
+        out += [*fields_table(cls), ""] if fields(cls) else []
+        example = f'[[steps]]\nkind = "{kind}"\n{cls.example}'.rstrip()
+        out += ["```toml", example, "```", ""]
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    print(reference(), end="")

@@ -6,12 +6,25 @@ import difflib
 import json
 import math
 import re
+import reprlib
 import types
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
-from typing import Any, ClassVar, Literal, Union, get_args, get_origin, get_type_hints
+from typing import (
+    Annotated,
+    Any,
+    ClassVar,
+    Literal,
+    Union,
+    get_args,
+    get_origin,
+    get_type_hints,
+)
+
+import regex
 
 from director.claims import CLAIMS
+from director.files import Missing, Unreadable, read_text
 
 
 class Invalid(Exception):
@@ -68,6 +81,22 @@ class StepKind:
         return f"{number}. {self.kind}" + (f": {self.detail}" if self.detail else "")
 
 
+@dataclass(frozen=True)
+class Between:
+    """The range a number field accepts, both ends included."""
+
+    low: float
+    high: float
+
+    def __str__(self) -> str:
+        return f"from {self.low:g} to {self.high:g}"
+
+
+Seconds = Annotated[float, Between(0, 3600)]
+"""A time in a scene: an hour at most."""
+Count = Annotated[int, Between(0, 10_000)]
+"""A counter's number."""
+
 NOTES = "speaker notes, shown in rehearsal only"
 HOLD = "seconds on screen in hands-free mode (scaled by --speed)"
 WHEN_SAVED = (
@@ -90,7 +119,7 @@ class Narrate(StepKind):
     title: str = option("the panel's title")
     body: str = option("Markdown text")
     notes: str = option(NOTES, "")
-    hold: float = option(HOLD, 4)
+    hold: Seconds = option(HOLD, 4)
 
     @property
     def detail(self) -> str:
@@ -116,7 +145,7 @@ class ShowCode(StepKind):
     )
     title: str = option("the panel's title; the file's path if empty", "")
     notes: str = option(NOTES, "")
-    hold: float = option(HOLD, 5)
+    hold: Seconds = option(HOLD, 5)
 
     @property
     def detail(self) -> str:
@@ -127,13 +156,7 @@ class ShowCode(StepKind):
 
     def text(self, talk: Path) -> str:
         """The file's text; Invalid if it is not a text file of the talk."""
-        path = talk / self.file
-        if not path.is_file():
-            raise Invalid(f"no file {self.file}", "file")
-        try:
-            return path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise Invalid(f"cannot read {self.file} as text: {error}", "file") from None
+        return talk_text(talk, self.file, "file")
 
     def line_numbers(self, text: str) -> tuple[tuple[int, int] | None, set[int]]:
         """The first and last line to show (None: every line) and the lines to highlight."""
@@ -143,6 +166,17 @@ class ShowCode(StepKind):
             raise Invalid("expected the first and the last line", "lines")
         first_last = (shown[0], shown[1]) if shown else None
         return first_last, set(_line_numbers("highlight", self.highlight, lines))
+
+
+def talk_text(talk: Path, path: str, field: str) -> str:
+    """The text of the talk's file at `path` (from the talk's top); Invalid naming `field`
+    unless it is a text file inside the talk's folder."""
+    try:
+        return read_text(talk / path, inside=talk)
+    except Missing:
+        raise Invalid(f"no file {path}", field) from None
+    except Unreadable as error:
+        raise Invalid(f"{path}: {error}", field) from None
 
 
 def _line_numbers(name: str, given: tuple[int | str, ...], lines: list[str]) -> list[int]:
@@ -168,7 +202,7 @@ class Ask(StepKind):
     kind = "ask"
     example = 'question = "What number will it show first when we run it again?"\nseconds = 5'
     question: str = option("what to ask")
-    seconds: float = option("countdown in hands-free mode (scaled by --speed)", 5)
+    seconds: Seconds = option("countdown in hands-free mode (scaled by --speed)", 5)
     notes: str = option(NOTES, "")
 
     @property
@@ -187,8 +221,10 @@ class Run(StepKind):
     durable: bool = option(
         "runs on Temporal: gets a fresh --workflow-id, --address, --namespace", False
     )
-    limit: int = option("--limit; the playlist's limit if 0", 0)
-    interval: float = option("--interval seconds; the playlist's if 0 (scaled by --speed)", 0)
+    limit: Count = option("--limit; the playlist's limit if 0", 0)
+    interval: Annotated[float, Between(0, 60)] = option(
+        "--interval seconds; the playlist's if 0 (scaled by --speed)", 0
+    )
 
     @property
     def needs_temporal(self) -> bool:
@@ -199,8 +235,7 @@ class Run(StepKind):
         return self.program
 
     def check(self, context: Context) -> None:
-        if not (context.talk / self.program).is_file():
-            raise Invalid(f"no file {self.program}", "program")
+        talk_text(context.talk, self.program, "program")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -210,10 +245,10 @@ class WaitFor(StepKind):
     kind = "wait_for"
     example = "number = 5"
     after_run = True
-    number: int = option("a number the program prints on a line of its own", 0)
-    pattern: str = option("a regular expression its output matches", "")
+    number: Count = option("a number the program prints on a line of its own", 0)
+    pattern: str = option("a regular expression its output matches (each try bounded to 0.1 s)", "")
     exit: bool = option("wait until the program has exited", False)
-    timeout: float = option(
+    timeout: Seconds = option(
         "seconds before the step fails; if 0, 10 s plus twice a whole count's time", 0
     )
 
@@ -225,8 +260,8 @@ class WaitFor(StepKind):
         if sum(map(bool, (self.number, self.pattern, self.exit))) != 1:
             raise Invalid("give exactly one of 'number', 'pattern' or 'exit'")
         try:
-            re.compile(self.pattern)
-        except re.error as error:
+            regex.compile(self.pattern)
+        except regex.error as error:
             raise Invalid(str(error), "pattern") from None
 
 
@@ -238,9 +273,9 @@ class Interrupt(StepKind):
     example = 'signal = "SIGKILL"\nwhen_saved = true'
     after_run = True
     signal: Signal = option("which signal", "SIGINT")
-    delay: float = option("seconds to wait before sending it (scaled by --speed)", 0)
+    delay: Seconds = option("seconds to wait before sending it (scaled by --speed)", 0)
     when_saved: bool = option(WHEN_SAVED, False)
-    timeout: float = option("seconds to wait for the exit before stopping it hard", 5)
+    timeout: Seconds = option("seconds to wait for the exit before stopping it hard", 5)
 
     @property
     def detail(self) -> str:
@@ -287,7 +322,7 @@ class Pause(StepKind):
 
     kind = "pause"
     example = "seconds = 2"
-    seconds: float = option("how long (scaled by --speed)", 2)
+    seconds: Seconds = option("how long (scaled by --speed)", 2)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -330,7 +365,7 @@ class History(StepKind):
     example = "hold = 8"
     after_run = True
     title: str = option("the table's title", "The workflow's event history")
-    hold: float = option(HOLD, 8)
+    hold: Seconds = option(HOLD, 8)
 
     @property
     def needs_temporal(self) -> bool:
@@ -367,7 +402,7 @@ STEP_KINDS: dict[str, type[Step]] = {kind.kind: kind for kind in get_args(Step)}
 def build(cls: type, table: dict[str, Any]) -> Any:
     """An instance of the dataclass `cls` from a TOML table, each value checked against its
     field's type; Invalid names the field."""
-    hints = get_type_hints(cls)
+    hints = get_type_hints(cls, include_extras=True)
     known = [f.name for f in fields(cls)]
     for name in table:
         if name not in known:
@@ -386,6 +421,13 @@ def build(cls: type, table: dict[str, Any]) -> Any:
 
 def convert(value: Any, hint: Any) -> Any:
     """A TOML value as a field of type `hint` (lists become tuples); Invalid if it is not one."""
+    if get_origin(hint) is Annotated:
+        kind, *rules = get_args(hint)
+        converted = convert(value, kind)
+        for rule in rules:
+            if isinstance(rule, Between) and not rule.low <= converted <= rule.high:
+                raise Invalid(f"must be {rule}, not {_shown(value)}")
+        return converted
     if get_origin(hint) is Literal:
         if not isinstance(value, str) or value not in get_args(hint):
             raise Invalid(f"one of {', '.join(get_args(hint))}")
@@ -393,13 +435,20 @@ def convert(value: Any, hint: Any) -> Any:
     if get_origin(hint) is tuple:
         item = get_args(hint)[0]
         if not isinstance(value, list) or not all(_is(v, item) for v in value):
-            raise Invalid(f"expected {type_name(hint)}, got {value!r}")
+            raise Invalid(f"expected {type_name(hint)}, got {_shown(value)}")
         return tuple(value)
     if not _is(value, hint):
-        raise Invalid(f"expected {type_name(hint)}, got {value!r}")
-    if hint in (int, float) and not (math.isfinite(value) and value >= 0):
-        raise Invalid(f"must be 0 or more, not {value!r}")
+        raise Invalid(f"expected {type_name(hint)}, got {_shown(value)}")
+    if hint is float and not math.isfinite(value):
+        raise Invalid(f"expected a finite number, got {_shown(value)}")
     return float(value) if hint is float else value
+
+
+def _shown(value: Any) -> str:
+    """A value as an error message shows it: short, however large or deep it is."""
+    short = reprlib.Repr()
+    short.maxlevel, short.maxlist, short.maxdict, short.maxstring = 2, 4, 4, 40
+    return short.repr(value)
 
 
 def _is(value: Any, hint: Any) -> bool:
@@ -416,6 +465,9 @@ _ITEMS = {str: "text", int: "numbers", float: "numbers", dict: "tables"}
 
 def type_name(hint: Any) -> str:
     """How a field's type is said to a user: "a number", "a list of text", "one of A, B"."""
+    if get_origin(hint) is Annotated:
+        kind, *rules = get_args(hint)
+        return " ".join([type_name(kind), *(str(r) for r in rules if isinstance(r, Between))])
     if get_origin(hint) is Literal:
         return "one of " + ", ".join(f"`{choice}`" for choice in get_args(hint))
     if get_origin(hint) is tuple:
@@ -431,24 +483,12 @@ def guess(word: str, known: list[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else f" (known: {', '.join(known)})"
 
 
-def reference() -> str:
-    """The step reference in Markdown, made from the step kinds so it cannot drift."""
-    out = []
-    for kind, cls in STEP_KINDS.items():
-        description = " ".join((cls.__doc__ or "").split())
-        out += [f"### `{kind}`", "", description, ""]
-        hints = get_type_hints(cls)
-        if fields(cls):
-            out += ["| field | type | default | meaning |", "|---|---|---|---|"]
-            for spec in fields(cls):
-                kind_name = re.sub(r"^an? ", "", type_name(hints[spec.name]))
-                default = "required" if spec.default is MISSING else f"`{json.dumps(spec.default)}`"
-                out.append(f"| `{spec.name}` | {kind_name} | {default} | {spec.metadata['doc']} |")
-            out.append("")
-        example = f'[[steps]]\nkind = "{kind}"\n{cls.example}'.rstrip()
-        out += ["```toml", example, "```", ""]
-    return "\n".join(out)
-
-
-if __name__ == "__main__":
-    print(reference(), end="")
+def fields_table(cls: type) -> list[str]:
+    """A Markdown table of a dataclass's fields: name, type, default, meaning."""
+    hints = get_type_hints(cls, include_extras=True)
+    rows = ["| field | type | default | meaning |", "|---|---|---|---|"]
+    for spec in fields(cls):
+        kind = re.sub(r"^an? ", "", type_name(hints[spec.name]))
+        default = "required" if spec.default is MISSING else f"`{json.dumps(spec.default)}`"
+        rows.append(f"| `{spec.name}` | {kind} | {default} | {spec.metadata['doc']} |")
+    return rows

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import fields
 from pathlib import Path
 
@@ -9,8 +10,8 @@ import pytest
 
 from director import TALK
 from director.errors import DemoError
-from director.scenes import load_scene, load_show
-from director.steps import STEP_KINDS, reference
+from director.scenes import load_scene, load_show, reference
+from director.steps import STEP_KINDS
 
 PLAYLIST = 'title = "Test talk"\nscenes = ["one"]\n'
 RUN = '[[steps]]\nkind = "run"\nprogram = "counter/normal-execution/start-execution.py"\n'
@@ -150,7 +151,7 @@ def test_every_step_kind_is_documented() -> None:
 
 def test_scene_reference_is_current_and_its_examples_are_valid(tmp_path: Path) -> None:
     readme = (TALK / "scenes" / "README.md").read_text()
-    assert reference() in readme, "regenerate it: .venv/bin/python -m director.steps"
+    assert reference() in readme, "regenerate it: .venv/bin/python -m director.scenes"
     run = RUN.replace("normal-execution", "durable-execution") + "durable = true\n"
     for kind, cls in STEP_KINDS.items():
         assert f"### `{kind}`" in readme
@@ -164,3 +165,75 @@ def test_when_saved_needs_a_durable_program(tmp_path: Path, step: str) -> None:
     scene = f'title = "t"\n{RUN}[[steps]]\n{step}\nwhen_saved = true\n'
     assert "step 2 (" in error_of(tmp_path, scene)
     assert "field 'when_saved': only a durable program" in error_of(tmp_path, scene)
+
+
+def write_bad(tmp_path: Path, what: str, content: str | bytes) -> None:
+    """The playlist and its one scene, one of them (`what`) replaced by something broken."""
+    folder(tmp_path, f'title = "t"\n{RUN}')
+    target = tmp_path / ("playlist.toml" if what == "playlist" else "one.toml")
+    target.unlink()
+    if content == "directory":
+        target.mkdir()
+    elif content == "fifo":
+        os.mkfifo(target)
+    elif content == "loop":
+        target.symlink_to(target)
+    else:
+        target.write_bytes(content if isinstance(content, bytes) else content.encode())
+
+
+SCENE = 'title = "t"\n[[steps]]\n'
+MALFORMED = {
+    "a word for a number": ("scene", SCENE + 'kind = "pause"\nseconds = "x"', "field 'seconds'"),
+    "nan": ("scene", SCENE + 'kind = "pause"\nseconds = nan', "finite number"),
+    "inf": ("scene", SCENE + 'kind = "narrate"\ntitle = "t"\nbody = "b"\nhold = inf', "finite"),
+    "negative": ("scene", f'title = "t"\n{RUN}[[steps]]\nkind = "interrupt"\ndelay = -1', "-1"),
+    "absurdly long": ("scene", SCENE + 'kind = "pause"\nseconds = 1e300', "from 0 to 3600"),
+    "too big an integer": (
+        "scene", f'title = "t"\n{RUN}[[steps]]\nkind = "wait_for"\nnumber = 9223372036854775807',
+        "from 0 to 10000",
+    ),
+    "a list for text": ("scene", SCENE + 'kind = "ask"\nquestion = ["a"]', "expected text"),
+    "numbers as claims": ("scene", SCENE + 'kind = "expect"\nclaims = [1, 2]', "list of text"),
+    "steps not a list": ("scene", 'title = "t"\nsteps = 3', "list of tables"),
+    "a step not a table": ("scene", 'title = "t"\nsteps = [1]', "list of tables"),
+    "no kind": ("scene", SCENE + 'title = "x"', "needs a 'kind'"),
+    "a path out of the talk": (
+        "scene", SCENE + 'kind = "show_code"\nfile = "../../../../etc/passwd"', "outside the talk",
+    ),
+    "an absolute path": (
+        "scene", SCENE + 'kind = "show_code"\nfile = "/proc/self/environ"', "outside the talk",
+    ),
+    "a program out of the talk": (
+        "scene", SCENE + 'kind = "run"\nprogram = "/usr/bin/python3"', "outside the talk",
+    ),
+    "a folder as code": ("scene", SCENE + 'kind = "show_code"\nfile = "counter"', "a directory"),
+    "a scene that is a folder": ("scene", "directory", "one.toml: a directory"),
+    "a scene that is a FIFO": ("scene", "fifo", "one.toml: not a regular file"),
+    "a scene that loops": ("scene", "loop", "one.toml: "),
+    "a scene not in UTF-8": ("scene", 'title = "café"'.encode("latin-1"), "not UTF-8 text"),
+    "a scene with a NUL": ("scene", b'title = "t"\x00', "a binary file"),
+    "nested too deeply": ("scene", "x = " + "[" * 5000 + "]" * 5000, "nested too deeply"),
+    "a playlist limit of 0": ("playlist", PLAYLIST + "limit = 0", "from 1 to 10000"),
+    "a playlist interval of 0": ("playlist", PLAYLIST + "interval = 0", "from 0.01 to 60"),
+    "a playlist interval of nan": ("playlist", PLAYLIST + "interval = nan", "finite"),
+    "no scenes": ("playlist", 'title = "t"\nscenes = []', "name at least one scene"),
+    "a scene name with a path": (
+        "playlist", 'title = "t"\nscenes = ["../one"]', "is not a scene's file name",
+    ),
+    "a playlist that is a folder": ("playlist", "directory", "playlist.toml: a directory"),
+    "a playlist in UTF-16": ("playlist", PLAYLIST.encode("utf-16"), "playlist.toml: "),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("what", "content", "said"), MALFORMED.values(), ids=MALFORMED.keys())
+def test_malformed_files_are_one_line_errors(
+    tmp_path: Path, what: str, content: str | bytes, said: str
+) -> None:
+    write_bad(tmp_path, what, content)
+    with pytest.raises(DemoError) as caught:
+        load_show(tmp_path)
+    message = str(caught.value)
+    assert caught.value.status == 2 and "\n" not in message
+    assert said in message
+    assert len(message) < 300, "one readable line, not a dump"

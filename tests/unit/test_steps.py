@@ -70,9 +70,14 @@ def test_numbers_become_floats_and_lists_become_tuples() -> None:
     [
         (Pause, {"seconds": "five"}, "seconds", "expected a number, got 'five'"),
         (Pause, {"seconds": True}, "seconds", "expected a number, got True"),
-        (Pause, {"seconds": -1}, "seconds", "must be 0 or more"),
-        (Pause, {"seconds": math.inf}, "seconds", "must be 0 or more, not inf"),
-        (Pause, {"seconds": math.nan}, "seconds", "must be 0 or more, not nan"),
+        (Pause, {"seconds": -1}, "seconds", "must be from 0 to 3600, not -1"),
+        (Pause, {"seconds": 1e9}, "seconds", "must be from 0 to 3600, not 1000000000.0"),
+        (Pause, {"seconds": math.inf}, "seconds", "expected a finite number, got inf"),
+        (Pause, {"seconds": math.nan}, "seconds", "expected a finite number, got nan"),
+        (WaitFor, {"number": 2**70}, "number", "must be from 0 to 10000"),
+        (Run, {"program": NORMAL, "interval": 61}, "interval", "must be from 0 to 60, not 61"),
+        (Expect, {"claims": [[[["x"] * 99]]]}, "claims", "got [[[...]]]"),
+        (Narrate, {"title": "t", "body": ["b" * 10**6]}, "body", "got ['bbbbbbbbbbbbbbb"),
         (Run, {"program": NORMAL, "limit": 2.5}, "limit", "expected a whole number"),
         (Run, {"program": NORMAL, "durable": "yes"}, "durable", "expected true or false"),
         (Narrate, {"title": 3, "body": "b"}, "title", "expected text, got 3"),
@@ -162,7 +167,7 @@ def test_show_code_lines_that_cannot_be(tmp_path: Path, lines: tuple, message: s
 
 def test_show_code_wants_a_text_file(tmp_path: Path) -> None:
     (tmp_path / "image.bin").write_bytes(b"\xff\xfe\x00binary")
-    with pytest.raises(Invalid, match=r"cannot read image\.bin as text") as caught:
+    with pytest.raises(Invalid, match=r"image\.bin: a binary file, not text") as caught:
         ShowCode(file="image.bin").check(Context(tmp_path))
     assert caught.value.field == "file"
     with pytest.raises(Invalid, match=r"no file missing\.py"):

@@ -1,0 +1,59 @@
+"""The one place the talk's files are read: regular UTF-8 text files of a sane size, and for
+steps, inside the talk's folder; anything else is a one-line reason, never a hang."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+MAX_BYTES = 1_000_000
+"""A scene, playlist, program or code file larger than this is not one."""
+
+
+class Unreadable(Exception):
+    """Why a file of the talk cannot be used, in a few words."""
+
+
+class Missing(Unreadable):
+    """There is no such file."""
+
+
+def read_text(path: Path, inside: Path | None = None) -> str:
+    """The text of `path`; Unreadable unless it is a regular UTF-8 text file (no NUL bytes,
+    at most MAX_BYTES) and, if `inside` is given, within that folder once links are followed.
+
+    A FIFO or a device is never opened, so nothing blocks."""
+    try:
+        real = path.resolve(strict=True)
+        info = os.stat(real)
+    except FileNotFoundError:
+        raise Missing("no such file") from None
+    except RuntimeError:  # Python 3.11 and 3.12 say "Symlink loop from ..."
+        raise Unreadable("a symlink loop") from None
+    except OSError as error:
+        raise Unreadable(_reason(error)) from None
+    if inside is not None and not real.is_relative_to(inside.resolve()):
+        raise Unreadable(f"outside the talk's folder {inside}")
+    if stat.S_ISDIR(info.st_mode):
+        raise Unreadable("a directory, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise Unreadable("not a regular file (a device, a FIFO or a socket)")
+    if info.st_size > MAX_BYTES:
+        raise Unreadable(f"larger than {MAX_BYTES // 1_000_000} MB")
+    try:
+        data = real.read_bytes()
+    except OSError as error:
+        raise Unreadable(_reason(error)) from None
+    if b"\0" in data:
+        raise Unreadable("a binary file, not text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise Unreadable(f"not UTF-8 text (byte {error.start + 1})") from None
+
+
+def _reason(error: OSError) -> str:
+    if error.errno is not None and error.strerror:
+        return error.strerror[0].lower() + error.strerror[1:]
+    return str(error)
