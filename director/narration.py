@@ -21,6 +21,16 @@ from director.processes import ChildProcess
 from director.recording import Cast
 from director.results import Event, around
 
+
+class ShowConsole(Console):
+    """A Rich console that, when its pipe closes (`| head`), goes quiet and ends the show
+    through its clean-up, instead of leaving the process at once as Rich does."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError
+
+
 PROGRAM_PTY_ROWS = 24
 """A program's pty is this tall; the screen shows its last lines."""
 
@@ -131,7 +141,8 @@ def program_panel(child: ChildProcess, rows: int | None) -> Panel:
         state = "exited"
     else:
         state = f"[red]stopped[/] (exit status {child.status})"
-    return Panel(text, title=f"[bold]$ {child.label}", subtitle=state, border_style="green")
+    title = Text(f"$ {child.label}", style="bold")
+    return Panel(text, title=title, subtitle=state, border_style="green")
 
 
 class Narrator:
@@ -215,7 +226,8 @@ class Narrator:
     # --- panels ------------------------------------------------------------------------
 
     def narrate(self, title: str, body: str, notes: str = "") -> None:
-        self.say(Panel(Markdown(body), title=f"[bold]{title}", border_style="cyan", padding=(1, 2)))
+        heading = Text(title, style="bold")
+        self.say(Panel(Markdown(body), title=heading, border_style="cyan", padding=(1, 2)))
         self._notes(notes)
 
     def code(
@@ -237,7 +249,7 @@ class Narrator:
             theme="monokai",
             word_wrap=True,
         )
-        self.say(Panel(syntax, title=f"[bold]{title}", border_style="blue"))
+        self.say(Panel(syntax, title=Text(title, style="bold"), border_style="blue"))
         self._notes(notes)
 
     def ask(self, question: str, notes: str = "") -> None:
@@ -261,19 +273,19 @@ class Narrator:
 
     def summary(self, title: str, rows: list[tuple[str, Tally, list[Verdict], str | None]]) -> None:
         """One row a scene: its runs at a glance and whether its claims held."""
-        table = Table(title=f"[bold]{title}", expand=True, border_style="cyan")
+        table = Table(title=Text(title, style="bold"), expand=True, border_style="cyan")
         for column in ("Scene", "Last before stop", "First after restart", "Repeated", "Lost"):
             table.add_column(column, justify="left" if column == "Scene" else "center")
         table.add_column("Claims", justify="left")
         for scene, tally, verdicts, failure in rows:
             held = sum(v.held for v in verdicts)
             if failure or held < len(verdicts):
-                claims = f"[bold red]✘ {held}/{len(verdicts)} held[/]"
-                claims += f"\n[red]{failure}[/]" if failure else ""
+                claims = Text(f"✘ {held}/{len(verdicts)} held", style="bold red")
+                claims.append(f"\n{failure}" if failure else "", style="red")
             else:
-                claims = f"[bold green]✔ {held}/{len(verdicts)} held[/]"
+                claims = Text(f"✔ {held}/{len(verdicts)} held", style="bold green")
             table.add_row(
-                scene,
+                Text(scene),
                 _number(tally.last_before),
                 _number(tally.first_after),
                 _numbers(tally.repeated, "yellow"),
@@ -290,15 +302,16 @@ class Narrator:
         table.add_column("Seconds", justify="right")
         for scene, step, seconds in rows:
             style = "bold" if not step else ""
-            table.add_row(scene, step or "[bold]whole scene", f"{seconds:.1f}", style=style)
+            what = Text(step) if step else Text("whole scene", style="bold")
+            table.add_row(Text(scene), what, f"{seconds:.1f}", style=style)
         for verdict in verdicts:
             mark = "[green]✔ passed" if verdict.held else "[bold red]✘ FAILED"
-            table.add_row("claim", f"{verdict.claim} ({verdict.seen})", mark)
+            table.add_row("claim", Text(f"{verdict.claim} ({verdict.seen})"), mark)
         self.say(table)
 
     def history(self, title: str, events: list[Event], notes: dict[int, str]) -> None:
         """The event history, time from the workflow's start, the events that matter marked."""
-        table = Table(title=f"[bold]{title}", border_style="cyan")
+        table = Table(title=Text(title, style="bold"), border_style="cyan")
         for column in ("Id", "Event", "Time", "Why it matters"):
             table.add_column(column, justify="right" if column in ("Id", "Time") else "left")
         start = events[0][2] if events else None

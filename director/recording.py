@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -29,6 +30,9 @@ class Cast(io.TextIOBase):
         title: str,
         idle_limit: float | None = None,
     ) -> None:
+        self.path = path
+        self.failure: str | None = None
+        """Why the recording stopped before the show ended (a full disk...), if it did."""
         try:
             self.file = path.open("w", encoding="utf-8")
         except OSError as error:
@@ -52,6 +56,8 @@ class Cast(io.TextIOBase):
         if idle_limit:
             header["idle_time_limit"] = idle_limit
         self._line(header)
+        if self.failure:  # not even the header could be written: say so before the show
+            raise DemoError(f"cannot write the recording {path}: {self.failure}")
 
     @property
     def encoding(self) -> str:  # type: ignore[override]
@@ -98,14 +104,22 @@ class Cast(io.TextIOBase):
 
     def _line(self, value: object) -> None:
         # One event a line, flushed: a recording cut short is still valid up to there.
-        self.file.write(json.dumps(value, ensure_ascii=False) + "\n")
-        self.file.flush()
+        try:
+            self.file.write(json.dumps(value, ensure_ascii=False) + "\n")
+            self.file.flush()
+        except OSError as error:  # the show goes on; the recording stops, and says why later
+            self.failure = error.strerror or str(error)
+            with contextlib.suppress(OSError):
+                self.file.close()
 
 
 def transcript_console(path: Path, width: int) -> Console:
     """A console that records the panels for a transcript (no live region, no escape codes)."""
     if path.suffix not in TRANSCRIPTS:
         raise DemoError(f"--transcript {path}: use a name ending in {', '.join(TRANSCRIPTS)}")
+    folder = path.parent
+    if not folder.is_dir() or not os.access(folder, os.W_OK):
+        raise DemoError(f"--transcript {path}: {folder} is not a folder this user can write in")
     return Console(file=io.StringIO(), record=True, width=width, force_terminal=True)
 
 

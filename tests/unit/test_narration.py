@@ -208,3 +208,21 @@ def test_the_narrator_takes_another_layout_and_shares_its_screen_model() -> None
     assert layout.screen is narrator.screen and layout.screen.place.endswith("(narrate)")
     assert narrator.program_size == (10, 40)
     assert text(narrator.console) == "", "everything went through the layout"
+
+
+def test_text_from_scenes_is_shown_as_written_never_as_markup() -> None:
+    narrator = Narrator(console(100))
+    narrator.narrate("[/x] [bold]not bold", "a **Markdown** body")
+    narrator.code("x = 1\n", "a.py", None, set(), "[red]a title[/red")
+    narrator.summary("[/t]", [("[/scene]", Tally(None, None, [], []), [], "[/failure]")])
+    narrator.report([("[/s]", "1. ask: [/q]", 1.0)], [])
+    narrator.history("[/h]", [], {})
+    narrator.program_started(Program(label="[/label]"))  # type: ignore[arg-type]
+    narrator.at_step("[/scene] - step 1/1 (run)")
+    live = drawn(narrator)
+    shown = text(narrator.console)
+    for written in ("[/x] [bold]not bold", "[red]a title[/red", "[/t]", "[/scene]", "[/failure]"):
+        assert written in shown
+    assert "[/s]" in shown and "1. ask: [/q]" in shown and "[/h]" in shown
+    assert "a Markdown body" in shown, "the body is Markdown on purpose"
+    assert "$ [/label]" in live and "[/scene] - step 1/1" in live
