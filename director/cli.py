@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import sys
@@ -11,24 +12,35 @@ from importlib import metadata
 from pathlib import Path
 from typing import NoReturn
 
-from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from director import TALK, state_home
 from director.errors import DemoError, Quit, Status
 from director.keys import Keys
-from director.narration import Narrator
+from director.narration import Narrator, ShowConsole
 from director.pacing import HandsFree, Pacing, Presenting, Rehearsing
 from director.recording import Cast, save_transcript, transcript_console
 from director.results import report_rows, verdicts
 from director.runner import Stage
 from director.scenes import Show, load_show
+from director.state import StateDir
 from director.supervision import Keeper
 from director.temporal import Service
 
+STOPPING = tuple(
+    getattr(signal, name)
+    for name in ("SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGALRM", "SIGVTALRM",
+                 "SIGPROF", "SIGXCPU", "SIGXFSZ", "SIGPOLL", "SIGPWR")
+    if hasattr(signal, name)
+)  # fmt: skip
+"""Signals that would end the director without its clean-up: each stops the show instead,
+so the children go and the terminal is restored."""
+
 
 class Stopped(Exception):
-    """SIGTERM or SIGHUP arrived: stop everything and leave."""
+    """A stopping signal arrived (SIGTERM, SIGHUP, SIGQUIT...): stop everything and leave."""
 
     def __init__(self, signum: int) -> None:
         super().__init__(signal.Signals(signum).name)
@@ -59,7 +71,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     mode.add_argument("--rehearse", action="store_true", help="speaker notes, clocks, a report")
     mode.add_argument("--auto", action="store_true", help="hands-free, round after round")
     parser.add_argument("--once", action="store_true", help="stop after one round")
-    parser.add_argument("--rounds", type=_positive(int), metavar="N", help="stop after N rounds")
+    parser.add_argument(
+        "--rounds", type=_positive(int, 1e9), metavar="N", help="stop after N rounds"
+    )
     parser.add_argument(
         "--speed", type=_positive(float), default=1.0, metavar="X", help="2 = twice as fast"
     )
@@ -68,12 +82,21 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--list", action="store_true", help="list the scenes and stop")
     parser.add_argument(
-        "--scenes", type=Path, default=TALK / "scenes", metavar="DIR", help="another scenes folder"
+        "--talk",
+        type=Path,
+        default=TALK,
+        metavar="DIR",
+        help="another talk: its scenes/, and the files its steps name (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--scenes", type=Path, metavar="DIR", help="another scenes folder (default: the talk's)"
     )
     parser.add_argument("--address", metavar="HOST:PORT", help="use an existing Temporal service")
     parser.add_argument("--namespace", help="its namespace (default: default)")
     parser.add_argument("--profile", help="a profile of Temporal's environment configuration")
-    parser.add_argument("--port", type=_positive(int), help="the embedded dev server's port")
+    parser.add_argument(
+        "--port", type=_positive(int, 65535), help="the embedded dev server's port (1-65535)"
+    )
     parser.add_argument(
         "--record", type=Path, metavar="FILE", help="write an asciinema cast (v2) of the show"
     )
@@ -103,11 +126,15 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _positive(kind: type) -> object:
+def _positive(kind: type, most: float = 1e6) -> object:
+    """A flag's converter: a number of `kind`, more than 0 and at most `most`."""
+
     def convert(text: str) -> int | float:
         value = kind(text)
-        if not value > 0:
-            raise argparse.ArgumentTypeError(f"must be more than 0, not {text}")
+        if not 0 < value <= most:  # also false for nan
+            raise argparse.ArgumentTypeError(
+                f"must be more than 0 and at most {most:g}, not {text}"
+            )
         return value
 
     convert.__name__ = kind.__name__
@@ -121,8 +148,9 @@ def run() -> NoReturn:
     crash the interpreter's shutdown now and then (sdk-python issue 300), as in the counter.
     """
     status = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError, AttributeError):  # closed, or a pipe gone
+            stream.flush()
     os._exit(status)
 
 
@@ -130,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the director; the exit status."""
     args = parse(argv)
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    for signum in (signal.SIGTERM, signal.SIGHUP):
+    for signum in STOPPING:
         signal.signal(signum, _raise_stopped)
     try:
         return play(args)
@@ -141,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
         return Status.INTERRUPTED
     except Stopped as stop:
         return 128 + stop.signum
+    except BrokenPipeError:  # the output went to a pipe that closed (| head): leave quietly
+        return 128 + signal.SIGPIPE
     except Quit:
         return Status.HELD
 
@@ -151,78 +181,90 @@ def _raise_stopped(signum: int, _frame: object) -> None:
 
 def _ignore_signals() -> None:
     """While cleaning up, a second Ctrl-C must not cut the clean-up short."""
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+    for signum in (signal.SIGINT, *STOPPING):
         signal.signal(signum, signal.SIG_IGN)
 
 
 def play(args: argparse.Namespace) -> Status:
     """Play the show in the chosen mode: HELD when every claim held, else FAILED."""
-    show = load_show(args.scenes, args.scene)
+    show = load_show(args.scenes or args.talk / "scenes", args.scene, args.talk)
     if args.list:
         _list(show)
         return Status.HELD
     mode: type[Pacing] = HandsFree if args.auto else Rehearsing if args.rehearse else Presenting
-    if not mode.hands_free and not sys.stdin.isatty():
+    if not mode.hands_free and not (sys.stdin and sys.stdin.isatty()):
         raise DemoError(
             f"{mode.name} mode reads keys from a terminal, and stdin is none: try --auto"
         )
-    rounds = 1 if args.once else args.rounds or (None if mode.hands_free else 1)
-    service = Service(args.state_dir, args.address, args.namespace, args.profile, args.port)
-    if service.existing and any(scene.needs_temporal for scene in show.scenes):
-        service.start()  # an unreachable service is named before the show begins
-    failed = False
     with ExitStack() as stack:
-        console = Console(highlight=False)
+        stack.enter_context(StateDir(args.state_dir))
+        service = Service(args.state_dir, args.address, args.namespace, args.profile, args.port)
+        stack.callback(service.close)
+        if service.existing and any(scene.needs_temporal for scene in show.scenes):
+            service.start()  # an unreachable service is named before the show begins
+        console = ShowConsole(highlight=False)
         cast = None
         if args.record:
             size = (console.width, console.height)
             cast = Cast(args.record, sys.stdout, size, show.title, args.idle_limit)
             stack.callback(cast.close)
-            console = Console(file=cast, highlight=False)  # sized by the terminal, as before
+            console = ShowConsole(file=cast, highlight=False)  # sized by the terminal
         transcript = None
         if args.transcript:
             transcript = transcript_console(args.transcript, console.width)
             stack.callback(save_transcript, transcript, args.transcript, show.title)
         keys = stack.enter_context(Keys())
         narrator = Narrator(
-            console,
-            notes=mode.rehearsal,
-            clock=mode.rehearsal,
-            cast=cast,
-            transcript=transcript,
+            console, notes=mode.rehearsal, clock=mode.rehearsal, cast=cast, transcript=transcript
         )
         stack.enter_context(narrator)
-        stack.callback(service.close)
+        if service.ignored:
+            narrator.info(
+                "Temporal's environment configuration names no address, so the talk runs on "
+                f"the embedded dev server; ignored: {', '.join(service.ignored)}"
+            )
         pacing = mode(narrator, args.speed)
         db_limit = int(args.db_limit * 1e6) if mode.hands_free else 0
         keeper = Keeper(service, narrator, pacing, db_limit)
-        stage = Stage(show, TALK, narrator, keys, keeper, pacing)
+        stage = Stage(show, args.talk, narrator, keys, keeper, pacing)
         stack.callback(stage.close)
         stack.callback(_ignore_signals)
-        number = 0
-        while rounds is None or number < rounds:
-            number += 1
-            if mode.hands_free and console.is_terminal:
-                console.clear()
-            heading = f"{show.title}  -  round {number}" if mode.hands_free else show.title
-            narrator.say(f"[bold cyan]{heading}[/]")
-            results = stage.play_round()
-            held = all(result.held for result in results)
-            failed |= not held
-            if mode.rehearsal:
-                narrator.report(report_rows(results), verdicts(results))
-            if held:
-                narrator.say(f"[bold green]Round {number}: every claim held.[/]")
-            else:
-                why = "; ".join(r.failure or "a claim failed" for r in results if not r.held)
-                narrator.say(f"[bold red]Round {number} FAILED: {why}[/]")
-    return Status.FAILED if failed else Status.HELD
+        rounds = 1 if args.once else args.rounds or (None if mode.hands_free else 1)
+        held = _play_rounds(stage, narrator, rounds)
+    if cast is not None and cast.failure:  # the show went on; the recording did not
+        raise DemoError(f"the recording {cast.path} stopped early: {cast.failure}")
+    return Status.HELD if held else Status.FAILED
+
+
+def _play_rounds(stage: Stage, narrator: Narrator, rounds: int | None) -> bool:
+    """Round after round (until stopped if `rounds` is None); whether every claim held."""
+    title, hands_free = stage.show.title, stage.pacing.hands_free
+    all_held = True
+    number = 0
+    while rounds is None or number < rounds:
+        number += 1
+        if hands_free and narrator.console.is_terminal:
+            narrator.console.clear()
+        heading = f"{title}  -  round {number}" if hands_free else title
+        narrator.say(f"[bold cyan]{escape(heading)}[/]")
+        results = stage.play_round()
+        held = all(result.held for result in results)
+        all_held &= held
+        if stage.pacing.rehearsal:
+            narrator.report(report_rows(results), verdicts(results))
+        if held:
+            narrator.say(f"[bold green]Round {number}: every claim held.[/]")
+        else:
+            why = "; ".join(r.failure or "a claim failed" for r in results if not r.held)
+            narrator.say(f"[bold red]Round {number} FAILED: {escape(why)}[/]")
+    return all_held
 
 
 def _list(show: Show) -> None:
-    table = Table(title=show.title)
+    table = Table(title=Text(show.title))
     for column in ("Scene", "Title", "Steps", "Needs Temporal"):
         table.add_column(column)
     for scene in show.scenes:
-        table.add_row(scene.name, scene.title, str(len(scene.steps)), str(scene.needs_temporal))
-    Console().print(table)
+        steps, needs = str(len(scene.steps)), str(scene.needs_temporal)
+        table.add_row(Text(scene.name), Text(scene.title), steps, needs)
+    ShowConsole().print(table)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import signal
 import sys
 import time
@@ -11,6 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+import regex
+from rich.markup import escape
 
 from director import claims
 from director.errors import DemoError, Quit, StepFailed
@@ -37,6 +39,21 @@ from director.steps import (
     WaitFor,
 )
 from director.supervision import Keeper
+
+PATTERN_TIME = 0.1
+"""How long one try of a `wait_for` pattern may take: a pattern that backtracks without
+end must not freeze the show."""
+
+
+def _found(pattern: str, output: str) -> bool:
+    """Whether `pattern` matches the program's output (its last 64 KB)."""
+    try:
+        return regex.search(pattern, output[-65536:], timeout=PATTERN_TIME) is not None
+    except TimeoutError:
+        raise StepFailed(
+            f"matching {pattern!r} took over {PATTERN_TIME:g} s: simplify the pattern"
+        ) from None
+
 
 _SIGNALS = {"SIGINT": "Ctrl-C (SIGINT)", "SIGKILL": "kill -9 (SIGKILL)", "SIGTERM": "SIGTERM"}
 
@@ -106,8 +123,7 @@ class Stage:
         self.keeper.new_round()
         for scene in self.show.scenes:
             result = self.play_scene(scene)
-            if result.failure and scene.needs_temporal and self.keeper.died:
-                self.narrator.info("The Temporal dev server died: starting it again, same scene")
+            if result.failure and scene.needs_temporal and self.keeper.recovered():
                 result = self.play_scene(scene)
             self.results.append(result)
         return self.results
@@ -116,12 +132,12 @@ class Stage:
         self.play = play = ScenePlay.of(scene)
         result = play.result
         started = self.clock()
-        self.narrator.say(f"\n[bold reverse] {scene.title} [/]\n")
+        self.narrator.say(f"\n[bold reverse] {escape(scene.title)} [/]\n")
         self.narrator.marker(f"Scene: {scene.title}")
         if scene.needs_embedded_server and self.service.existing:
             self.narrator.info(
                 f"[yellow]Skipped:[/] this scene controls the embedded dev server, and the talk "
-                f"runs on the existing Temporal service at {self.service.address}."
+                f"runs on the existing Temporal service at {escape(self.service.address)}."
             )
             return result
         number, step = 0, None
@@ -195,7 +211,8 @@ class Stage:
                 notes = history_notes(events, self.play.disrupted, self.play.resumed)
                 self.narrator.history(step.title, events, notes)
                 if url := self.service.workflow_url(self.play.workflow_id):
-                    self.narrator.info(f"The same workflow in the Web UI: [link={url}]{url}[/link]")
+                    link = f"[link={url}]{escape(url)}[/link]"
+                    self.narrator.info(f"The same workflow in the Web UI: {link}")
                 self.pacing.beat(step.hold, self._idle)
 
     def _run(self, step: Run) -> None:
@@ -210,7 +227,8 @@ class Stage:
             argv += self.service.counter_args(workflow_id)
             env = self.service.child_env()
             if url := self.service.workflow_url(workflow_id):
-                self.narrator.info(f"Workflow [bold]{workflow_id}[/] [link={url}]{url}[/link]")
+                shown = escape(workflow_id)
+                self.narrator.info(f"Workflow [bold]{shown}[/] [link={url}]{escape(url)}[/link]")
         label = step.label or f"python {path.name}"
         self.play.program = Program(argv, env, label, limit, interval)
         self._start_child(label)
@@ -232,7 +250,7 @@ class Stage:
             done = lambda: step.number in child.numbers  # noqa: E731
         else:
             what = f"print something matching {step.pattern!r}"
-            done = lambda: re.search(step.pattern, child.output) is not None  # noqa: E731
+            done = lambda: _found(step.pattern, child.output)  # noqa: E731
         while not done():
             if not child.running:
                 raise StepFailed(f"the program exited (status {child.status}) before it did {what}")

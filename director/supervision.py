@@ -3,6 +3,8 @@ plays, waited for when an existing service stops answering, its db file kept sma
 
 from __future__ import annotations
 
+from rich.markup import escape
+
 from director.errors import StepFailed
 from director.narration import Narrator
 from director.pacing import Pacing, Wait
@@ -22,6 +24,7 @@ class Keeper:
         self.db_limit = db_limit
         """Bytes the dev server's db file may grow to between rounds; 0: no limit."""
         self._watching = False  # whether the dev server's death fails the scene now
+        self._killed = False  # whether the scene killed it (and has not started it again)
         self._ran = False  # once it has run, a hands-free show rides out its later failures
 
     def new_round(self) -> None:
@@ -34,10 +37,22 @@ class Keeper:
         self._watching = scene.needs_temporal
         if not scene.needs_temporal:
             return
+        self._start_afresh_if_faulty()
         if not self.service.ready:
             self._start()
         elif self.service.existing and self.pacing.hands_free:
             self._await_answer(wait)
+
+    def recovered(self) -> bool:
+        """After a scene failed: whether Temporal was the cause (the dev server died, or lost
+        its db file) and is put right, so the scene can play again. Says what happened."""
+        server = self.service.server
+        if server is None:
+            return False
+        if self.died:
+            self.narrator.info("The Temporal dev server died: starting it again, same scene")
+            return True
+        return self._start_afresh_if_faulty(", same scene")
 
     def check(self) -> None:
         """StepFailed if the dev server died under a scene that did not kill it itself."""
@@ -46,9 +61,11 @@ class Keeper:
 
     @property
     def died(self) -> bool:
-        """Whether the dev server has stopped (the next scene that needs it starts it again)."""
+        """Whether the dev server stopped by itself, not by a scene's own `server` step (the
+        next scene that needs it starts it again either way)."""
         server = self.service.server
-        return server is not None and server.process is not None and not server.running
+        stopped = server is not None and server.process is not None and not server.running
+        return stopped and not self._killed
 
     @property
     def rides_out(self) -> bool:
@@ -59,13 +76,28 @@ class Keeper:
         """SIGKILL the dev server: the scene's own doing, so not a failure."""
         assert self.service.server is not None  # scenes with a server step are skipped otherwise
         self._watching = False
+        self._killed = True
         self.service.server.kill()
 
     def start_server_again(self) -> float:
         """Start the dev server from its db file; seconds it took. Watched again from now."""
         took = self.service.start()
-        self._watching = True
+        self._watching, self._killed = True, False
         return took
+
+    def _start_afresh_if_faulty(self, then: str = "") -> bool:
+        """A dev server that can no longer keep its state is stopped and its db file deleted,
+        for a fresh start; whether it was."""
+        server = self.service.server
+        fault = server.storage_fault() if server is not None else None
+        if server is None or fault is None:
+            return False
+        self.narrator.info(
+            f"[yellow]The Temporal dev server {fault}:[/] starting it afresh with a new db file"
+            + then
+        )
+        server.afresh()
+        return True
 
     def _start(self) -> None:
         what = "the Temporal dev server" if self.service.server else "Temporal"
@@ -74,11 +106,11 @@ class Keeper:
             took = self.service.start()
         finally:
             self.narrator.status(None)
-        self._ran = True
+        self._ran, self._killed = True, False
         ui = self.service.server.ui_url if self.service.server else None
         link = f" - Web UI [link={ui}]{ui}[/link]" if ui else ""
         self.narrator.info(
-            f"Temporal ready at [bold]{self.service.address}[/] in {took:.1f} s{link}"
+            f"Temporal ready at [bold]{escape(self.service.address)}[/] in {took:.1f} s{link}"
         )
 
     def _await_answer(self, wait: Wait) -> None:
@@ -86,7 +118,7 @@ class Keeper:
         delay = 1.0
         while not self.service.answers():
             self.narrator.status(
-                f"[yellow]Temporal at {self.service.address} does not answer: "
+                f"[yellow]Temporal at {escape(self.service.address)} does not answer: "
                 f"trying again in {delay:.0f} s[/]"
             )
             wait(delay)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import random
 import socket
@@ -22,6 +23,16 @@ from temporalio.service import RetryConfig
 
 from director.errors import DemoError, PortTaken, Status
 from director.processes import die_with_parent
+
+STORAGE_FAULTS = {
+    "readonly database": "cannot write its db file",
+    "unable to open database": "cannot open its db file",
+    "disk I/O error": "cannot write its db file (disk I/O error)",
+    "database or disk is full": "has no disk space left for its db file",
+    "malformed": "found its db file corrupt",
+}
+"""What the dev server's log says (SQLite's words) when it cannot keep its state, and what
+that means in a line."""
 
 # Timers shorter than a second are otherwise rounded up to about a second.
 FAST_TIMERS = 'history.timerProcessorMaxTimeShift="10ms"'
@@ -150,6 +161,12 @@ class Service:
             self.connection = self.server.connection
 
     @property
+    def ignored(self) -> list[str]:
+        """What Temporal's environment configuration gave that the embedded server ignores
+        (an API key, TLS...): it names no address, so it is not for this service."""
+        return [] if self.existing else sorted(k for k in self.config if k != "namespace")
+
+    @property
     def address(self) -> str:
         return self.server.address if self.server else self.config["target_host"]
 
@@ -221,9 +238,7 @@ class Service:
             return False
         if server.db_file.stat().st_size <= max_bytes:
             return False
-        server.stop()
-        for path in server.db_file.parent.glob(server.db_file.name + "*"):
-            path.unlink()
+        server.afresh()
         return True
 
     def counter_args(self, workflow_id: str) -> list[str]:
@@ -289,6 +304,7 @@ class DevServer:
         self.answered = False  # once it has, clients know its port: it keeps it
         self.log_file = self.db_file.with_suffix(".log")
         self.process: subprocess.Popen[bytes] | None = None
+        self._log_read = 0  # how much of its log storage_fault() has read
         self.connection = Connection(lambda: {"target_host": self.address, "namespace": namespace})
         """The one client of this server, for whoever talks to it from here."""
 
@@ -329,6 +345,7 @@ class DevServer:
         command += ["--dynamic-config-value", FAST_TIMERS]
         command += ["--namespace", self.namespace] if self.namespace != "default" else []
         command += ["--ui-port", str(self.ui_port)] if self.ui_port else ["--headless"]
+        self._log_read = 0
         with self.log_file.open("wb") as log:
             self.process = process = subprocess.Popen(
                 command,
@@ -360,6 +377,29 @@ class DevServer:
     @property
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
+
+    def storage_fault(self) -> str | None:
+        """Why the running server can no longer keep its state, if it cannot: its db file
+        gone, or its log saying it cannot write it. None while all is well."""
+        if not self.running:
+            return None
+        if not self.db_file.exists():
+            return "lost its db file (it was deleted)"
+        try:
+            with self.log_file.open("rb") as log:
+                log.seek(self._log_read)
+                said = log.read().decode(errors="replace")
+        except OSError:
+            return None
+        self._log_read += len(said.encode())
+        return next((why for words, why in STORAGE_FAULTS.items() if words in said), None)
+
+    def afresh(self) -> None:
+        """Stop the server and delete its db file: its next start begins from nothing."""
+        self.stop()
+        for path in self.db_file.parent.glob(self.db_file.name + "*"):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
 
     def kill(self) -> None:
         """SIGKILL, like a power cut: the db file keeps what was saved."""

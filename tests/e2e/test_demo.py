@@ -42,7 +42,9 @@ def test_hands_free_round_verifies_every_claim(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=["SIGINT", "SIGTERM", "SIGHUP"]
+    "signum",
+    [signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1],
+    ids=["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT (Ctrl-\\)", "SIGUSR1"],
 )
 def test_a_signal_mid_run_leaves_no_child_and_restores_the_terminal(
     tmp_path: Path, signum: int
@@ -146,11 +148,11 @@ def test_a_silent_child_fails_its_step_and_the_round_goes_on(tmp_path: Path) -> 
     scenes.mkdir()
     (scenes / "playlist.toml").write_text('title = "t"\nscenes = ["hang", "end"]\n')
     (scenes / "hang.toml").write_text(
-        f'title = "Hangs"\n[[steps]]\nkind = "run"\nprogram = "{hang}"\n'
+        'title = "Hangs"\n[[steps]]\nkind = "run"\nprogram = "hang.py"\n'
         '[[steps]]\nkind = "wait_for"\nnumber = 5\ntimeout = 1\n'
     )
     (scenes / "end.toml").write_text('title = "End"\n[[steps]]\nkind = "summary"\n')
-    child = director(tmp_path, "--auto", "--once", "--speed", "20", "--scenes", str(scenes))
+    child = director(tmp_path, "--auto", "--once", "--speed", "20", "--talk", str(tmp_path))
     child.expect(shown("│ 1 "))
     started = descendants(child)
     output = ends(child)

@@ -136,6 +136,8 @@ class FakeServer:
         self.alive = False
         self.ui_url = None
         self.kills = 0
+        self.fault: str | None = None
+        self.afreshes = 0
 
     @property
     def running(self) -> bool:
@@ -144,6 +146,13 @@ class FakeServer:
     def kill(self) -> None:
         self.kills += 1
         self.alive = False
+
+    def storage_fault(self) -> str | None:
+        return self.fault if self.alive else None
+
+    def afresh(self) -> None:
+        self.afreshes += 1
+        self.alive, self.fault = False, None
 
 
 class FakeService:

@@ -39,7 +39,18 @@ def test_version_names_the_program_as_called(
 
 @pytest.mark.parametrize(
     "flags",
-    [["--speed", "0"], ["--rounds", "-1"], ["--speed", "fast"], ["--auto", "--rehearse"]],
+    [
+        ["--speed", "0"],
+        ["--speed", "nan"],
+        ["--speed", "inf"],
+        ["--rounds", "-1"],
+        ["--speed", "fast"],
+        ["--auto", "--rehearse"],
+        ["--port", "0"],
+        ["--port", "65536"],
+        ["--idle-limit", "inf"],
+        ["--db-limit", "1e400"],
+    ],
 )
 def test_bad_flags_are_usage_errors(flags: list[str], capsys: pytest.CaptureFixture) -> None:
     with pytest.raises(SystemExit) as stop:
@@ -50,7 +61,7 @@ def test_bad_flags_are_usage_errors(flags: list[str], capsys: pytest.CaptureFixt
 
 def test_the_defaults_are_the_talk_and_its_state() -> None:
     args = cli.parse([])
-    assert args.scenes == TALK / "scenes"
+    assert args.talk == TALK and args.scenes is None, "the talk's own scenes"
     assert args.state_dir == TALK / ".state", "in a checkout, state stays in the checkout"
     assert (args.speed, args.db_limit, args.auto) == (1.0, 32, False)
 
@@ -71,7 +82,7 @@ def test_a_broken_scene_is_one_line_naming_the_program(
     err = capsys.readouterr().err.splitlines()
     assert err == [
         f"counter-demo: {tmp_path / 'bad.toml'}:2: step 1 (pause): field 'seconds': "
-        "must be 0 or more, not -2"
+        "must be from 0 to 3600, not -2"
     ]
 
 

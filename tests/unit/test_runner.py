@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from director.errors import DemoError, Quit
+from director.errors import DemoError, Quit, StepFailed
 from director.pacing import HandsFree, Pacing, Presenting
-from director.runner import Stage
+from director.runner import Stage, _found
 from director.scenes import Scene, Show
 from director.steps import (
     Ask,
@@ -271,3 +271,54 @@ def test_code_that_changed_since_the_check_fails_its_step(tmp_path: Path) -> Non
     (tmp_path / "code.py").write_text("rewritten\n")
     [result] = rig.stage.play_round()
     assert result.failure == "Scene, step 1 (show_code): code.py: no line contains 'one'"
+
+
+def test_a_scene_title_with_brackets_plays() -> None:
+    odd = Scene("odd", "[/x] [bold]Odd", Path("odd.toml"), (Pause(seconds=1),))
+    rig = Rig(odd)
+    [result] = rig.stage.play_round()
+    assert result.held and "[/x] [bold]Odd" in rig.said()
+
+
+def test_a_pattern_that_backtracks_without_end_is_cut_short() -> None:
+    output = "".join(f"{n}\r\n" for n in range(1, 200))
+    assert not _found(r"([\d\s]+)+x", output), "the issue's pattern: answered, not hung"
+    with pytest.raises(StepFailed, match=r"took over 0\.1 s: simplify the pattern"):
+        _found(r"(a|aa)+b", "a" * 60 + "c")
+
+
+def test_the_scenes_own_kill_is_never_replayed_as_a_death() -> None:
+    steps = (
+        Run(program=DURABLE, durable=True),
+        WaitFor(number=3),
+        Server(action="kill"),
+        Interrupt(signal="SIGKILL"),  # a counter killed while the server is down...
+        WaitFor(number=9),  # ...so this step fails: no program runs
+    )
+    rig = Rig(scene(*steps), scene(Run(program=DURABLE, durable=True, limit=2), name="next"))
+    first, second = rig.stage.play_round()
+    assert first.failure and "no program is running" in first.failure
+    assert "starting it again, same scene" not in rig.said()
+    assert rig.service.starts == 2, "started once, then again by the next scene that needs it"
+    assert second.failure is None
+
+
+def test_a_scene_that_failed_because_temporal_lost_its_db_plays_again() -> None:
+    rig = Rig(scene(Run(program=DURABLE, durable=True, limit=3), WaitFor(number=2), Pause()))
+    rig.stage.play_round()
+    original = rig.counters.__call__
+
+    def lose_the_db(*args: object, **kwargs: object) -> object:
+        child = original(*args, **kwargs)
+        if len(rig.counters.spawned) == 2:
+            rig.service.server.fault = "lost its db file (it was deleted)"
+            child.counters.hang = True  # nothing progresses without a db
+        else:
+            child.counters.hang = False
+        return child
+
+    rig.stage.spawn = lose_the_db  # type: ignore[assignment]
+    [result] = rig.stage.play_round()
+    assert result.held, "played again on a fresh server"
+    assert "lost its db file (it was deleted): starting it afresh" in rig.said()
+    assert rig.service.server.afreshes == 1

@@ -18,7 +18,7 @@ NEEDS_NOT = Scene("n", "Normal", Path("n.toml"), (Pause(),))
 
 
 def keeper(mode: type = HandsFree, existing: bool = False, limit: int = 0) -> Keeper:
-    talk = narrator()
+    talk = narrator(160)
     return Keeper(FakeService(existing), talk, mode(talk, 1.0, Clock()), limit)  # type: ignore[arg-type]
 
 
@@ -106,3 +106,27 @@ def test_between_rounds_a_db_past_its_limit_starts_afresh() -> None:
     unlimited.service.trimmed = True
     unlimited.new_round()
     assert "outgrew" not in said(unlimited.narrator)
+
+
+def test_a_dev_server_that_lost_its_db_starts_afresh_before_the_next_scene() -> None:
+    kept = keeper()
+    kept.prepare(NEEDS, no_wait)
+    kept.service.server.fault = "lost its db file (it was deleted)"
+    kept.prepare(NEEDS, no_wait)
+    assert kept.service.server.afreshes == 1 and kept.service.starts == 2
+    assert (
+        "The Temporal dev server lost its db file (it was deleted): starting it afresh "
+        "with a new db file" in said(kept.narrator)
+    )
+
+
+def test_after_a_failed_scene_temporal_is_recovered_only_when_it_was_the_cause() -> None:
+    kept = keeper()
+    kept.prepare(NEEDS, no_wait)
+    assert not kept.recovered(), "the scene failed for another reason"
+    kept.service.server.fault = "cannot write its db file"
+    assert kept.recovered() and kept.service.server.afreshes == 1
+    assert "cannot write its db file: starting it afresh with a new db file, same scene" in (
+        said(kept.narrator)
+    )
+    assert not keeper(existing=True).recovered(), "an existing service is not ours to fix"

@@ -129,3 +129,25 @@ def test_a_connection_tries_again_while_nothing_answers() -> None:
     assert not connection.answers()
     assert len(made) == 2, "no client yet: each call tries to connect"
     connection.close()
+
+
+class Running:
+    """Stands for the dev server's process while it runs."""
+
+    def poll(self) -> None:
+        return None
+
+
+def test_a_dev_servers_storage_fault_is_read_from_its_db_file_and_its_log(tmp_path: Path) -> None:
+    server = DevServer(tmp_path / "dev.db", ui=False)
+    assert server.storage_fault() is None, "not running: nothing to say"
+    server.process = Running()  # type: ignore[assignment]
+    server.db_file.write_text("")
+    server.log_file.write_text('level=ERROR msg="started"\n')
+    assert server.storage_fault() is None
+    with server.log_file.open("a") as log:
+        log.write('error="UpdateShard: attempt to write a readonly database (1032)"\n')
+    assert server.storage_fault() == "cannot write its db file"
+    assert server.storage_fault() is None, "each line of the log is read once"
+    server.db_file.unlink()
+    assert server.storage_fault() == "lost its db file (it was deleted)"

@@ -1,0 +1,84 @@
+"""The state directory: made and checked writable before the show, and held by one show at a
+time (a lock file naming the show's pid), so two directors never share a db file."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+from pathlib import Path
+from types import TracebackType
+
+from director.errors import DemoError, Status
+
+LOCK = "show.lock"
+
+
+class StateDir:
+    """A show's state directory, held while the show runs; released when its process ends,
+    however it ends (the kernel drops the lock with the last open descriptor)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+
+    def __enter__(self) -> StateDir:
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):
+            raise DemoError(
+                f"--state-dir {self.path}: a file is in the way of that folder"
+            ) from None
+        except OSError as error:
+            raise DemoError(f"--state-dir {self.path}: {error.strerror}") from None
+        lock = self.path / LOCK
+        try:
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as error:
+            raise DemoError(
+                f"--state-dir {self.path}: cannot write in it: {error.strerror}"
+            ) from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "unknown"
+            os.close(fd)
+            raise DemoError(
+                f"another show is running from {self.path} (pid {holder}): stop it, "
+                "or give this one its own --state-dir",
+                Status.UNREACHABLE,
+            ) from None
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        except OSError as error:
+            os.close(fd)
+            raise DemoError(
+                f"--state-dir {self.path}: cannot write in it: {error.strerror}"
+            ) from None
+        self._fd = fd
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        if self._fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+            self._fd = None
+
+    def _unwritable(self, error: OSError) -> DemoError:
+        return DemoError(f"--state-dir {self.path}: cannot write in it: {error.strerror}")
+
+    def holder(self) -> int | None:
+        """The pid of the show that holds this state directory, or None if none does."""
+        try:
+            fd = os.open(self.path / LOCK, os.O_RDONLY)
+        except OSError:
+            return None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            text = os.pread(fd, 64, 0).decode(errors="replace").strip()
+            return int(text) if text.isdigit() else None
+        finally:
+            os.close(fd)
+        return None
