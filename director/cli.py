@@ -39,8 +39,11 @@ STOPPING = tuple(
 so the children go and the terminal is restored."""
 
 
-class Stopped(Exception):
-    """A stopping signal arrived (SIGTERM, SIGHUP, SIGQUIT...): stop everything and leave."""
+class Stopped(BaseException):
+    """A stopping signal arrived (SIGTERM, SIGHUP, SIGQUIT...): stop everything and leave.
+
+    Like KeyboardInterrupt, not an Exception: no `except Exception` on the way may swallow
+    it (a check that Temporal answers, say), or the signal would be lost."""
 
     def __init__(self, signum: int) -> None:
         super().__init__(signal.Signals(signum).name)

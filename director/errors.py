@@ -37,5 +37,6 @@ class StepFailed(Exception):
     """A step could not do what it says: its scene stops there, and the round goes on."""
 
 
-class Quit(Exception):
-    """The presenter pressed q: the show ends at once, cleanly."""
+class Quit(BaseException):
+    """The presenter pressed q: the show ends at once, cleanly (not an Exception, so that
+    nothing on the way swallows it)."""

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from director.cli import Stopped
 from director.errors import DemoError, Status
 from director.temporal import (
     Connection,
@@ -151,3 +152,13 @@ def test_a_dev_servers_storage_fault_is_read_from_its_db_file_and_its_log(tmp_pa
     assert server.storage_fault() is None, "each line of the log is read once"
     server.db_file.unlink()
     assert server.storage_fault() == "lost its db file (it was deleted)"
+
+
+def test_a_stopping_signal_is_never_swallowed_by_a_check(tmp_path: Path) -> None:
+    def stop_now() -> dict:
+        raise Stopped(15)
+
+    connection = Connection(stop_now, timeout=1)
+    with pytest.raises(Stopped):
+        connection.answers()
+    connection.close()
