@@ -23,6 +23,7 @@ from director.steps import (
     fields_table,
     guess,
     option,
+    shown,
 )
 
 
@@ -76,19 +77,19 @@ def load_show(folder: Path, only: list[str] | None = None, talk: Path = TALK) ->
     """The playlist in `folder` and every scene in it, validated; paths in steps are resolved
     against `talk`. DemoError names the file, line, step and field of a mistake."""
     path = folder / "playlist.toml"
-    playlist = _build(Playlist, _read(path)[0], _shown(path))
+    playlist = _build(Playlist, _read(path)[0], _typed(path))
     if not playlist.scenes:
-        raise DemoError(f"{_shown(path)}: field 'scenes': name at least one scene")
+        raise DemoError(f"{_typed(path)}: field 'scenes': name at least one scene")
     for name in playlist.scenes:
         if not _NAME.fullmatch(name):
             raise DemoError(
-                f"{_shown(path)}: field 'scenes': {name!r} is not a scene's file name "
+                f"{_typed(path)}: field 'scenes': {name!r} is not a scene's file name "
                 "(letters, digits, - and _, without .toml)"
             )
     for name in only or []:
         if name not in playlist.scenes:
             raise DemoError(
-                f"no scene '{name}' in {_shown(path)}{guess(name, list(playlist.scenes))}"
+                f"no scene {shown(name)} in {_typed(path)}{guess(name, list(playlist.scenes))}"
             )
     scenes = [load_scene(folder / f"{name}.toml", talk) for name in playlist.scenes]
     return Show(
@@ -102,14 +103,14 @@ def load_show(folder: Path, only: list[str] | None = None, talk: Path = TALK) ->
 def load_scene(path: Path, talk: Path = TALK) -> Scene:
     """One scene file, validated."""
     data, text = _read(path)
-    scene = _build(SceneFile, data, _shown(path))
+    scene = _build(SceneFile, data, _typed(path))
     if not scene.steps:
-        raise DemoError(f"{_shown(path)}: a scene needs at least one [[steps]] table")
+        raise DemoError(f"{_typed(path)}: a scene needs at least one [[steps]] table")
     headers = [n for n, line in enumerate(text.splitlines(), 1) if _STEPS.match(line)]
     steps: list[Step] = []
     for number, table in enumerate(scene.steps, 1):
         line = f":{headers[number - 1]}" if number <= len(headers) else ""
-        where = f"{_shown(path)}{line}: step {number}"
+        where = f"{_typed(path)}{line}: step {number}"
         steps.append(_step(where, table, Context(talk, tuple(steps))))
     return Scene(name=path.stem, title=scene.title, path=path, steps=tuple(steps))
 
@@ -123,7 +124,7 @@ def _step(where: str, table: dict[str, Any], context: Context) -> Step:
     if not isinstance(kind, str):
         raise DemoError(f"{where}: needs a 'kind' (one of {', '.join(STEP_KINDS)})")
     if kind not in STEP_KINDS:
-        raise DemoError(f"{where}: unknown kind '{kind}'{guess(kind, list(STEP_KINDS))}")
+        raise DemoError(f"{where}: unknown kind {shown(kind)}{guess(kind, list(STEP_KINDS))}")
     cls = STEP_KINDS[kind]
     where = f"{where} ({kind})"
     step = _build(cls, {k: v for k, v in table.items() if k != "kind"}, where)
@@ -154,18 +155,18 @@ def _read(path: Path) -> tuple[dict[str, Any], str]:
         text = read_text(path)
         return tomllib.loads(text), text
     except Unreadable as error:
-        raise DemoError(f"{_shown(path)}: {error}") from None
+        raise DemoError(f"{_typed(path)}: {error}") from None
     except RecursionError:
-        raise DemoError(f"{_shown(path)}: tables or lists nested too deeply") from None
+        raise DemoError(f"{_typed(path)}: tables or lists nested too deeply") from None
     except tomllib.TOMLDecodeError as error:
         # tomllib says "... (at line 3, column 7)": put the place first, as compilers do.
         place = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
         what = re.sub(r"\s*\(at line.*\)", "", str(error))
         where = f":{place[1]}:{place[2]}" if place else ""
-        raise DemoError(f"{_shown(path)}{where}: {what}") from None
+        raise DemoError(f"{_typed(path)}{where}: {what}") from None
 
 
-def _shown(path: Path) -> str:
+def _typed(path: Path) -> str:
     """A path as the user would type it: relative to here when it can be."""
     try:
         return str(Path(os.path.abspath(path)).relative_to(Path.cwd()))

@@ -313,7 +313,8 @@ class Expect(StepKind):
     def check(self, context: Context) -> None:
         for claim in self.claims:
             if claim not in CLAIMS:
-                raise Invalid(f"unknown claim '{claim}'{guess(claim, list(CLAIMS))}", "claims")
+                known = guess(claim, list(CLAIMS))
+                raise Invalid(f"unknown claim {shown(claim)}{known}", "claims")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -406,7 +407,7 @@ def build(cls: type, table: dict[str, Any]) -> Any:
     known = [f.name for f in fields(cls)]
     for name in table:
         if name not in known:
-            raise Invalid(f"unknown field '{name}'{guess(name, known)}")
+            raise Invalid(f"unknown field {shown(name)}{guess(name, known)}")
     values = {}
     for spec in fields(cls):
         if spec.name in table:
@@ -426,7 +427,7 @@ def convert(value: Any, hint: Any) -> Any:
         converted = convert(value, kind)
         for rule in rules:
             if isinstance(rule, Between) and not rule.low <= converted <= rule.high:
-                raise Invalid(f"must be {rule}, not {_shown(value)}")
+                raise Invalid(f"must be {rule}, not {shown(value)}")
         return converted
     if get_origin(hint) is Literal:
         if not isinstance(value, str) or value not in get_args(hint):
@@ -435,16 +436,16 @@ def convert(value: Any, hint: Any) -> Any:
     if get_origin(hint) is tuple:
         item = get_args(hint)[0]
         if not isinstance(value, list) or not all(_is(v, item) for v in value):
-            raise Invalid(f"expected {type_name(hint)}, got {_shown(value)}")
+            raise Invalid(f"expected {type_name(hint)}, got {shown(value)}")
         return tuple(value)
     if not _is(value, hint):
-        raise Invalid(f"expected {type_name(hint)}, got {_shown(value)}")
+        raise Invalid(f"expected {type_name(hint)}, got {shown(value)}")
     if hint is float and not math.isfinite(value):
-        raise Invalid(f"expected a finite number, got {_shown(value)}")
+        raise Invalid(f"expected a finite number, got {shown(value)}")
     return float(value) if hint is float else value
 
 
-def _shown(value: Any) -> str:
+def shown(value: Any) -> str:
     """A value as an error message shows it: short, however large or deep it is."""
     short = reprlib.Repr()
     short.maxlevel, short.maxlist, short.maxdict, short.maxstring = 2, 4, 4, 40

@@ -198,6 +198,8 @@ MALFORMED = {
     "steps not a list": ("scene", 'title = "t"\nsteps = 3', "list of tables"),
     "a step not a table": ("scene", 'title = "t"\nsteps = [1]', "list of tables"),
     "no kind": ("scene", SCENE + 'title = "x"', "needs a 'kind'"),
+    "a kind over two lines": ("scene", SCENE + 'kind = "pa\\nuse"', "unknown kind 'pa\\nuse'"),
+    "a huge field name": ("scene", SCENE + 'kind = "pause"\n' + "x" * 5000 + " = 1", "field 'xxx"),
     "a path out of the talk": (
         "scene", SCENE + 'kind = "show_code"\nfile = "../../../../etc/passwd"', "outside the talk",
     ),
