@@ -9,6 +9,7 @@ import pytest
 
 from director import TALK, cli
 from director.errors import Status
+from tests.unit.conftest import MALFORMED, write_bad
 
 
 @pytest.fixture(autouse=True)
@@ -97,3 +98,13 @@ def test_presenting_needs_a_terminal_for_its_keys(
 def test_a_signal_becomes_its_exit_status() -> None:
     stop = cli.Stopped(signal.SIGTERM)
     assert str(stop) == "SIGTERM" and 128 + stop.signum == 143
+
+
+@pytest.mark.parametrize(("what", "content", "said"), MALFORMED.values(), ids=MALFORMED.keys())
+def test_every_malformed_file_is_one_line_and_status_2(
+    what: str, content: str | bytes, said: str, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    write_bad(tmp_path, what, content)
+    assert cli.main(["--auto", "--scenes", str(tmp_path)]) == Status.USAGE
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"{cli.program_name()}: ") and said in err

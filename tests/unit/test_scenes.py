@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import fields
 from pathlib import Path
 
@@ -12,15 +11,7 @@ from director import TALK
 from director.errors import DemoError
 from director.scenes import load_scene, load_show, reference
 from director.steps import STEP_KINDS
-
-PLAYLIST = 'title = "Test talk"\nscenes = ["one"]\n'
-RUN = '[[steps]]\nkind = "run"\nprogram = "counter/normal-execution/start-execution.py"\n'
-
-
-def folder(tmp_path: Path, scene: str, playlist: str = PLAYLIST) -> Path:
-    (tmp_path / "playlist.toml").write_text(playlist)
-    (tmp_path / "one.toml").write_text(scene)
-    return tmp_path
+from tests.unit.conftest import MALFORMED, PLAYLIST, RUN, folder, write_bad
 
 
 def error_of(tmp_path: Path, scene: str, playlist: str = PLAYLIST) -> str:
@@ -165,67 +156,6 @@ def test_when_saved_needs_a_durable_program(tmp_path: Path, step: str) -> None:
     scene = f'title = "t"\n{RUN}[[steps]]\n{step}\nwhen_saved = true\n'
     assert "step 2 (" in error_of(tmp_path, scene)
     assert "field 'when_saved': only a durable program" in error_of(tmp_path, scene)
-
-
-def write_bad(tmp_path: Path, what: str, content: str | bytes) -> None:
-    """The playlist and its one scene, one of them (`what`) replaced by something broken."""
-    folder(tmp_path, f'title = "t"\n{RUN}')
-    target = tmp_path / ("playlist.toml" if what == "playlist" else "one.toml")
-    target.unlink()
-    if content == "directory":
-        target.mkdir()
-    elif content == "fifo":
-        os.mkfifo(target)
-    elif content == "loop":
-        target.symlink_to(target)
-    else:
-        target.write_bytes(content if isinstance(content, bytes) else content.encode())
-
-
-SCENE = 'title = "t"\n[[steps]]\n'
-MALFORMED = {
-    "a word for a number": ("scene", SCENE + 'kind = "pause"\nseconds = "x"', "field 'seconds'"),
-    "nan": ("scene", SCENE + 'kind = "pause"\nseconds = nan', "finite number"),
-    "inf": ("scene", SCENE + 'kind = "narrate"\ntitle = "t"\nbody = "b"\nhold = inf', "finite"),
-    "negative": ("scene", f'title = "t"\n{RUN}[[steps]]\nkind = "interrupt"\ndelay = -1', "-1"),
-    "absurdly long": ("scene", SCENE + 'kind = "pause"\nseconds = 1e300', "from 0 to 3600"),
-    "too big an integer": (
-        "scene", f'title = "t"\n{RUN}[[steps]]\nkind = "wait_for"\nnumber = 9223372036854775807',
-        "from 0 to 10000",
-    ),
-    "a list for text": ("scene", SCENE + 'kind = "ask"\nquestion = ["a"]', "expected text"),
-    "numbers as claims": ("scene", SCENE + 'kind = "expect"\nclaims = [1, 2]', "list of text"),
-    "steps not a list": ("scene", 'title = "t"\nsteps = 3', "list of tables"),
-    "a step not a table": ("scene", 'title = "t"\nsteps = [1]', "list of tables"),
-    "no kind": ("scene", SCENE + 'title = "x"', "needs a 'kind'"),
-    "a kind over two lines": ("scene", SCENE + 'kind = "pa\\nuse"', "unknown kind 'pa\\nuse'"),
-    "a huge field name": ("scene", SCENE + 'kind = "pause"\n' + "x" * 5000 + " = 1", "field 'xxx"),
-    "a path out of the talk": (
-        "scene", SCENE + 'kind = "show_code"\nfile = "../../../../etc/passwd"', "outside the talk",
-    ),
-    "an absolute path": (
-        "scene", SCENE + 'kind = "show_code"\nfile = "/proc/self/environ"', "outside the talk",
-    ),
-    "a program out of the talk": (
-        "scene", SCENE + 'kind = "run"\nprogram = "/usr/bin/python3"', "outside the talk",
-    ),
-    "a folder as code": ("scene", SCENE + 'kind = "show_code"\nfile = "counter"', "a directory"),
-    "a scene that is a folder": ("scene", "directory", "one.toml: a directory"),
-    "a scene that is a FIFO": ("scene", "fifo", "one.toml: not a regular file"),
-    "a scene that loops": ("scene", "loop", "one.toml: "),
-    "a scene not in UTF-8": ("scene", 'title = "café"'.encode("latin-1"), "not UTF-8 text"),
-    "a scene with a NUL": ("scene", b'title = "t"\x00', "a binary file"),
-    "nested too deeply": ("scene", "x = " + "[" * 5000 + "]" * 5000, "nested too deeply"),
-    "a playlist limit of 0": ("playlist", PLAYLIST + "limit = 0", "from 1 to 10000"),
-    "a playlist interval of 0": ("playlist", PLAYLIST + "interval = 0", "from 0.01 to 60"),
-    "a playlist interval of nan": ("playlist", PLAYLIST + "interval = nan", "finite"),
-    "no scenes": ("playlist", 'title = "t"\nscenes = []', "name at least one scene"),
-    "a scene name with a path": (
-        "playlist", 'title = "t"\nscenes = ["../one"]', "is not a scene's file name",
-    ),
-    "a playlist that is a folder": ("playlist", "directory", "playlist.toml: a directory"),
-    "a playlist in UTF-16": ("playlist", PLAYLIST.encode("utf-16"), "playlist.toml: "),
-}  # fmt: skip
 
 
 @pytest.mark.parametrize(("what", "content", "said"), MALFORMED.values(), ids=MALFORMED.keys())
