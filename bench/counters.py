@@ -1,5 +1,6 @@
 """Measure the durable counter: cold start, resume gap after a restart, Ctrl-C to exit,
-and how soon it carries on when the Temporal service comes back.
+how soon it says Temporal is away and carries on when it is back (3, 15 and 60 s outages),
+and Ctrl-C while Temporal is away.
 
 Run: .venv/bin/python bench/counters.py [--runs 7]. Prints a Markdown table for the README.
 """
@@ -22,6 +23,7 @@ from director.temporal import DevServer
 
 DURABLE = TALK / "counter" / "durable-execution" / "start-execution.py"
 INTERVAL = 1.0  # the talk's own pace
+OUTAGES = (3.0, 15.0, 60.0)  # seconds Temporal is away
 
 
 def spawn(address: str, workflow_id: str) -> tuple[pexpect.spawn, float]:
@@ -54,22 +56,42 @@ def one_round(address: str, n: int, stop: int) -> tuple[float, float, float]:
     return cold, to_exit, gap
 
 
-def one_outage(server: DevServer, n: int) -> tuple[float, float]:
-    """The dev server killed mid-count for 3 s: its start until it answers, and until the
-    counter, still running, shows the next number."""
+def one_outage(server: DevServer, n: int, outage: float) -> tuple[float, float]:
+    """The dev server killed mid-count for `outage` seconds: how soon the counter says it is
+    waiting, and, once the server started again from its db file answers, how soon the
+    counter, still running, shows its next number."""
     child, _ = spawn(server.address, f"outage-{time.time_ns()}-{n}")
     child.expect("3\r\n")
     time.sleep(0.1)  # the step is saved
     server.kill()
-    time.sleep(3)
-    started = time.monotonic()
-    server.start()
-    ready = time.monotonic() - started
-    child.expect(r"(?m)^(\d+)\r\n")
-    carried_on = time.monotonic() - started
+    killed = time.monotonic()
+    child.expect("waiting for it to come back", timeout=10)
+    said = time.monotonic() - killed
+    time.sleep(max(0.0, outage - said))
+    server.start()  # returns once it answers
+    answered = time.monotonic()
+    child.expect(r"(?m)^(\d+)\r\n", timeout=30)
+    carried_on = time.monotonic() - answered
     assert child.match.group(1) == "4", f"carried on at {child.match.group(1)}, not 4"
     child.terminate(force=True)
-    return ready, carried_on
+    return said, carried_on
+
+
+def ctrl_c_while_away(server: DevServer, n: int) -> float:
+    """Ctrl-C while Temporal is away: seconds until the counter has exited."""
+    child, _ = spawn(server.address, f"away-{time.time_ns()}-{n}")
+    child.expect("2\r\n")
+    server.kill()
+    child.expect("waiting for it to come back", timeout=10)
+    time.sleep(1)
+    sent = time.monotonic()
+    child.kill(signal.SIGINT)
+    child.expect(pexpect.EOF)
+    took = time.monotonic() - sent
+    child.close()
+    assert child.exitstatus == 130, child.exitstatus
+    server.start()
+    return took
 
 
 def main() -> None:
@@ -88,9 +110,11 @@ def main() -> None:
                     *(one_round(server.address, n, stop) for n in range(runs)), strict=True
                 )
                 rows.append((name, cold, to_exit, gap))
-            ready_again, carried_on = zip(
-                *(one_outage(server, n) for n in range(runs)), strict=True
-            )
+            outages = {
+                outage: list(zip(*(one_outage(server, n, outage) for n in range(3)), strict=True))
+                for outage in OUTAGES
+            }
+            away = [ctrl_c_while_away(server, n) for n in range(runs)]
         finally:
             server.stop()
 
@@ -104,9 +128,12 @@ def main() -> None:
     for name, cold, to_exit, gap in rows:
         ratio = statistics.median(gap) / statistics.median(cold)
         print(f"| {name} | {ms(cold)} | {ms(to_exit)} | {ms(gap)} | {ratio:.2f} |")
-    print("\nTemporal killed mid-count for 3 s, then started again from its db file:")
-    print(f"- dev server answers again after {ms(ready_again)}")
-    print(f"- the running counter shows the next number {ms(carried_on)} after the start")
+    print("\nTemporal killed mid-count, then started again from its db file (median of 3):\n")
+    print("| outage | counter says it is waiting after | next number after Temporal answers |")
+    print("|---|---|---|")
+    for outage, (said, carried_on) in outages.items():
+        print(f"| {outage:g} s | {ms(said)} | {ms(carried_on)} |")
+    print(f"\nCtrl-C while Temporal is away: the counter has exited after {ms(away)}")
 
 
 if __name__ == "__main__":

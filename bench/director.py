@@ -1,4 +1,5 @@
-"""Measure the director: a full hands-free round, start to first panel, CPU while it waits.
+"""Measure the director: a full hands-free round and each scene in it, start to first panel,
+CPU while it waits.
 
 Run: .venv/bin/python bench/director.py [--runs 3]. Prints lines for the README.
 """
@@ -6,6 +7,7 @@ Run: .venv/bin/python bench/director.py [--runs 3]. Prints lines for the README.
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import subprocess
 import sys
@@ -23,15 +25,22 @@ DEMO = [sys.executable, str(ROOT / "demo.py")]
 ORIGINAL = ["--scene", "before-temporal", "--scene", "with-temporal", "--scene", "summary"]
 
 
-def full_round(state: str, *scenes: str) -> float:
+def full_round(state: str, *scenes: str) -> tuple[float, dict[str, float]]:
+    """Seconds for a hands-free round at --speed 10, and each scene's seconds, read from the
+    scene markers of its recording."""
+    cast = Path(state) / "round.cast"
     started = time.monotonic()
     subprocess.run(
-        [*DEMO, "--auto", "--once", "--speed", "10", "--state-dir", state, *scenes],
-        stdout=subprocess.DEVNULL,
-        stdin=subprocess.DEVNULL,
-        check=True,
-    )
-    return time.monotonic() - started
+        [*DEMO, "--auto", "--once", "--speed", "10", "--state-dir", state, "--record", cast,
+         *scenes],
+        stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL, check=True,
+    )  # fmt: skip
+    took = time.monotonic() - started
+    events = [json.loads(line) for line in cast.read_text().splitlines()[1:]]
+    marks = [(t, text.removeprefix("Scene: ")) for t, kind, text in events if kind == "m"]
+    marks = [(t, title) for t, title in marks if not title.startswith(("✔", "✘"))]
+    ends = [t for t, _ in marks[1:]] + [events[-1][0]]
+    return took, {title: end - t for (t, title), end in zip(marks, ends, strict=True)}
 
 
 def first_panel(state: str) -> float:
@@ -65,11 +74,14 @@ def main() -> None:
     runs = parser.parse_args().runs
     with tempfile.TemporaryDirectory() as state:
         rounds = [full_round(state) for _ in range(runs)]
-        original = [full_round(state, *ORIGINAL) for _ in range(runs)]
+        original = [full_round(state, *ORIGINAL)[0] for _ in range(runs)]
         panels = [first_panel(state) for _ in range(runs)]
         cpu = idle_cpu(state)
     print(f"Director, median of {runs} runs")
-    print(f"- full hands-free round at --speed 10: {statistics.median(rounds):.1f} s")
+    print(f"- full hands-free round at --speed 10: {statistics.median(r[0] for r in rounds):.1f} s")
+    for title in rounds[0][1]:
+        seconds = [scenes[title] for _, scenes in rounds]
+        print(f"  - {title}: {statistics.median(seconds):.1f} s (max {max(seconds):.1f})")
     print(f"- the original talk alone (two scenes, summary): {statistics.median(original):.1f} s")
     print(f"- start to first panel: {statistics.median(panels) * 1000:.0f} ms")
     print(f"- CPU while waiting for a key: {cpu:.1f} % of one core")

@@ -1,5 +1,6 @@
 """Plumbing for start-execution.py, not part of the talk: a clean Ctrl-C from the first
-moment, quiet logs, patient retries while Temporal is away, and a quick, quiet exit."""
+moment, quiet logs, patient retries while Temporal is away, a quick return when it is back,
+and a quick, quiet exit."""
 
 import os
 import signal
@@ -10,11 +11,14 @@ signal.signal(signal.SIGINT, lambda *_: os._exit(130))
 import asyncio
 import logging
 import sys
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
+from datetime import timedelta
 from typing import Any, NoReturn
 
-from temporalio.client import RetryConfig
+from temporalio.api.workflowservice.v1 import GetSystemInfoRequest
+from temporalio.client import Client, RetryConfig
 from temporalio.envconfig import ClientConfig
+from temporalio.plugin import SimplePlugin
 from temporalio.runtime import (
     LogForwardingConfig,
     LoggingConfig,
@@ -22,33 +26,10 @@ from temporalio.runtime import (
     TelemetryConfig,
     TelemetryFilter,
 )
+from temporalio.worker import Worker
 
-
-class SayWhenWaiting(logging.Handler):
-    """Temporal's engine retries while the service is away: say so once, on stderr."""
-
-    said = False
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if not self.said and "Unavailable" in record.getMessage():
-            self.said = True
-            print("(no answer from Temporal: waiting for it to come back)", file=sys.stderr)
-
-
-def quiet_runtime() -> Runtime:
-    """Temporal's engine keeps its warnings to itself, but for "the service is away"."""
-    engine = logging.getLogger("temporal-engine")
-    engine.propagate = False
-    engine.addHandler(SayWhenWaiting())
-    return Runtime(
-        telemetry=TelemetryConfig(
-            logging=LoggingConfig(
-                filter=TelemetryFilter(core_level="WARN", other_level="ERROR"),
-                forwarding=LogForwardingConfig(logger=engine),
-            )
-        )
-    )
-
+WAITING = "(no answer from Temporal: waiting for it to come back)"
+BACK = "(Temporal is back: carrying on)"
 
 # While Temporal is away, keep asking (at least once a second) instead of giving up.
 PATIENT = RetryConfig(max_interval_millis=1000, max_elapsed_time_millis=None, max_retries=10**9)
@@ -56,14 +37,99 @@ PATIENT = RetryConfig(max_interval_millis=1000, max_elapsed_time_millis=None, ma
 _target = "localhost:7233"
 
 
+def quiet_runtime() -> Runtime:
+    """Temporal's engine keeps its warnings to itself: the watchdog below says what matters."""
+    engine = logging.getLogger("temporal-engine")
+    engine.propagate = False
+    engine.addHandler(logging.NullHandler())
+    return Runtime(
+        telemetry=TelemetryConfig(
+            logging=LoggingConfig(
+                filter=TelemetryFilter(core_level="ERROR", other_level="ERROR"),
+                forwarding=LogForwardingConfig(logger=engine),
+            )
+        )
+    )
+
+
+class Watchdog(SimplePlugin):
+    """Notices within a second that Temporal stopped answering, and the moment it answers
+    again starts a fresh worker on a fresh client, so the count carries on at once.
+
+    Why: the SDK's worker waits between polls with a backoff (0.2 s doubling to 10 s) that no
+    Python option reaches, and a poll already waiting is not woken when Temporal returns;
+    left alone, the count would stand still for up to 10 s. The old workers are kept until
+    the program ends: stopping one just as Temporal returns can lose the task it was handed.
+    """
+
+    PING_EVERY = 0.25  # seconds
+    MISSES = 2  # pings in a row that find no answer before it says so
+
+    def __init__(self, connect: dict[str, Any]) -> None:
+        super().__init__("counter-demo.watchdog")
+        self.connect = connect
+        self.fresh: list[asyncio.Task[None]] = []
+
+    async def run_worker(self, worker: Worker, next: Callable[[Worker], Awaitable[None]]) -> None:
+        if getattr(worker, "fresh", False):
+            return await next(worker)  # one of ours: only the program's own worker is watched
+        watching = asyncio.create_task(self.watch(worker))
+        try:
+            await next(worker)
+        finally:
+            watching.cancel()
+
+    async def watch(self, worker: Worker) -> None:
+        misses, away = 0, False
+        while True:
+            await asyncio.sleep(self.PING_EVERY)
+            if await self.answers(worker.client):
+                misses = 0
+                if away and await self.start_fresh(worker):
+                    away = False
+                    print(BACK, file=sys.stderr, flush=True)
+            else:
+                misses += 1
+                if misses == self.MISSES and not away:
+                    away = True
+                    print(WAITING, file=sys.stderr, flush=True)
+
+    async def answers(self, client: Client) -> bool:
+        try:
+            await client.workflow_service.get_system_info(
+                GetSystemInfoRequest(), retry=False, timeout=timedelta(seconds=1)
+            )
+        except Exception:
+            return False
+        return True
+
+    async def start_fresh(self, worker: Worker) -> bool:
+        """A new worker like `worker` on a new client; False if Temporal did not take it."""
+        try:
+            client = await Client.connect(**self.connect)  # it does not retry: we ping again
+        except Exception:
+            return False
+        fresh = Worker(**{**worker.config(), "client": client})
+        fresh.fresh = True  # type: ignore[attr-defined]
+        self.fresh.append(asyncio.create_task(fresh.run()))
+        return True
+
+
 def connect_config(address: str | None, namespace: str | None) -> dict[str, Any]:
     """Client.connect's arguments: the flags, else Temporal's environment configuration
-    (TEMPORAL_ADDRESS & co., a profile), else localhost; with quiet logs and patient retries."""
+    (TEMPORAL_ADDRESS & co., a profile), else localhost; with quiet logs, patient retries,
+    and the watchdog."""
     global _target
     config: dict[str, Any] = dict(ClientConfig.load_client_connect_config())
     config["target_host"] = _target = address or config.get("target_host") or "localhost:7233"
     config["namespace"] = namespace or config.get("namespace") or "default"
-    return {**config, "runtime": quiet_runtime(), "retry_config": PATIENT}
+    config |= {"runtime": quiet_runtime(), "retry_config": PATIENT}
+    return {**config, "plugins": [Watchdog(config)]}
+
+
+STOP_WITHIN = 0.3
+"""Seconds Ctrl-C may take: a worker stopping cleanly takes a few ms, but one waiting out a
+poll while Temporal is away (or on a server that lets polls finish) would take seconds."""
 
 
 def run(main: Coroutine[Any, Any, None]) -> NoReturn:
@@ -71,8 +137,13 @@ def run(main: Coroutine[Any, Any, None]) -> NoReturn:
     leave at once with the exit status: 0 done, 130 stopped, 2 no Temporal, 1 any other error."""
     loop = asyncio.new_event_loop()
     counting = loop.create_task(main)
+
+    def stop() -> None:
+        counting.cancel()
+        loop.call_later(STOP_WITHIN, leave, 130)
+
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, counting.cancel)
+        loop.add_signal_handler(sig, stop)
     try:
         loop.run_until_complete(counting)
         status = 0
@@ -86,7 +157,11 @@ def run(main: Coroutine[Any, Any, None]) -> NoReturn:
         else:
             print(f"start-execution: {error}", file=sys.stderr)
             status = 1
+    leave(status)
+
+
+def leave(status: int) -> NoReturn:
+    """Leave at once: Temporal's engine threads must not see Python shut down."""
     sys.stdout.flush()
     sys.stderr.flush()
-    # Leave at once: Temporal's engine threads must not see Python shut down.
     os._exit(status)

@@ -138,7 +138,12 @@ def test_bad_flag_is_a_usage_error(kind: str, bad: list[str]) -> None:
     assert output.startswith("usage:") and "error:" in output
 
 
-def test_durable_waits_while_temporal_is_down_then_carries_on(tmp_path) -> None:
+WAITING = r"\(no answer from Temporal: waiting for it to come back\)\r\n"
+BACK = r"\(Temporal is back: carrying on\)\r\n"
+
+
+@pytest.mark.parametrize("outage", [1, 12], ids=["short outage", "longer than 10 s"])
+def test_durable_waits_while_temporal_is_down_then_carries_on(tmp_path, outage: float) -> None:
     server = DevServer(tmp_path / "crash.db", ui=False)
     server.start()
     try:
@@ -147,14 +152,35 @@ def test_durable_waits_while_temporal_is_down_then_carries_on(tmp_path) -> None:
         time.sleep(0.1)  # the step is saved (as with kill -9 of the counter)
         server.kill()
         # It says so, on stderr, and keeps running...
-        child.expect(r"\(no answer from Temporal: waiting for it to come back\)\r\n")
-        # ...for longer than the SDK's default 10 s of retries, which would give up.
-        time.sleep(12)
+        child.expect(WAITING)
+        # ...even for longer than the SDK's default 10 s of retries, which would give up.
+        time.sleep(outage)
         assert child.isalive()
         server.start()  # same port, same db file
+        child.expect(BACK)  # it says so, and carries on
         rest = finish(child)
     finally:
         server.stop()
     assert child.exitstatus == 0
     after = numbers(rest)
     assert numbers(before) + after == list(range(1, 11))
+
+
+@pytest.mark.parametrize("moment", ["during the outage", "as Temporal returns"])
+def test_durable_ctrl_c_while_temporal_is_away_exits_130_quietly(tmp_path, moment: str) -> None:
+    server = DevServer(tmp_path / "crash.db", ui=False)
+    server.start()
+    try:
+        child = durable(server, fresh_id("away"))
+        run_until(child, 2)
+        server.kill()
+        child.expect(WAITING)
+        if moment == "as Temporal returns":
+            server.start()
+            child.expect(BACK)  # a fresh worker is starting: Ctrl-C right now
+        child.kill(signal.SIGINT)
+        rest = finish(child)
+    finally:
+        server.stop()
+    numbers(rest)  # nothing but numbers: no traceback, no "Fatal Python error"
+    assert stopped_by_ctrl_c(child), (child.exitstatus, child.signalstatus, rest)
