@@ -289,11 +289,7 @@ class Stage:
             self.play.disrupted = datetime.now(UTC)
             self.narrator.info("[bold red]Killed the Temporal dev server[/] (SIGKILL)")
         else:
-            self.narrator.status("Starting the Temporal dev server again...")
-            try:
-                took = self.keeper.start_server_again()
-            finally:
-                self.narrator.status(None)
+            took = self.keeper.start_server_again()
             self.play.resumed = datetime.now(UTC)
             self.narrator.info(f"[bold green]Temporal is back[/] from its db file in {took:.1f} s")
 

@@ -35,13 +35,11 @@ class StateDir:
         try:
             fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as error:
-            raise DemoError(
-                f"--state-dir {self.path}: cannot write in it: {error.strerror}"
-            ) from None
+            raise self._unwritable(error) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "unknown"
+            holder = _pid(fd) or "unknown"
             os.close(fd)
             raise DemoError(
                 f"another show is running from {self.path} (pid {holder}): stop it, "
@@ -53,9 +51,7 @@ class StateDir:
             os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         except OSError as error:
             os.close(fd)
-            raise DemoError(
-                f"--state-dir {self.path}: cannot write in it: {error.strerror}"
-            ) from None
+            raise self._unwritable(error) from None
         self._fd = fd
         return self
 
@@ -77,8 +73,13 @@ class StateDir:
         try:
             fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
         except BlockingIOError:
-            text = os.pread(fd, 64, 0).decode(errors="replace").strip()
-            return int(text) if text.isdigit() else None
+            return _pid(fd)
         finally:
             os.close(fd)
         return None
+
+
+def _pid(fd: int) -> int | None:
+    """The pid a lock file holds, if it holds one."""
+    text = os.pread(fd, 64, 0).decode(errors="replace").strip()
+    return int(text) if text.isdigit() else None

@@ -81,7 +81,7 @@ class Keeper:
 
     def start_server_again(self) -> float:
         """Start the dev server from its db file; seconds it took. Watched again from now."""
-        took = self.service.start()
+        took = self._starting("Starting the Temporal dev server again...")
         self._watching, self._killed = True, False
         return took
 
@@ -101,17 +101,21 @@ class Keeper:
 
     def _start(self) -> None:
         what = "the Temporal dev server" if self.service.server else "Temporal"
-        self.narrator.status(f"Starting {what}...")
-        try:
-            took = self.service.start()
-        finally:
-            self.narrator.status(None)
+        took = self._starting(f"Starting {what}...")
         self._ran, self._killed = True, False
         ui = self.service.server.ui_url if self.service.server else None
         link = f" - Web UI [link={ui}]{ui}[/link]" if ui else ""
         self.narrator.info(
             f"Temporal ready at [bold]{escape(self.service.address)}[/] in {took:.1f} s{link}"
         )
+
+    def _starting(self, status: str) -> float:
+        """Start the service with `status` and a spinner on screen meanwhile; seconds it took."""
+        self.narrator.status(status)
+        try:
+            return self.service.start()
+        finally:
+            self.narrator.status(None)
 
     def _await_answer(self, wait: Wait) -> None:
         """Hands-free: an existing service that does not answer is waited for, with backoff."""

@@ -388,10 +388,12 @@ class DevServer:
         try:
             with self.log_file.open("rb") as log:
                 log.seek(self._log_read)
-                said = log.read().decode(errors="replace")
+                new = log.read()
         except OSError:
             return None
-        self._log_read += len(said.encode())
+        whole = new[: new.rfind(b"\n") + 1]  # a line still being written is read next time
+        self._log_read += len(whole)
+        said = whole.decode(errors="replace")
         return next((why for words, why in STORAGE_FAULTS.items() if words in said), None)
 
     def afresh(self) -> None:

@@ -162,3 +162,14 @@ def test_a_stopping_signal_is_never_swallowed_by_a_check(tmp_path: Path) -> None
     with pytest.raises(Stopped):
         connection.answers()
     connection.close()
+
+
+def test_a_log_line_still_being_written_is_read_whole_next_time(tmp_path: Path) -> None:
+    server = DevServer(tmp_path / "dev.db", ui=False)
+    server.process = Running()  # type: ignore[assignment]
+    server.db_file.write_text("")
+    server.log_file.write_bytes(b'\xff\xfe not UTF-8\nerror="attempt to write a read')
+    assert server.storage_fault() is None, "half a line says nothing yet"
+    with server.log_file.open("ab") as log:
+        log.write(b'only database (1032)"\n')
+    assert server.storage_fault() == "cannot write its db file"
