@@ -1,6 +1,6 @@
 """Run the counter durably with Temporal: run it again after a stop and it carries on."""
 
-import plumbing  # a clean Ctrl-C, quiet logs, patient retries: not part of the talk
+import plumbing  # clean Ctrl-C, quiet logs: not part of the talk
 
 import argparse
 
@@ -22,11 +22,12 @@ if not (args.limit >= 1 and args.interval >= 0):
 
 
 async def main() -> None:
-    # Connect to Temporal: the flags, else TEMPORAL_ADDRESS & co., else localhost.
-    client = await Client.connect(**plumbing.connect_config(args.address, args.namespace))
+    # Connect to Temporal: the flags, else TEMPORAL_ADDRESS & co.
+    config = plumbing.connect_config(args.address, args.namespace)
+    client = await Client.connect(**config)
 
-    # Run a worker (it does the counting) and start the counter, or pick up
-    # the one with this workflow id if it is already running.
+    # Run a worker (it does the counting) and start the counter,
+    # or pick up the one with this workflow id if it already runs.
     task_queue = f"counter-{args.workflow_id}"
     async with Worker(client, task_queue=task_queue, workflows=[CountTo], max_cached_workflows=0):
         await client.execute_workflow(
@@ -38,5 +39,5 @@ async def main() -> None:
         )
 
 
-# Count until done; Ctrl-C stops the worker cleanly (it finishes what it was saving).
+# Count until done (Ctrl-C stops the worker cleanly).
 plumbing.run(main())

@@ -6,9 +6,11 @@ import time
 def count_to(limit: int, interval: float) -> None:
     """Print 1, 2, 3 ... up to `limit`, waiting `interval` seconds between numbers."""
     for number in range(1, limit + 1):
-        # Show the number right away (flush = don't keep it waiting in a buffer).
+        # Show the number right away (flush = don't keep it
+        # waiting in a buffer).
         print(number, flush=True)
 
-        # Wait a moment before the next number (but not after the last one).
+        # Wait a moment before the next number (not after the
+        # last one).
         if number < limit:
             time.sleep(interval)

@@ -16,5 +16,6 @@ if not (args.limit >= 1 and args.interval >= 0):
 try:
     count_to(args.limit, args.interval)
 except KeyboardInterrupt:
-    # Ctrl-C: stop right here. Status 130 is how programs say "stopped by Ctrl-C".
+    # Ctrl-C: stop right here. Status 130 is how programs say
+    # "stopped by Ctrl-C".
     sys.exit(130)
