@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import signal
 import sys
 from contextlib import ExitStack
@@ -21,7 +22,15 @@ from director.errors import DemoError, Quit, Status
 from director.keys import Keys
 from director.narration import Narrator, ShowConsole
 from director.pacing import HandsFree, Pacing, Presenting, Rehearsing
-from director.recording import Cast, save_transcript, transcript_console
+from director.recording import (
+    NO_TERMINAL_SIZE,
+    Cast,
+    Recorder,
+    Recordings,
+    save_transcript,
+    transcript_console,
+)
+from director.rendering import THEMES, Look, render
 from director.results import report_rows, verdicts
 from director.runner import Stage
 from director.scenes import Show, load_show
@@ -101,13 +110,37 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         "--port", type=_positive(int, 65535), help="the embedded dev server's port (1-65535)"
     )
     parser.add_argument(
-        "--record", type=Path, metavar="FILE", help="write an asciinema cast (v2) of the show"
+        "--record",
+        type=Path,
+        action="append",
+        metavar="FILE",
+        help="record the show as .cast (asciicast v2), .gif, .mp4, .webm (a chapter a scene) "
+        "or .html (an offline player); repeatable: one show, every output",
+    )
+    parser.add_argument(
+        "--record-size",
+        type=_size,
+        metavar="COLSxROWS",
+        help="the recording's size (default: the terminal's, or 100x30 without one)",
+    )
+    parser.add_argument(
+        "--theme",
+        choices=THEMES,
+        default=Look.theme,
+        help="colours of the rendered outputs (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--font-size",
+        type=_positive(int, 96),
+        default=Look.font_size,
+        metavar="PX",
+        help="font size of the GIF and videos (default: %(default)s)",
     )
     parser.add_argument(
         "--idle-limit",
         type=_positive(float),
         metavar="SECONDS",
-        help="cap silent stretches in the cast",
+        help="cap silent stretches in every recording",
     )
     parser.add_argument(
         "--transcript", type=Path, metavar="FILE", help="save the show as .html, .svg or .txt"
@@ -142,6 +175,16 @@ def _positive(kind: type, most: float = 1e6) -> object:
 
     convert.__name__ = kind.__name__
     return convert
+
+
+def _size(text: str) -> tuple[int, int]:
+    """--record-size: COLSxROWS, from 40x10 to 500x200."""
+    found = re.fullmatch(r"(\d{1,4})x(\d{1,4})", text.strip())
+    if not found or not (40 <= int(found[1]) <= 500 and 10 <= int(found[2]) <= 200):
+        raise argparse.ArgumentTypeError(
+            f"use COLSxROWS, 40-500 columns and 10-200 rows (like 100x30), not {text}"
+        )
+    return int(found[1]), int(found[2])
 
 
 def run() -> NoReturn:
@@ -189,7 +232,8 @@ def _ignore_signals() -> None:
 
 
 def play(args: argparse.Namespace) -> Status:
-    """Play the show in the chosen mode: HELD when every claim held, else FAILED."""
+    """Play the show in the chosen mode, then render what it recorded: HELD when every
+    claim held, else FAILED."""
     show = load_show(args.scenes or args.talk / "scenes", args.scene, args.talk)
     if args.list:
         _list(show)
@@ -199,6 +243,33 @@ def play(args: argparse.Namespace) -> Status:
         raise DemoError(
             f"{mode.name} mode reads keys from a terminal, and stdin is none: try --auto"
         )
+    recordings = Recordings.of(args.record or [], args.state_dir)
+    if recordings is None or not recordings.rendered:
+        return _show(args, show, mode, recordings)
+    try:
+        status = _show(args, show, mode, recordings)
+    except (KeyboardInterrupt, Quit) as ended:  # what was recorded is still rendered
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # a second Ctrl-C stops it
+        _render(args, recordings)
+        raise ended from None
+    _render(args, recordings)
+    return status
+
+
+def _render(args: argparse.Namespace, recordings: Recordings) -> None:
+    """Render every output from the show's cast, a line for each file written."""
+    console = ShowConsole(highlight=False)
+    look = Look(theme=args.theme, font_size=args.font_size, idle_limit=args.idle_limit)
+    for done in render(recordings.cast, recordings.rendered, look, console):
+        size = f"{done.bytes / 1e6:.1f} MB" if done.bytes >= 1e5 else f"{done.bytes / 1e3:.0f} kB"
+        minutes, seconds = divmod(round(done.seconds), 60)
+        console.print(f"Wrote {escape(str(done.path))}: {size}, {minutes}:{seconds:02d} long")
+
+
+def _show(
+    args: argparse.Namespace, show: Show, mode: type[Pacing], recordings: Recordings | None
+) -> Status:
+    """The show itself, from the state directory's lock to the last child gone."""
     with ExitStack() as stack:
         stack.enter_context(StateDir(args.state_dir))
         service = Service(args.state_dir, args.address, args.namespace, args.profile, args.port)
@@ -206,19 +277,24 @@ def play(args: argparse.Namespace) -> Status:
         if service.existing and any(scene.needs_temporal for scene in show.scenes):
             service.start()  # an unreachable service is named before the show begins
         console = ShowConsole(highlight=False)
-        cast = None
-        if args.record:
-            size = (console.width, console.height)
-            cast = Cast(args.record, sys.stdout, size, show.title, args.idle_limit)
+        cast = recorder = None
+        if recordings is not None:
+            size = (console.width, console.height) if console.is_terminal else NO_TERMINAL_SIZE
+            cast = Cast(recordings.cast, args.record_size or size, show.title, args.idle_limit)
             stack.callback(cast.close)
-            console = ShowConsole(file=cast, highlight=False)  # sized by the terminal
+            following = console.is_terminal and args.record_size is None
+            recorder = Recorder(cast, follow_terminal=following)
         transcript = None
         if args.transcript:
             transcript = transcript_console(args.transcript, console.width)
             stack.callback(save_transcript, transcript, args.transcript, show.title)
         keys = stack.enter_context(Keys())
         narrator = Narrator(
-            console, notes=mode.rehearsal, clock=mode.rehearsal, cast=cast, transcript=transcript
+            console,
+            notes=mode.rehearsal,
+            clock=mode.rehearsal,
+            recorder=recorder,
+            transcript=transcript,
         )
         stack.enter_context(narrator)
         if service.ignored:
@@ -246,8 +322,8 @@ def _play_rounds(stage: Stage, narrator: Narrator, rounds: int | None) -> bool:
     number = 0
     while rounds is None or number < rounds:
         number += 1
-        if hands_free and narrator.console.is_terminal:
-            narrator.console.clear()
+        if hands_free:
+            narrator.clear()
         heading = f"{title}  -  round {number}" if hands_free else title
         narrator.say(f"[bold cyan]{escape(heading)}[/]")
         results = stage.play_round()

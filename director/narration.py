@@ -18,7 +18,7 @@ from rich.text import Text
 
 from director.claims import Tally, Verdict
 from director.processes import ChildProcess
-from director.recording import Cast
+from director.recording import Recorder
 from director.results import Event, around
 
 
@@ -53,6 +53,8 @@ class Screen:
 
 class Layout(Protocol):
     """How the screen is arranged: the Narrator shows everything through one."""
+
+    console: Console
 
     def __init__(self, console: Console, screen: Screen, *, clock: bool = False) -> None: ...
 
@@ -146,8 +148,9 @@ def program_panel(child: ChildProcess, rows: int | None) -> Panel:
 
 
 class Narrator:
-    """Says what the show says: panels into the layout (and the transcript), what stays on
-    screen into the screen model, markers into the recording. It decides nothing."""
+    """Says what the show says: panels into the layout (and the recording's, and the
+    transcript), what stays on screen into the screen model, markers into the recording.
+    It decides nothing."""
 
     def __init__(
         self,
@@ -155,23 +158,35 @@ class Narrator:
         *,
         notes: bool = False,
         clock: bool = False,
-        cast: Cast | None = None,
+        recorder: Recorder | None = None,
         transcript: Console | None = None,
         layout: type[Layout] = ScrollLayout,
     ) -> None:
         self.console = console
         self.notes = notes
-        self.cast = cast
+        self.recorder = recorder
         self.transcript = transcript
         self.screen = Screen()
-        self.layout = layout(console, self.screen, clock=clock)
+        self.layouts = [layout(console, self.screen, clock=clock)]
+        if recorder is not None:  # the recording draws the same screen at its own size
+            self.layouts.append(layout(recorder.console, self.screen, clock=clock))
+        self.layout = self.layouts[0] if console.is_terminal else self.layouts[-1]
+        """The layout the programs are sized for: the terminal's, else the recording's."""
 
     def __enter__(self) -> Narrator:
-        self.layout.start()
+        for layout in self.layouts:
+            layout.start()
         return self
 
     def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
-        self.layout.stop()
+        for layout in self.layouts:
+            layout.stop()
+
+    def clear(self) -> None:
+        """A clean screen (a new kiosk round), where there is a screen to clear."""
+        for layout in self.layouts:
+            if layout.console.is_terminal:
+                layout.console.clear()
 
     @property
     def size(self) -> tuple[int, int]:
@@ -184,20 +199,21 @@ class Narrator:
         return self.layout.program_size
 
     def resize(self, size: tuple[int, int]) -> None:
-        """The terminal is now `size`: the recording notes it (the layout re-flows by itself)."""
-        if self.cast is not None:
-            self.cast.resize(size)
+        """The terminal is now `size`: the recording follows (the layouts re-flow by themselves)."""
+        if self.recorder is not None:
+            self.recorder.resize(size)
 
     def say(self, renderable: RenderableType) -> None:
-        """Show it (and keep it in the transcript)."""
-        self.layout.show(renderable)
+        """Show it (and record it, and keep it in the transcript)."""
+        for layout in self.layouts:
+            layout.show(renderable)
         if self.transcript is not None:
             self.transcript.print(renderable)
 
     def marker(self, label: str) -> None:
         """A place to jump to in the recording: a scene, a claim's result."""
-        if self.cast is not None:
-            self.cast.marker(label)
+        if self.recorder is not None:
+            self.recorder.cast.marker(label)
 
     # --- what stays on screen ----------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""Recording: an asciinema v2 cast of exactly what the audience sees, and Rich transcripts."""
+"""Recording: what --record asks for, an asciinema v2 cast of what the audience sees drawn at
+full fidelity (piped or not), and Rich transcripts."""
 
 from __future__ import annotations
 
@@ -7,28 +8,73 @@ import io
 import json
 import os
 import re
+import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
 
 from rich.console import Console
 
 from director.errors import DemoError
 
 TRANSCRIPTS = (".html", ".svg", ".txt")
+RECORDED = (".cast", ".gif", ".mp4", ".webm", ".html")
+"""What --record writes, by the file name's ending: the cast, and what is rendered from it."""
+NO_TERMINAL_SIZE = (100, 30)
+"""The recording's size (columns, rows) when nothing tells it: no terminal, no --record-size."""
+TERM = "xterm-256color"
 _NEWLINE = re.compile(r"(?<!\r)\n")
 
 
+@dataclass(frozen=True)
+class Recordings:
+    """What --record asked for: the cast the show writes, and the files rendered from it."""
+
+    cast: Path
+    """The .cast asked for; else one in the state directory, kept for the renderers."""
+    rendered: tuple[Path, ...]
+
+    @classmethod
+    def of(cls, paths: list[Path], state_dir: Path) -> Recordings | None:
+        """Check every --record before the show: a known ending, once each, a file that can
+        be written in a folder that exists. None when nothing is to be recorded."""
+        if not paths:
+            return None
+        seen: set[Path] = set()
+        for path in paths:
+            if path.suffix not in RECORDED:
+                raise DemoError(f"--record {path}: use a name ending in {', '.join(RECORDED)}")
+            if path.resolve() in seen:
+                raise DemoError(f"--record {path}: given twice")
+            seen.add(path.resolve())
+            _writable(path)
+        casts = [path for path in paths if path.suffix == ".cast"]
+        if len(casts) > 1:
+            raise DemoError(f"--record {casts[1]}: one .cast at a time (the show writes one)")
+        cast = casts[0] if casts else state_dir / "recording.cast"
+        return cls(cast, tuple(path for path in paths if path.suffix != ".cast"))
+
+
+def _writable(path: Path) -> None:
+    """A one-line error unless `path` can be written (tried, not guessed: root passes every
+    permission check, not a folder in its place or a read-only file system)."""
+    if not path.parent.is_dir():
+        raise DemoError(f"--record {path}: the folder {path.parent} does not exist")
+    existed = path.exists()
+    try:
+        with path.open("a"):
+            pass
+    except OSError as error:
+        raise DemoError(f"--record {path}: cannot be written: {error.strerror}") from None
+    if not existed:
+        path.unlink()
+
+
 class Cast(io.TextIOBase):
-    """Stands between Rich and the terminal: passes every write through and records it."""
+    """A file Rich draws into: every write becomes an event of an asciinema v2 cast."""
 
     def __init__(
-        self,
-        path: Path,
-        terminal: TextIO,
-        size: tuple[int, int],
-        title: str,
-        idle_limit: float | None = None,
+        self, path: Path, size: tuple[int, int], title: str, idle_limit: float | None = None
     ) -> None:
         self.path = path
         self.failure: str | None = None
@@ -37,8 +83,8 @@ class Cast(io.TextIOBase):
             self.file = path.open("w", encoding="utf-8")
         except OSError as error:
             raise DemoError(f"cannot write the recording {path}: {error.strerror}") from None
-        self.terminal = terminal
         self.idle_limit = idle_limit
+        self._lock = threading.Lock()  # the live region's thread writes too
         self.size = size
         self._start = self._last = time.monotonic()
         self._skipped = 0.0
@@ -48,10 +94,7 @@ class Cast(io.TextIOBase):
             "height": size[1],
             "timestamp": int(time.time()),
             "title": title,
-            "env": {
-                "TERM": os.environ.get("TERM", "xterm-256color"),
-                "SHELL": os.environ.get("SHELL", "/bin/sh"),
-            },
+            "env": {"TERM": TERM, "SHELL": os.environ.get("SHELL", "/bin/sh")},
         }
         if idle_limit:
             header["idle_time_limit"] = idle_limit
@@ -64,7 +107,6 @@ class Cast(io.TextIOBase):
         return "utf-8"
 
     def write(self, text: str) -> int:
-        self.terminal.write(text)
         if text:
             # What a terminal shows: its driver turns each newline into CR LF.
             self._event("o", _NEWLINE.sub("\r\n", text))
@@ -79,28 +121,21 @@ class Cast(io.TextIOBase):
             self.size = size
             self._event("r", f"{size[0]}x{size[1]}")
 
-    def flush(self) -> None:
-        self.terminal.flush()
-
-    def isatty(self) -> bool:
-        return self.terminal.isatty()
-
-    def fileno(self) -> int:
-        return self.terminal.fileno()
-
     def close(self) -> None:
-        if not self.file.closed:
-            self.file.close()
+        with self._lock:
+            if not self.file.closed:
+                self.file.close()
         super().close()
 
     def _event(self, kind: str, data: str) -> None:
-        if self.file.closed:
-            return
-        now = time.monotonic()
-        if self.idle_limit and now - self._last > self.idle_limit:
-            self._skipped += now - self._last - self.idle_limit
-        self._last = now
-        self._line([round(now - self._start - self._skipped, 6), kind, data])
+        with self._lock:
+            if self.file.closed:
+                return
+            now = time.monotonic()
+            if self.idle_limit and now - self._last > self.idle_limit:
+                self._skipped += now - self._last - self.idle_limit
+            self._last = now
+            self._line([round(now - self._start - self._skipped, 6), kind, data])
 
     def _line(self, value: object) -> None:
         # One event a line, flushed: a recording cut short is still valid up to there.
@@ -111,6 +146,33 @@ class Cast(io.TextIOBase):
             self.failure = error.strerror or str(error)
             with contextlib.suppress(OSError):
                 self.file.close()
+
+
+class Recorder:
+    """The recording's own console: what the audience sees, drawn into the cast with colour
+    and the live region whatever stdout is (a terminal, a pipe, a log file)."""
+
+    def __init__(self, cast: Cast, *, follow_terminal: bool) -> None:
+        self.cast = cast
+        self.follow_terminal = follow_terminal
+        """Whether it takes the terminal's new size when that is resized (no --record-size)."""
+        self.console = Console(
+            file=cast,
+            width=cast.size[0],
+            height=cast.size[1],
+            force_terminal=True,
+            force_interactive=True,
+            color_system="truecolor",
+            no_color=False,
+            highlight=False,
+            _environ={"TERM": TERM},  # not NO_COLOR, TERM=dumb or COLUMNS from the environment
+        )
+
+    def resize(self, size: tuple[int, int]) -> None:
+        """The terminal is now `size`: the recording follows unless its size was given."""
+        if self.follow_terminal:
+            self.console.size = size
+            self.cast.resize(size)
 
 
 def transcript_console(path: Path, width: int) -> Console:

@@ -76,10 +76,23 @@ def test_closed_stdin(tmp_path: Path) -> None:
 
 def test_outputs_that_cannot_be_written(tmp_path: Path) -> None:
     state = ["--state-dir", str(tmp_path / "state")]
+    full = tmp_path / "full.cast"
+    full.symlink_to("/dev/full")  # a disk that is full
     one_line(
-        demo(*QUICK, *state, "--record", "/dev/full", stdin=subprocess.DEVNULL),
-        2, "cannot write the recording /dev/full: No space left on device",
+        demo(*QUICK, *state, "--record", str(full), stdin=subprocess.DEVNULL),
+        2, f"cannot write the recording {full}: No space left on device",
     )  # fmt: skip
+    (tmp_path / "folder.gif").mkdir()
+    for record, said in [
+        (["talk.avi"], "talk.avi: use a name ending in .cast, .gif, .mp4, .webm, .html"),
+        (["no/such/talk.mp4"], "talk.mp4: the folder"),
+        (["folder.gif"], "folder.gif: cannot be written: Is a directory"),
+        (["t.html", "t.gif", "t.html"], "t.html: given twice"),
+    ]:
+        paths = [arg for name in record for arg in ("--record", str(tmp_path / name))]
+        one_line(demo(*QUICK, "--state-dir", str(tmp_path / "s"), *paths), 2, said)
+        assert not (tmp_path / "s").exists(), "refused before the show began"
+        assert not list(tmp_path.glob("t.*")), "and wrote nothing"
     one_line(
         demo(*QUICK, *state, "--transcript", str(tmp_path / "no" / "t.html")),
         2, "is not a folder this user can write in",

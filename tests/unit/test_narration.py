@@ -5,12 +5,15 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from rich.console import Console
 
 from director.claims import Tally, Verdict
 from director.narration import Narrator, Screen, program_panel
+from director.recording import Cast, Recorder
+from tests.conftest import plain, read_cast
 
 
 @dataclass
@@ -177,6 +180,7 @@ class ListLayout:
     """Another layout: keeps what it is shown in a list, and the screen model it was given."""
 
     def __init__(self, console: Console, screen: Screen, *, clock: bool = False) -> None:
+        self.console = console
         self.screen = screen
         self.shown: list[object] = []
         self.started = False
@@ -208,6 +212,28 @@ def test_the_narrator_takes_another_layout_and_shares_its_screen_model() -> None
     assert layout.screen is narrator.screen and layout.screen.place.endswith("(narrate)")
     assert narrator.program_size == (10, 40)
     assert text(narrator.console) == "", "everything went through the layout"
+
+
+def test_the_recording_draws_everything_at_its_own_size_when_stdout_is_a_pipe(
+    tmp_path: Path,
+) -> None:
+    piped = console(60)
+    cast = Cast(tmp_path / "a.cast", (100, 30), "Talk")
+    narrator = Narrator(piped, recorder=Recorder(cast, follow_terminal=False))
+    narrator.marker("Scene: One")
+    narrator.narrate("A program that counts", "It counts.")
+    narrator.clear()  # a new kiosk round: the recording's screen is cleared, not the log
+    narrator.resize((80, 24))  # its size was given: it keeps it
+    cast.close()
+    _, events = read_cast(tmp_path / "a.cast")
+    recorded = plain("".join(event[2] for event in events if event[1] == "o"))
+    assert [event[1:] for event in events if event[1] == "m"] == [["m", "Scene: One"]]
+    assert "A program that counts" in text(piped) and "A program that counts" in recorded
+    assert max(map(len, recorded.split("\r\n"))) == 100
+    assert max(map(len, text(piped).split("\n"))) == 60
+    assert "\x1b[2J" in "".join(e[2] for e in events) and "\x1b" not in text(piped)
+    assert narrator.program_size == (24, 96), "sized for the recording: the log has no screen"
+    assert not any(event[1] == "r" for event in events)
 
 
 def test_text_from_scenes_is_shown_as_written_never_as_markup() -> None:

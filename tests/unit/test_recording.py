@@ -1,26 +1,26 @@
-"""Recording: the cast stands between Rich and the terminal, in asciinema's v2 format."""
+"""Recording: what --record may name, the cast in asciinema's v2 format, and the recording's
+own console drawing at full fidelity into it."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
+from rich.panel import Panel
 
 from director.errors import DemoError
-from director.recording import Cast, transcript_console
+from director.recording import Cast, Recorder, Recordings, transcript_console
 from tests.conftest import read_cast
 from tests.unit.conftest import Clock
 
 
-def test_cast_passes_output_through_and_records_it(
+def test_cast_records_each_write_as_a_timed_event(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     clock = Clock()
     clock.now = 100.0
     monkeypatch.setattr("director.recording.time.monotonic", clock)
-    terminal = io.StringIO()
-    cast = Cast(tmp_path / "a.cast", terminal, (100, 30), "Talk", idle_limit=2)
+    cast = Cast(tmp_path / "a.cast", (100, 30), "Talk", idle_limit=2)
     cast.write("one\n")
     clock.now += 1
     cast.marker("Scene: One")
@@ -28,7 +28,6 @@ def test_cast_passes_output_through_and_records_it(
     cast.write("two\r\n")
     cast.resize((120, 40))
     cast.close()
-    assert terminal.getvalue() == "one\ntwo\r\n"
     meta, events = read_cast(tmp_path / "a.cast")
     assert (meta["width"], meta["height"], meta["idle_time_limit"]) == (100, 30, 2)
     assert events == [
@@ -41,10 +40,83 @@ def test_cast_passes_output_through_and_records_it(
 
 def test_a_cast_that_cannot_be_written_is_a_one_line_error(tmp_path: Path) -> None:
     with pytest.raises(DemoError, match="cannot write the recording") as caught:
-        Cast(tmp_path / "no" / "such" / "a.cast", io.StringIO(), (80, 24), "Talk")
+        Cast(tmp_path / "no" / "such" / "a.cast", (80, 24), "Talk")
     assert caught.value.status == 2
 
 
 def test_a_transcript_needs_a_known_suffix(tmp_path: Path) -> None:
     with pytest.raises(DemoError, match=r"use a name ending in \.html, \.svg, \.txt"):
         transcript_console(tmp_path / "talk.pdf", 80)
+
+
+def test_the_recording_console_draws_colour_and_panels_even_with_no_color_and_a_dumb_term(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("TERM", "dumb")
+    monkeypatch.setenv("COLUMNS", "20")
+    cast = Cast(tmp_path / "a.cast", (60, 20), "Talk")
+    recorder = Recorder(cast, follow_terminal=False)
+    recorder.console.print(Panel("[green]hello[/]", title="greeting"))
+    cast.close()
+    meta, events = read_cast(tmp_path / "a.cast")
+    drawn = "".join(event[2] for event in events)
+    assert meta["env"]["TERM"] == "xterm-256color"
+    assert "\x1b[32mhello" in drawn  # green
+    assert len(drawn.split("\r\n")[0]) == 60  # the recording's width, not $COLUMNS
+    assert recorder.console.is_terminal and not recorder.console.is_dumb_terminal
+
+
+@pytest.mark.parametrize("follow", [True, False])
+def test_the_recording_follows_the_terminals_size_unless_its_size_was_given(
+    tmp_path: Path, follow: bool
+) -> None:
+    cast = Cast(tmp_path / "a.cast", (100, 30), "Talk")
+    recorder = Recorder(cast, follow_terminal=follow)
+    recorder.resize((120, 40))
+    cast.close()
+    _, events = read_cast(tmp_path / "a.cast")
+    assert recorder.console.size == ((120, 40) if follow else (100, 30))
+    assert events == ([[events[0][0], "r", "120x40"]] if follow else [])
+
+
+def test_recordings_keep_the_cast_asked_for_and_render_the_rest(tmp_path: Path) -> None:
+    asked = [tmp_path / name for name in ("a.gif", "a.cast", "a.mp4", "a.webm", "a.html")]
+    recordings = Recordings.of(asked, tmp_path / "state")
+    assert recordings == Recordings(asked[1], (asked[0], *asked[2:]))
+    assert not any(path.exists() for path in asked), "checking writes nothing"
+
+
+def test_without_a_cast_asked_for_the_show_keeps_one_in_the_state_directory(
+    tmp_path: Path,
+) -> None:
+    recordings = Recordings.of([tmp_path / "talk.gif"], tmp_path / "state")
+    assert recordings == Recordings(tmp_path / "state" / "recording.cast", (tmp_path / "talk.gif",))
+    assert Recordings.of([], tmp_path) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "error"),
+    [
+        (
+            "talk.avi",
+            r"--record .*talk\.avi: use a name ending in \.cast, \.gif, \.mp4, \.webm, \.html",
+        ),
+        ("no/such/talk.gif", r"--record .*talk\.gif: the folder .*no/such does not exist"),
+        ("folder.mp4", r"--record .*folder\.mp4: cannot be written: Is a directory"),
+        ("talk.gif talk.gif", r"--record .*talk\.gif: given twice"),
+        ("one.cast two.cast", r"--record .*two\.cast: one \.cast at a time"),
+    ],
+)
+def test_a_bad_record_is_a_one_line_usage_error(tmp_path: Path, name: str, error: str) -> None:
+    (tmp_path / "folder.mp4").mkdir()
+    with pytest.raises(DemoError, match=error) as caught:
+        Recordings.of([tmp_path / part for part in name.split()], tmp_path)
+    assert caught.value.status == 2 and "\n" not in str(caught.value)
+
+
+def test_a_file_already_there_is_checked_and_left_as_it_was(tmp_path: Path) -> None:
+    there = tmp_path / "talk.gif"
+    there.write_bytes(b"GIF89a old")
+    Recordings.of([there], tmp_path)
+    assert there.read_bytes() == b"GIF89a old"

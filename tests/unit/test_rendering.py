@@ -1,0 +1,87 @@
+"""Rendering's pure parts: scene chapters, the offline page, what a renderer's progress says."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from rich.progress import Progress
+
+from director.rendering import Job, Look, chapters, length, page, scene_markers_only
+
+CAST = "\n".join(
+    json.dumps(line, ensure_ascii=False)
+    for line in [
+        {"version": 2, "width": 100, "height": 30, "timestamp": 0, "title": "Talk </script>"},
+        [0.01, "m", "Scene: Before Temporal"],
+        [0.5, "o", "\x1b[1mBefore Temporal\x1b[0m\r\n"],
+        [3.2, "m", "✔ after the restart it starts again at 1"],
+        [65.4, "m", "Scene: With Temporal"],
+        [70.0, "o", "</script><script>alert(1)</script>\r\n"],
+        [71.25, "m", "✘ FAILED: no number is lost"],
+        [72.5, "o", "bye\r\n"],
+    ]
+)
+
+
+def test_a_videos_chapters_are_the_scenes_named_by_their_titles(tmp_path: Path) -> None:
+    scenes = tmp_path / "scenes.cast"
+    scenes.write_text(scene_markers_only(CAST), encoding="utf-8")
+    markers = [e[2] for e in map(json.loads, scenes.read_text().splitlines()[1:]) if e[1] == "m"]
+    assert markers == ["Before Temporal", "With Temporal"]
+    assert chapters(scenes) == "0:00 Before Temporal\n1:05 With Temporal\n"
+    # The output is untouched.
+    assert [line for line in scenes.read_text().splitlines() if '"o"' in line] == [
+        line for line in CAST.splitlines() if '"o"' in line
+    ]
+
+
+def test_the_page_holds_the_player_and_the_recording_and_fetches_nothing(tmp_path: Path) -> None:
+    cast = tmp_path / "talk.cast"
+    cast.write_text(CAST, encoding="utf-8")
+    text = page(cast, Look(theme="nord", idle_limit=2))
+    assert "AsciinemaPlayer.create" in text and ".ap-player" in text  # script and styles
+    assert not re.search(
+        r"""(src|href)\s*=\s*["']?(https?:)?//|@import|url\(\s*["']?https?:""", text
+    )
+    assert "<script src" not in text and "<link" not in text
+    # The recording is inside, whole, and cannot close the script element it sits in.
+    scripts = re.findall(r"<script>(.*?)</script>", text, re.DOTALL)
+    assert len(scripts) == 2
+    data = re.search(r"\{ data: (\".*?\") \}", scripts[1], re.DOTALL)
+    assert data and json.loads(data[1].replace("<\\/", "</")) == CAST
+    options = json.loads(re.search(r"\n\s+(\{\"theme\".*?\})\);", scripts[1])[1])
+    assert options["theme"] == "nord" and options["idleTimeLimit"] == 2
+    assert options["markers"][0] == [0.01, "Scene: Before Temporal"]
+    # Every marker is a button: scenes, and claims under them.
+    assert '<li class="scene"><button data-marker="2">1:05 Scene: With Temporal' in text
+    assert '<li class="claim"><button data-marker="3">1:11 ✘ FAILED: no number is lost' in text
+    assert "<title>Talk &lt;/script&gt;</title>" in text
+    output = tmp_path / "talk.html"
+    output.write_text(text, encoding="utf-8")
+    assert length(output) == 72.5
+
+
+@pytest.mark.parametrize(
+    ("said", "done"),
+    [
+        (b"\r 37 / 73 [=====>------] 50.68 % 45.64/s 1s", (37, 73)),  # agg
+        (b"\rshowreel: rendering mp4 1238x752 42% (51/122)", (51, 122)),  # showreel
+        (b"ffmpeg failed (1): Invalid argument", None),
+    ],
+)
+def test_a_renderers_progress_moves_its_bar_and_anything_else_is_kept(
+    tmp_path: Path, said: bytes, done: tuple[int, int] | None
+) -> None:
+    job = Job(tmp_path / "a.cast", tmp_path / "a.gif", Look(), tmp_path)
+    job.progress = Progress(console=Console(file=None, width=80))
+    job.task = job.progress.add_task("a.gif", total=None)
+    job._heard(said)
+    task = job.progress.tasks[0]
+    if done:
+        assert (task.completed, task.total) == done and not job._said
+    else:
+        assert task.completed == 0 and list(job._said) == [said.decode()]
