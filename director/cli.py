@@ -263,7 +263,8 @@ def _render(args: argparse.Namespace, recordings: Recordings) -> None:
     for done in render(recordings.cast, recordings.rendered, look, console):
         size = f"{done.bytes / 1e6:.1f} MB" if done.bytes >= 1e5 else f"{done.bytes / 1e3:.0f} kB"
         minutes, seconds = divmod(round(done.seconds), 60)
-        console.print(f"Wrote {escape(str(done.path))}: {size}, {minutes}:{seconds:02d} long")
+        line = f"Wrote {escape(str(done.path))}: {size}, {minutes}:{seconds:02d} long"
+        console.print(line, soft_wrap=True)  # a path is not cut in two
 
 
 def _show(

@@ -25,7 +25,7 @@ import imageio_ffmpeg
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from showreel.core.parser import parse
-from showreel.exporters.chapters import extract_chapters, youtube_list
+from showreel.exporters.chapters import extract_chapters, ffmetadata, youtube_list
 
 from director.errors import DemoError, Status
 
@@ -36,6 +36,8 @@ SCENE = "Scene: "
 UNLIMITED = 86400
 """An idle limit that limits nothing: agg caps pauses at 5 s unless told otherwise."""
 VIDEO_FPS = 15
+GIF_HOLD = 2
+"""Seconds the GIF holds its last frame (the summary) before it loops."""
 PLAYER = "mkdocs_asciinema_player"
 """The package that ships asciinema-player's script and styles (Apache-2.0)."""
 _PROGRESS = re.compile(rb"(\d+) ?/ ?(\d+)")
@@ -100,6 +102,9 @@ class Job:
         self.rendered: Rendered | None = None
         self._said: deque[str] = deque(maxlen=5)  # its last lines, to say why it failed
         self._reader: threading.Thread | None = None
+        self._made = output
+        """Where the renderer writes: the output, or a copy that gets more (WebM chapters)."""
+        self._scenes = output
 
     def start(self, progress: Progress) -> None:
         self.progress = progress
@@ -133,10 +138,29 @@ class Job:
         if status != 0:
             why = " / ".join(self._said) or f"exit status {status}"
             self.failure = f"{Path(self.process.args[0]).name} failed: {why}"  # type: ignore[index]
-        elif not self.output.is_file() or self.output.stat().st_size == 0:
-            self.failure = "the renderer wrote nothing"
-        else:
-            self._done()
+            return
+        if self.output.suffix == ".webm":
+            self._add_chapters()
+        if self.failure is None:
+            if not self.output.is_file() or self.output.stat().st_size == 0:
+                self.failure = "the renderer wrote nothing"
+            else:
+                self._done()
+
+    def _add_chapters(self) -> None:
+        """showreel leaves chapters out of WebM, which has them (Matroska's): copy its video
+        into the output with the scenes' chapters, as in the MP4."""
+        scenes = parse(self._scenes)
+        metadata = self.work / f"{self.output.stem}.ffmeta"
+        metadata.write_text(ffmetadata(extract_chapters(scenes), scenes.header.title), "utf-8")
+        done = subprocess.run(
+            [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", "-i", str(self._made),
+             "-i", str(metadata), "-map", "0", "-map_chapters", "1", "-c", "copy",
+             str(self.output)],
+            stdin=subprocess.DEVNULL, capture_output=True, text=True,
+        )  # fmt: skip
+        if done.returncode != 0:
+            self.failure = f"ffmpeg failed: {done.stderr.strip().splitlines()[-1:]}"
 
     def stop(self) -> None:
         """End the renderer and everything it started (ffmpeg), if it still runs."""
@@ -149,17 +173,25 @@ class Job:
         look, idle = self.look, str(self.look.idle_limit or UNLIMITED)
         common = ["--theme", look.theme, "--font-size", str(look.font_size)]
         if self.output.suffix == ".gif":
-            command = [tool("agg"), *common, "--idle-time-limit", idle, "--last-frame-duration=3"]
+            command = [
+                tool("agg"),
+                *common,
+                "--idle-time-limit",
+                idle,
+                f"--last-frame-duration={GIF_HOLD}",
+            ]
             return [*command, str(self.cast), str(self.output)], dict(os.environ)
         # A video: its chapters are the scenes (claims stay markers of the cast and the page).
-        scenes = self.work / f"{self.output.stem}-scenes.cast"
+        self._scenes = scenes = self.work / f"{self.output.name}-scenes.cast"
         scenes.write_text(scene_markers_only(self.cast.read_text(encoding="utf-8")), "utf-8")
         self.output.with_suffix(".chapters.txt").write_text(chapters(scenes), encoding="utf-8")
+        if self.output.suffix == ".webm":  # made without chapters, then copied with them
+            self._made = self.work / self.output.name
         ffmpeg = self.work / "bin" / "ffmpeg"  # showreel finds ffmpeg on PATH by that name
         if not ffmpeg.exists():
             ffmpeg.parent.mkdir(exist_ok=True)
             ffmpeg.symlink_to(imageio_ffmpeg.get_ffmpeg_exe())
-        command = [tool("showreel"), "video", str(scenes), "-o", str(self.output), *common,
+        command = [tool("showreel"), "video", str(scenes), "-o", str(self._made), *common,
                    "--fps", str(VIDEO_FPS), "--chapters", "markers"]  # fmt: skip
         if look.idle_limit:
             command += ["--idle-limit", idle]

@@ -1,0 +1,167 @@
+"""Publishable recordings from one piped hands-free run: each output decoded and checked, the
+page opened in a real headless Chromium with no network, and the ways rendering can end."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import imageio_ffmpeg
+import pexpect
+from PIL import Image
+
+from director.rendering import GIF_HOLD
+from tests.conftest import DEMO, director, read_cast, shown
+
+SCENES = ["--scene", "before-temporal", "--scene", "with-temporal"]
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def markers(events: list[list]) -> list[tuple[float, str]]:
+    return [(event[0], event[2]) for event in events if event[1] == "m"]
+
+
+def gif_frames(path: Path) -> tuple[int, tuple[int, int], float]:
+    """The GIF's frame count, size in pixels, and total duration in seconds."""
+    with Image.open(path) as gif:
+        durations = []
+        for index in range(gif.n_frames):
+            gif.seek(index)
+            durations.append(gif.info["duration"])
+        return gif.n_frames, gif.size, sum(durations) / 1000
+
+
+def video_chapters(path: Path) -> list[tuple[float, str]]:
+    """The chapters ffmpeg reads in a video: (start in seconds, title)."""
+    metadata = subprocess.run(
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "ffmetadata", "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    found = re.findall(r"\[CHAPTER\]\nTIMEBASE=1/(\d+)\nSTART=(\d+)\nEND=\d+\ntitle=(.*)", metadata)
+    return [(int(start) / int(base), title) for base, start, title in found]
+
+
+def test_one_piped_run_writes_every_output_each_checked(tmp_path: Path) -> None:
+    outputs = {suffix: tmp_path / f"talk{suffix}" for suffix in (".cast", ".gif", ".mp4", ".html")}
+    outputs[".webm"] = tmp_path / "video" / "talk.webm"
+    outputs[".webm"].parent.mkdir()
+    log = tmp_path / "log.txt"
+    with log.open("w") as piped:
+        done = subprocess.run(
+            [sys.executable, DEMO, "--state-dir", str(tmp_path / "state"), "--auto", "--once",
+             "--speed", "10", *SCENES, "--font-size", "12", "--theme", "monokai",
+             *(arg for path in outputs.values() for arg in ("--record", str(path)))],
+            stdout=piped, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
+            timeout=300,
+        )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    said = log.read_text()
+    assert "Round 1: every claim held." in said and "\x1b[" not in said, "the log stays plain"
+    for suffix in (".gif", ".mp4", ".webm", ".html"):
+        assert re.search(rf"Wrote .*talk{suffix}: [\d.]+ (kB|MB), 0:\d\d long", said), suffix
+
+    # The cast: what the audience saw, with colour and panels, at 100x30 as nothing was a tty.
+    meta, events = read_cast(outputs[".cast"])
+    assert (meta["width"], meta["height"]) == (100, 30)
+    drawn = "".join(event[2] for event in events if event[1] == "o")
+    assert "\x1b[38;2;" in drawn and "╭" in drawn and "$ python start-execution.py" in drawn
+    assert "running" in drawn and "With Temporal - step" in drawn, "the live region, the footer"
+    length = events[-1][0]
+    scenes = [(at, label.removeprefix("Scene: ")) for at, label in markers(events)
+              if label.startswith("Scene: ")]  # fmt: skip
+    assert [title for _, title in scenes] == ["Before Temporal", "With Temporal"]
+
+    # The GIF: every frame the recording's size, as long as the recording (and its last hold).
+    frames, size, seconds = gif_frames(outputs[".gif"])
+    assert frames > 20 and size[0] > size[1] > 200
+    assert abs(seconds - GIF_HOLD - length) <= 0.15 * length, (seconds, length)
+
+    # The videos: as long as the recording, a chapter a scene titled with it, and the list.
+    for video in (outputs[".mp4"], outputs[".webm"]):
+        _, video_seconds = imageio_ffmpeg.count_frames_and_secs(str(video))
+        assert abs(video_seconds - length) <= 0.15 * length, (video, video_seconds, length)
+        chapters = video_chapters(video)
+        assert [title for _, title in chapters] == ["Before Temporal", "With Temporal"]
+        assert all(
+            abs(at - start) < 0.2 for (at, _), (start, _) in zip(chapters, scenes, strict=True)
+        )
+        listed = video.with_suffix(".chapters.txt").read_text().splitlines()
+        assert listed == [f"0:{int(at):02d} {title}" for at, title in scenes]
+
+    # The page: the recording inside, and nothing it would fetch.
+    page = outputs[".html"].read_text()
+    assert not re.search(
+        r"""(src|href)\s*=\s*["']?(https?:)?//|@import|url\(\s*["']?https?""", page
+    )
+    inside = re.search(r"AsciinemaPlayer\.create\(\{ data: (\".*?\") \}", page, re.DOTALL)
+    assert inside and json.loads(inside[1].replace("<\\/", "</")) == outputs[".cast"].read_text()
+    if CHROMIUM or os.environ.get("CI"):
+        played = in_chromium(outputs[".html"], tmp_path)
+        assert re.search(r"(Before|With) Temporal - step \d+/\d+", played["screen"]), played
+        assert "│" in played["screen"]
+        assert played["markers"] >= len(scenes) and played["buttons"] == len(markers(events))
+
+
+def in_chromium(page: Path, tmp_path: Path) -> dict:
+    """Open the page from file:// in headless Chromium, with every network name unresolvable
+    and a proxy that refuses: what the player's screen shows, its markers, the page's buttons."""
+    assert CHROMIUM, "CI installs Debian's chromium (.ci/run)"
+    dom = subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
+         f"--user-data-dir={tmp_path / 'chromium'}",
+         "--proxy-server=127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND",
+         "--virtual-time-budget=5000", "--dump-dom", page.as_uri()],
+        capture_output=True, text=True, timeout=120, check=True,
+    ).stdout  # fmt: skip
+    screen = re.search(r'<pre class="ap-term-text[^"]*"[^>]*>(.*?)</pre>', dom, re.DOTALL)
+    return {
+        "screen": re.sub(r"<[^>]+>", "", screen[1]) if screen else "",
+        "markers": dom.count('class="ap-marker-container'),
+        "buttons": len(re.findall(r"<button data-marker=", dom)),
+    }
+
+
+def test_ctrl_c_keeps_the_cast_and_renders_the_rest_from_it(tmp_path: Path) -> None:
+    cast, gif, page = tmp_path / "cut.cast", tmp_path / "cut.gif", tmp_path / "cut.html"
+    child = director(
+        tmp_path, "--auto", "--speed", "4", *SCENES, "--font-size", "10",
+        "--record", str(cast), "--record", str(gif), "--record", str(page),
+    )  # fmt: skip
+    child.expect(shown("│ 2 "))
+    child.kill(signal.SIGINT)
+    child.expect(shown(f"Wrote {gif}"))
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    _, events = read_cast(cast)
+    frames, _, seconds = gif_frames(gif)
+    assert frames > 3 and abs(seconds - GIF_HOLD - events[-1][0]) <= 0.15 * events[-1][0] + 0.2
+    assert json.dumps(cast.read_text()).replace("</", "<\\/") in page.read_text()
+
+
+def test_a_renderer_that_fails_keeps_the_cast_and_says_which_output(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    gif, page = out / "talk.gif", tmp_path / "talk.html"
+    child = director(
+        tmp_path, "--auto", "--once", "--speed", "10", "--scene", "before-temporal",
+        "--record", str(gif), "--record", str(page),
+    )  # fmt: skip
+    child.expect(shown("│ 2 "))
+    shutil.rmtree(out)  # the folder goes away during the show
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 1
+    said = child.logfile_read.getvalue()  # type: ignore[union-attr]
+    kept = tmp_path / "state" / "recording.cast"
+    assert re.search(shown(f"rendering failed: {gif}: agg failed"), said)
+    assert re.search(shown(f"(the recording is kept in {kept})"), said)
+    assert "Traceback" not in said and page.stat().st_size > 0, "the other output is written"
+    _, events = read_cast(kept)
+    assert any(event[2] == "Scene: Before Temporal" for event in events)
