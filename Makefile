@@ -3,10 +3,16 @@ VENV := .venv
 PY := $(VENV)/bin/python
 WORKERS ?= 4
 
-.PHONY: demo test test-fast lint bench clean
+.PHONY: demo gif test test-fast lint bench clean
 
 demo: $(VENV)/.installed
 	$(PY) demo.py --auto --once
+
+# The README's picture: the original talk (two scenes and the summary), hands-free, as a GIF.
+GIF_SCENES := --scene before-temporal --scene with-temporal --scene summary
+gif: $(VENV)/.installed
+	$(PY) demo.py --auto --once --speed 2 --idle-limit 2 $(GIF_SCENES) \
+		--record-size 100x30 --font-size 14 --record docs/demo.gif
 
 # Everything: lint, the fast layer, and every end-to-end test against a real Temporal
 # server, spread over $(WORKERS) processes (the tests mostly wait on timers, not the CPU).
@@ -36,6 +42,7 @@ $(VENV)/.installed-test: pyproject.toml | $(PY)
 bench: $(VENV)/.installed
 	$(PY) bench/counters.py
 	$(PY) bench/director.py
+	$(PY) bench/render.py
 
 clean:
 	rm -rf $(VENV) .state

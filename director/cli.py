@@ -30,7 +30,7 @@ from director.recording import (
     save_transcript,
     transcript_console,
 )
-from director.rendering import THEMES, Look, render
+from director.rendering import GIF_FONT_SIZE, THEMES, VIDEO_FONT_SIZE, Look, render
 from director.results import report_rows, verdicts
 from director.runner import Stage
 from director.scenes import Show, load_show
@@ -132,9 +132,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--font-size",
         type=_positive(int, 96),
-        default=Look.font_size,
         metavar="PX",
-        help="font size of the GIF and videos (default: %(default)s)",
+        help=f"font size of the videos and the GIF (default: {VIDEO_FONT_SIZE} for videos, "
+        f"{GIF_FONT_SIZE} for the GIF)",
     )
     parser.add_argument(
         "--idle-limit",

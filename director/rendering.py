@@ -36,6 +36,11 @@ SCENE = "Scene: "
 UNLIMITED = 86400
 """An idle limit that limits nothing: agg caps pauses at 5 s unless told otherwise."""
 VIDEO_FPS = 15
+VIDEO_FONT_SIZE = 20
+"""A 100x30 recording is then about 1240x750 pixels: sharp on a projector."""
+GIF_FONT_SIZE = 14
+"""A GIF is for a README or a slide, and agg's time grows with its pixels: at 14 px it is
+made in under a tenth of the show's length."""
 GIF_HOLD = 2
 """Seconds the GIF holds its last frame (the summary) before it loops."""
 PLAYER = "mkdocs_asciinema_player"
@@ -48,8 +53,8 @@ class Look:
     """How the rendered outputs look."""
 
     theme: str = "asciinema"
-    font_size: int = 20
-    """In pixels: 20 makes a 100x30 recording about 1500 pixels wide, for a projector."""
+    font_size: int | None = None
+    """In pixels; by default VIDEO_FONT_SIZE for videos, GIF_FONT_SIZE for the GIF."""
     idle_limit: float | None = None
     """Silent stretches longer than this are cut to it (the cast already is, when recorded
     with one)."""
@@ -171,8 +176,10 @@ class Job:
 
     def _command(self) -> tuple[list[str], dict[str, str]]:
         look, idle = self.look, str(self.look.idle_limit or UNLIMITED)
-        common = ["--theme", look.theme, "--font-size", str(look.font_size)]
-        if self.output.suffix == ".gif":
+        gif = self.output.suffix == ".gif"
+        font_size = look.font_size or (GIF_FONT_SIZE if gif else VIDEO_FONT_SIZE)
+        common = ["--theme", look.theme, "--font-size", str(font_size)]
+        if gif:
             command = [
                 tool("agg"),
                 *common,

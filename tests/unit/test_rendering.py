@@ -85,3 +85,24 @@ def test_a_renderers_progress_moves_its_bar_and_anything_else_is_kept(
         assert (task.completed, task.total) == done and not job._said
     else:
         assert task.completed == 0 and list(job._said) == [said.decode()]
+
+
+@pytest.mark.parametrize(
+    ("name", "given", "font_size"),
+    [("a.gif", None, "14"), ("a.mp4", None, "20"), ("a.gif", 30, "30")],
+)
+def test_each_output_has_its_own_default_font_size_and_the_flags_win(
+    tmp_path: Path, name: str, given: int | None, font_size: str
+) -> None:
+    cast = tmp_path / "talk.cast"
+    cast.write_text(CAST, encoding="utf-8")
+    job = Job(cast, tmp_path / name, Look(theme="nord", font_size=given, idle_limit=1.5), tmp_path)
+    command, env = job._command()
+    assert command[command.index("--font-size") + 1] == font_size
+    assert command[command.index("--theme") + 1] == "nord"
+    assert "1.5" in command and str(cast if name.endswith("gif") else job._scenes) in command
+    if name.endswith(".mp4"):  # showreel finds imageio-ffmpeg's ffmpeg on its PATH
+        assert (Path(env["PATH"].split(":")[0]) / "ffmpeg").resolve().is_file()
+        assert (
+            tmp_path / "a.chapters.txt"
+        ).read_text() == "0:00 Before Temporal\n1:05 With Temporal\n"
