@@ -250,7 +250,10 @@ def play(args: argparse.Namespace) -> Status:
         status = _show(args, show, mode, recordings)
     except (KeyboardInterrupt, Quit) as ended:  # what was recorded is still rendered
         signal.signal(signal.SIGINT, signal.default_int_handler)  # a second Ctrl-C stops it
-        _render(args, recordings)
+        try:
+            _render(args, recordings)
+        except DemoError as error:  # said, and the show still ends as it was ended
+            print(f"{program_name()}: {error}", file=sys.stderr)
         raise ended from None
     _render(args, recordings)
     return status

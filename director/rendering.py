@@ -107,9 +107,10 @@ class Job:
         self.rendered: Rendered | None = None
         self._said: deque[str] = deque(maxlen=5)  # its last lines, to say why it failed
         self._reader: threading.Thread | None = None
-        self._made = output
+        self._scenes = work / f"{output.name}-scenes.cast"
+        """A video's cast: its markers are the scenes alone, its chapters."""
+        self._made = work / output.name if output.suffix == ".webm" else output
         """Where the renderer writes: the output, or a copy that gets more (WebM chapters)."""
-        self._scenes = output
 
     def start(self, progress: Progress) -> None:
         self.progress = progress
@@ -144,7 +145,7 @@ class Job:
             why = " / ".join(self._said) or f"exit status {status}"
             self.failure = f"{Path(self.process.args[0]).name} failed: {why}"  # type: ignore[index]
             return
-        if self.output.suffix == ".webm":
+        if self._made != self.output:  # a WebM: made without chapters, copied with them
             self._add_chapters()
         if self.failure is None:
             if not self.output.is_file() or self.output.stat().st_size == 0:
@@ -180,20 +181,13 @@ class Job:
         font_size = look.font_size or (GIF_FONT_SIZE if gif else VIDEO_FONT_SIZE)
         common = ["--theme", look.theme, "--font-size", str(font_size)]
         if gif:
-            command = [
-                tool("agg"),
-                *common,
-                "--idle-time-limit",
-                idle,
-                f"--last-frame-duration={GIF_HOLD}",
-            ]
+            command = [tool("agg"), *common, f"--idle-time-limit={idle}"]
+            command.append(f"--last-frame-duration={GIF_HOLD}")
             return [*command, str(self.cast), str(self.output)], dict(os.environ)
         # A video: its chapters are the scenes (claims stay markers of the cast and the page).
-        self._scenes = scenes = self.work / f"{self.output.name}-scenes.cast"
+        scenes = self._scenes
         scenes.write_text(scene_markers_only(self.cast.read_text(encoding="utf-8")), "utf-8")
         self.output.with_suffix(".chapters.txt").write_text(chapters(scenes), encoding="utf-8")
-        if self.output.suffix == ".webm":  # made without chapters, then copied with them
-            self._made = self.work / self.output.name
         ffmpeg = self.work / "bin" / "ffmpeg"  # showreel finds ffmpeg on PATH by that name
         if not ffmpeg.exists():
             ffmpeg.parent.mkdir(exist_ok=True)

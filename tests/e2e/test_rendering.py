@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import imageio_ffmpeg
@@ -17,7 +18,7 @@ import pexpect
 from PIL import Image
 
 from director.rendering import GIF_HOLD
-from tests.conftest import DEMO, director, read_cast, shown
+from tests.conftest import DEMO, descendants, director, gone, read_cast, shown
 
 SCENES = ["--scene", "before-temporal", "--scene", "with-temporal"]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -165,3 +166,23 @@ def test_a_renderer_that_fails_keeps_the_cast_and_says_which_output(tmp_path: Pa
     assert "Traceback" not in said and page.stat().st_size > 0, "the other output is written"
     _, events = read_cast(kept)
     assert any(event[2] == "Scene: Before Temporal" for event in events)
+
+
+def test_a_second_ctrl_c_stops_the_rendering_and_leaves_no_renderer(tmp_path: Path) -> None:
+    video = tmp_path / "talk.webm"
+    child = director(tmp_path, "--auto", "--speed", "4", *SCENES, "--record", str(video))
+    child.expect(shown("│ 2 "))
+    child.kill(signal.SIGINT)
+    child.expect(shown("talk.webm"))  # its progress bar: the renderer runs
+    deadline = time.monotonic() + 30
+    while not any("showreel" in " ".join(p.cmdline()) for p in descendants(child)):
+        assert time.monotonic() < deadline, "showreel never started"
+        time.sleep(0.05)
+    renderers = descendants(child)
+    child.kill(signal.SIGINT)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert gone(renderers), "showreel and its ffmpeg are stopped with the director"
+    assert not video.exists()
+    assert read_cast(tmp_path / "state" / "recording.cast")[1], "the cast is kept"
