@@ -13,6 +13,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import NoReturn
 
+from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
@@ -20,7 +21,7 @@ from rich.text import Text
 from director import TALK, state_home
 from director.errors import DemoError, Quit, Status
 from director.keys import Keys
-from director.narration import Narrator, ShowConsole
+from director.narration import STAGE_MIN, Narrator, ScrollLayout, ShowConsole, StageLayout
 from director.pacing import HandsFree, Pacing, Presenting, Rehearsing
 from director.recording import (
     NO_TERMINAL_SIZE,
@@ -108,6 +109,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--profile", help="a profile of Temporal's environment configuration")
     parser.add_argument(
         "--port", type=_positive(int, 65535), help="the embedded dev server's port (1-65535)"
+    )
+    parser.add_argument(
+        "--layout",
+        choices=("stage", "scroll"),
+        help="stage: the whole screen composed, nothing scrolls (the default in a terminal of "
+        "at least 80x24); scroll: panels scroll by (the default elsewhere)",
     )
     parser.add_argument(
         "--record",
@@ -293,14 +300,21 @@ def _show(
             transcript = transcript_console(args.transcript, console.width)
             stack.callback(save_transcript, transcript, args.transcript, show.title)
         keys = stack.enter_context(Keys())
+        layouts = {"stage": StageLayout, "scroll": ScrollLayout}
+        shown, small = _layout(args.layout, console)
+        recorded = _layout(args.layout, recorder.console)[0] if recorder else shown
         narrator = Narrator(
             console,
             notes=mode.rehearsal,
             clock=mode.rehearsal,
             recorder=recorder,
             transcript=transcript,
+            layout=layouts[shown],
+            recording_layout=layouts[recorded],
         )
         stack.enter_context(narrator)
+        if small:
+            narrator.info(small)
         if service.ignored:
             narrator.info(
                 "Temporal's environment configuration names no address, so the talk runs on "
@@ -317,6 +331,21 @@ def _show(
     if cast is not None and cast.failure:  # the show went on; the recording did not
         raise DemoError(f"the recording {cast.path} stopped early: {cast.failure}")
     return Status.HELD if held else Status.FAILED
+
+
+def _layout(asked: str | None, console: Console) -> tuple[str, str | None]:
+    """The layout for a console: the one asked for (by default the stage) where it fits,
+    else scroll, and why not the stage if that was expected."""
+    want = asked or "stage"
+    if want == "scroll":
+        return want, None
+    if not console.is_terminal:
+        return "scroll", "--layout stage needs a terminal: scrolling instead" if asked else None
+    width, height = console.size
+    if width < STAGE_MIN[0] or height < STAGE_MIN[1]:
+        why = f"The stage layout needs a terminal of at least {STAGE_MIN[0]}x{STAGE_MIN[1]} "
+        return "scroll", why + f"(this one is {width}x{height}): scrolling instead."
+    return "stage", None
 
 
 def _play_rounds(stage: Stage, narrator: Narrator, rounds: int | None) -> bool:
@@ -336,10 +365,10 @@ def _play_rounds(stage: Stage, narrator: Narrator, rounds: int | None) -> bool:
         if stage.pacing.rehearsal:
             narrator.report(report_rows(results), verdicts(results))
         if held:
-            narrator.say(f"[bold green]Round {number}: every claim held.[/]")
+            narrator.say(f"[bold green]Round {number}: every claim held.[/]", "result")
         else:
             why = "; ".join(r.failure or "a claim failed" for r in results if not r.held)
-            narrator.say(f"[bold red]Round {number} FAILED: {escape(why)}[/]")
+            narrator.say(f"[bold red]Round {number} FAILED: {escape(why)}[/]", "result")
     return all_held
 
 

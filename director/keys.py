@@ -3,15 +3,36 @@
 from __future__ import annotations
 
 import os
+import re
 import select
 import sys
 import termios
 import tty
 from types import TracebackType
 
-# What presentation clickers send, and the keys a presenter reaches for.
-NEXT = {" ": "next", "\r": "next", "\n": "next", "\x1b[C": "next", "\x1b[6~": "next"}
-QUIT = {"q": "quit", "Q": "quit"}
+# What presentation clickers send, and the keys a presenter reaches for (PowerPoint's).
+KEYS = {
+    **dict.fromkeys([" ", "\r", "\n", "\x1b[C", "\x1bOC", "\x1b[6~"], "next"),
+    **dict.fromkeys(["\x1b[D", "\x1bOD", "\x1b[5~", "\x7f", "\x08"], "back"),
+    **dict.fromkeys(["\x1b[H", "\x1bOH", "\x1b[1~", "\x1b[7~", "r", "R"], "restart"),
+    **{str(n): f"scene {n}" for n in range(1, 10)},
+    **dict.fromkeys(["b", "B", "."], "blackout"),
+    "?": "help",
+    **dict.fromkeys(["q", "Q"], "quit"),
+}
+"""Each key's meaning: next, back (the previous panel), restart (the scene), scene N (jump),
+blackout (toggle), help (the keys), quit."""
+HELP = [
+    ("Space, Enter, Right, Page Down", "next"),
+    ("Left, Page Up, Backspace", "back to the previous panel (a scene that ran a program "
+     "plays again from its start)"),
+    ("Home, r", "play this scene again from its start"),
+    ("1 - 9", "jump to that scene"),
+    ("b, .", "black screen, and back"),
+    ("?", "these keys"),
+    ("q", "quit"),
+]  # fmt: skip
+_ESCAPE = re.compile(r"\x1b(?:\[[0-9;]*[~A-Za-z]|O[A-Za-z])?|.", re.DOTALL)
 
 
 class Keys:
@@ -36,7 +57,7 @@ class Keys:
             self._saved = None
 
     def read(self, timeout: float) -> str | None:
-        """'next', 'quit' or None: the first key pressed within `timeout` seconds."""
+        """The meaning of the first key pressed within `timeout` seconds (see KEYS), or None."""
         if self.fd is None:
             if timeout > 0:
                 select.select([], [], [], timeout)
@@ -48,9 +69,11 @@ class Keys:
 
 
 def decode(data: str) -> str | None:
-    """What the bytes read at once from the terminal mean: 'next', 'quit' or None."""
-    if data in NEXT or data in QUIT:
-        return NEXT.get(data) or QUIT.get(data)
-    if any(key in data for key in QUIT):  # keys pressed faster than they were read
+    """What the bytes read at once from the terminal mean: a meaning of KEYS, or None.
+
+    Keys pressed faster than they were read count as the first that means something,
+    except q: a quit among them wins."""
+    meanings = [KEYS[key] for key in _ESCAPE.findall(data) if key in KEYS]
+    if "quit" in meanings:
         return "quit"
-    return "next" if data and all(key in NEXT for key in data) else None
+    return meanings[0] if meanings else None

@@ -58,6 +58,23 @@ def _found(pattern: str, output: str) -> bool:
 _SIGNALS = {"SIGINT": "Ctrl-C (SIGINT)", "SIGKILL": "kill -9 (SIGKILL)", "SIGTERM": "SIGTERM"}
 
 
+AGAIN = "back past a program: again from its start, from a clean state"
+
+
+class Elsewhere(BaseException):
+    """The presenter wants to be elsewhere: a panel back, this scene again, another scene.
+
+    Not an Exception, as Quit is not: nothing on the way (a wait for Temporal) may swallow it."""
+
+    def __init__(self, scene: int | None, why: str, *, back: bool = False) -> None:
+        super().__init__(why)
+        self.scene = scene
+        """The index of the scene to play, or None for this one."""
+        self.why = why
+        self.back = back
+        """A panel back, within the scene if it can be."""
+
+
 @dataclass(frozen=True)
 class Program:
     """What a `run` step started, so that `restart` can start it again."""
@@ -116,50 +133,83 @@ class Stage:
         self.results: list[SceneResult] = []
         self.play = ScenePlay.of(show.scenes[0])  # the scene playing now; the first before
         self._size = narrator.size
+        narrator.screen.talk = show.title
 
     def play_round(self) -> list[SceneResult]:
-        """Every scene once, each from a clean state; the results, also kept in `results`."""
-        self.results = []
+        """Every scene once, each from a clean state, unless the presenter goes elsewhere
+        (the scene again, another scene); the results, also kept in `results`."""
         self.keeper.new_round()
-        for scene in self.show.scenes:
-            result = self.play_scene(scene)
-            if result.failure and scene.needs_temporal and self.keeper.recovered():
-                result = self.play_scene(scene)
-            self.results.append(result)
+        scenes = self.show.scenes
+        played: dict[int, SceneResult] = {}
+        self.results = []
+        index, why = 0, ""
+        while index < len(scenes):
+            scene = scenes[index]
+            try:
+                result = self.play_scene(scene, index + 1, why)
+                if result.failure and scene.needs_temporal and self.keeper.recovered():
+                    result = self.play_scene(scene, index + 1)
+            except Elsewhere as move:
+                index = index if move.scene is None else move.scene
+                why = move.why
+                continue
+            played[index] = result  # a scene played again: its claims checked afresh
+            self.results = [played[i] for i in sorted(played)]
+            index, why = index + 1, ""
         return self.results
 
-    def play_scene(self, scene: Scene) -> SceneResult:
+    def play_scene(self, scene: Scene, number: int = 1, why: str = "") -> SceneResult:
+        """The scene's steps from a clean state (a fresh workflow id), after saying `why` it
+        plays now if the presenter chose it. The presenter may go back a panel within it;
+        Elsewhere when the scene must play again, or another one."""
         self.play = play = ScenePlay.of(scene)
         result = play.result
         started = self.clock()
-        self.narrator.say(f"\n[bold reverse] {escape(scene.title)} [/]\n")
-        self.narrator.marker(f"Scene: {scene.title}")
+        self.narrator.scene(number, len(self.show.scenes), scene.title, why)
         if scene.needs_embedded_server and self.service.existing:
             self.narrator.info(
                 f"[yellow]Skipped:[/] this scene controls the embedded dev server, and the talk "
                 f"runs on the existing Temporal service at {escape(self.service.address)}."
             )
             return result
-        number, step = 0, None
+        index, step = 0, None
+        steps = scene.steps
         try:
             self.keeper.prepare(scene, self._idle)
-            for number, step in enumerate(scene.steps, 1):
+            while index < len(steps):
+                step = steps[index]
                 began = self.clock()
                 self.narrator.at_step(
-                    f"{scene.title} - step {number}/{len(scene.steps)} ({step.kind})"
+                    f"{scene.title} - step {index + 1}/{len(steps)} ({step.kind})"
                 )
-                self._play(step)
-                result.step_seconds.append((step.describe(number), self.clock() - began))
+                try:
+                    self._play(step)
+                except Elsewhere as move:
+                    if move.scene is not None or not move.back:
+                        raise
+                    index = self._back(steps, index)
+                    continue
+                result.step_seconds.append((step.describe(index + 1), self.clock() - began))
+                index += 1
         except (StepFailed, DemoError) as failure:
             if isinstance(failure, DemoError) and not self.keeper.rides_out:
                 raise  # Temporal that never started (a busy port...) ends the show: say why
-            where = f"step {number} ({step.kind})" if step else "before its first step"
+            where = f"step {index + 1} ({step.kind})" if step else "before its first step"
             result.failure = f"{scene.title}, {where}: {failure}"
             self.narrator.failure(result.failure)
         finally:
             self._end_child()
             result.seconds = self.clock() - started
         return result
+
+    def _back(self, steps: tuple[Step, ...], index: int) -> int:
+        """Where going back from step `index` leads: the previous panel, when only panels
+        (and the like) lie between; else the scene plays again from its start."""
+        previous = [i for i in range(index) if steps[i].panel]
+        target = previous[-1] if previous else 0
+        if all(step.shows_only for step in steps[target:index]) and steps[index].shows_only:
+            return target
+        raise Elsewhere(None, AGAIN)
 
     def close(self) -> None:
         """Stop the child program if one runs (SIGINT, SIGTERM, SIGKILL)."""
@@ -341,9 +391,32 @@ class Stage:
             key = self.keys.read(0)
         else:
             key = self.keys.read(seconds)
+        return self._heed(key)
+
+    def _heed(self, key: str | None) -> str | None:
+        """Do what a key asks: quit, go elsewhere, black the screen, show the keys. The key
+        if it is for the step ("next"); None if it was done here or ignored.
+
+        With no presenter (hands-free) only "next" and "quit" count; a key pressed while the
+        screen is black or the keys are shown only brings the screen back."""
         if key == "quit":
             raise Quit
-        return key
+        screen = self.narrator.screen
+        if key is None or (key == "next" and not (screen.blackout or screen.help)):
+            return key
+        if self.pacing.hands_free:
+            return None
+        if screen.blackout or screen.help:
+            self.narrator.toggle("blackout" if screen.blackout else "help")
+        elif key in ("blackout", "help"):
+            self.narrator.toggle(key)
+        elif key == "back":
+            raise Elsewhere(None, AGAIN, back=True)
+        elif key == "restart":
+            raise Elsewhere(None, "again from its start, from a clean state")
+        elif key.startswith("scene ") and (number := int(key[6:])) <= len(self.show.scenes):
+            raise Elsewhere(number - 1, "jumped to, from a clean state")
+        return None
 
     def _follow_resize(self) -> None:
         """The one resize path: the terminal's new size to the narration (and the recording

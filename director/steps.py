@@ -63,6 +63,11 @@ class StepKind:
     example: ClassVar[str] = ""
     after_run: ClassVar[bool] = False
     """Whether it needs a `run` step earlier in its scene."""
+    panel: ClassVar[bool] = False
+    """Whether it shows a panel the presenter can go back to."""
+    shows_only: ClassVar[bool] = False
+    """Whether playing it again changes nothing but the screen: the presenter can go back
+    over it without the scene playing again from its start."""
 
     @property
     def needs_temporal(self) -> bool:
@@ -111,6 +116,7 @@ class Narrate(StepKind):
     """A title and a Markdown body in a panel."""
 
     kind = "narrate"
+    panel = shows_only = True
     example = (
         'title = "A program that counts"\n'
         'body = "It counts from **1 to 10**, one number a second."\n'
@@ -131,6 +137,7 @@ class ShowCode(StepKind):
     """A file of the talk as highlighted code."""
 
     kind = "show_code"
+    panel = shows_only = True
     example = (
         'file = "counter/normal-execution/businesslogic.py"\n'
         'lines = ["def count_to", "time.sleep"]\n'
@@ -200,6 +207,7 @@ class Ask(StepKind):
     """A question to the audience, with a countdown in hands-free mode."""
 
     kind = "ask"
+    panel = shows_only = True
     example = 'question = "What number will it show first when we run it again?"\nseconds = 5'
     question: str = option("what to ask")
     seconds: Seconds = option("countdown in hands-free mode (scaled by --speed)", 5)
@@ -322,6 +330,7 @@ class Pause(StepKind):
     """A beat: seconds in hands-free mode, a key press when presenting."""
 
     kind = "pause"
+    shows_only = True
     example = "seconds = 2"
     seconds: Seconds = option("how long (scaled by --speed)", 2)
 
@@ -331,6 +340,7 @@ class Summary(StepKind):
     """A table of every scene's runs so far: last before, first after, repeated, lost, claims."""
 
     kind = "summary"
+    shows_only = True
     example = 'title = "What the programs really printed"'
     title: str = option("the table's title", "What the programs really printed")
 
@@ -363,6 +373,7 @@ class History(StepKind):
     the events around the disruption highlighted, and the Web UI link."""
 
     kind = "history"
+    shows_only = True
     example = "hold = 8"
     after_run = True
     title: str = option("the table's title", "The workflow's event history")

@@ -70,10 +70,14 @@ def numbers(text: str) -> list[int]:
 
 
 def director(tmp_path: Path, *args: str, rows: int = 50, cols: int = 120) -> pexpect.spawn:
-    """demo.py in its own pty; everything it prints is kept in `child.logfile_read`."""
+    """demo.py in its own pty; everything it prints is kept in `child.logfile_read`.
+
+    In the scroll layout unless told otherwise: what it says stays in the stream to be read
+    (the stage layout's own tests say --layout stage)."""
+    layout = [] if "--layout" in args else ["--layout", "scroll"]
     child = pexpect.spawn(
         sys.executable,
-        [DEMO, "--state-dir", str(tmp_path / "state"), *args],
+        [DEMO, "--state-dir", str(tmp_path / "state"), *layout, *args],
         encoding="utf-8",
         codec_errors="replace",
         timeout=120,

@@ -20,11 +20,25 @@ from director.keys import Keys, decode
         ("  ", "next"),  # pressed twice before it was read
         (" q", "quit"),  # a quit among other keys wins
         ("x", None),
-        ("\x1b[D", None),  # Left arrow: not (yet) a key of the show
+        ("\x1b[D", "back"),  # Left arrow
+        ("\x1b[5~", "back"),  # Page Up: a clicker's back
+        ("\x7f", "back"),  # Backspace
+        ("\x1b[H", "restart"),  # Home
+        ("\x1bOH", "restart"),  # Home, in the terminal's application mode
+        ("r", "restart"),
+        ("3", "scene 3"),
+        ("0", None),
+        ("b", "blackout"),
+        (".", "blackout"),  # what clickers send for a black screen
+        ("?", "help"),
+        ("\x1b[D\x1b[C", "back"),  # two keys read at once: the first
+        ("x\x1b[6~", "next"),  # an unknown key before a known one
+        ("\x1b[A", None),  # Up arrow: nothing
+        ("\x1b", None),  # Escape alone
         ("", None),
     ],
 )
-def test_keys_mean_next_quit_or_nothing(data: str, meaning: str | None) -> None:
+def test_keys_mean_what_a_presenter_expects(data: str, meaning: str | None) -> None:
     assert decode(data) == meaning
 
 

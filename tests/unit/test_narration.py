@@ -69,11 +69,11 @@ def test_code_shows_the_chosen_lines_numbered() -> None:
 
 
 def test_the_footer_says_where_the_show_is_and_what_it_waits_for() -> None:
-    narrator = Narrator(console())
+    narrator = Narrator(console(80))
     narrator.at_step("Before Temporal - step 3/11 (run)")
     assert drawn(narrator).strip() == "Before Temporal - step 3/11 (run)"
     narrator.waiting_for_key(True)
-    assert "step 3/11 (run)   Space next  q quit" in drawn(narrator)
+    assert "step 3/11 (run)   Space next  ? keys  q quit" in drawn(narrator)
     narrator.status("Starting the Temporal dev server...")
     assert "Starting the Temporal dev server..." in drawn(narrator)
     assert "step 3/11" not in drawn(narrator), "a status stands in for the place"
@@ -191,8 +191,11 @@ class ListLayout:
     def stop(self) -> None:
         self.started = False
 
-    def show(self, renderable: object) -> None:
-        self.shown.append(renderable)
+    def show(self, renderable: object, role: str) -> None:
+        self.shown.append((role, renderable))
+
+    def clear(self) -> None:
+        self.shown.clear()
 
     @property
     def program_size(self) -> tuple[int, int]:
@@ -208,7 +211,7 @@ def test_the_narrator_takes_another_layout_and_shares_its_screen_model() -> None
         narrator.narrate("Title", "Body")
         narrator.at_step("Scene - step 1/2 (narrate)")
     assert not layout.started
-    assert [type(shown).__name__ for shown in layout.shown] == ["Panel"]
+    assert [(role, type(shown).__name__) for role, shown in layout.shown] == [("main", "Panel")]
     assert layout.screen is narrator.screen and layout.screen.place.endswith("(narrate)")
     assert narrator.program_size == (10, 40)
     assert text(narrator.console) == "", "everything went through the layout"
