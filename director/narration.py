@@ -282,7 +282,7 @@ class StageLayout:
         """The main panel, and under it as many of the newest lines as fit in half of it."""
         screen = self.screen
         if screen.help:
-            return Align(help_panel(), vertical="top")
+            return Align(help_panel(overlay=True), vertical="top")
         options = self.console.options.update(width=width)
         lines: list[RenderableType] = []
         rows = 0
@@ -300,14 +300,15 @@ class StageLayout:
         return region
 
 
-def help_panel() -> Panel:
-    """The presenter's keys, as the ? key shows them."""
+def help_panel(*, overlay: bool = False) -> Panel:
+    """The presenter's keys, as the ? key shows them (over the main region, or scrolling by)."""
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
     table.add_column()
     for keys, meaning in HELP:
         table.add_row(keys, meaning)
-    return Panel(table, title="[bold]Keys", subtitle="any key closes this", border_style="magenta")
+    closes = "any key closes this" if overlay else None
+    return Panel(table, title="[bold]Keys", subtitle=closes, border_style="magenta")
 
 
 def program_panel(child: ChildProcess, rows: int | None) -> Panel:

@@ -322,3 +322,98 @@ def test_a_scene_that_failed_because_temporal_lost_its_db_plays_again() -> None:
     assert result.held, "played again on a fresh server"
     assert "lost its db file (it was deleted): starting it afresh" in rig.said()
     assert rig.service.server.afreshes == 1
+
+
+class CuedKeys:
+    """The presenter's keys, each pressed the next time the show waits for one."""
+
+    def __init__(self, rig: Rig, *cues: str) -> None:
+        self.rig = rig
+        self.cues = list(cues)
+        self.seen: list[tuple[bool, bool]] = []  # (blackout, help) when each cue was read
+
+    def read(self, timeout: float) -> str | None:
+        self.rig.clock.now += timeout
+        screen = self.rig.narrator.screen
+        if not screen.waiting:
+            return None
+        assert self.cues, "the show waits for a key no one will press"
+        self.seen.append((screen.blackout, screen.help))
+        return self.cues.pop(0)
+
+
+def presented(*scenes: Scene, cues: tuple[str, ...], mode: type[Pacing] = Presenting) -> Rig:
+    rig = Rig(*scenes, mode=mode)
+    rig.stage.keys = CuedKeys(rig, *cues)  # type: ignore[assignment]
+    return rig
+
+
+PANELS = (Narrate(title="One", body="."), Narrate(title="Two", body="."), Ask(question="Three?"))
+
+
+def test_back_shows_the_previous_panel_and_goes_on_from_there() -> None:
+    rig = presented(scene(*PANELS), cues=("next", "back", "next", "next", "back", "next", "next"))
+    [result] = rig.stage.play_round()
+    assert [line for line, _ in result.step_seconds] == [
+        "1. narrate: One",
+        "1. narrate: One",
+        "2. narrate: Two",
+        "2. narrate: Two",
+        "3. ask: Three?",
+    ]
+    assert "again" not in rig.said() and not rig.stage.keys.cues  # type: ignore[attr-defined]
+
+
+def test_back_at_the_first_panel_shows_it_again() -> None:
+    rig = presented(scene(*PANELS), cues=("back", "next", "next", "next"))
+    [result] = rig.stage.play_round()
+    assert result.step_seconds[0][0] == "1. narrate: One"
+    assert len(result.step_seconds) == 3
+
+
+def test_back_past_a_program_plays_the_scene_again_from_a_clean_state() -> None:
+    steps = (Narrate(title="One", body="."), Run(program=DURABLE, durable=True),
+             WaitFor(number=3), Ask(question="Next?"), Expect(claims=("resumes",)))  # fmt: skip
+    rig = presented(scene(*steps), cues=("next", "back", "next", "next", "next"))
+    [result] = rig.stage.play_round()
+    first, again = rig.counters.spawned
+    assert (
+        first.argv[first.argv.index("--workflow-id") + 1]
+        != (again.argv[again.argv.index("--workflow-id") + 1])
+    ), "a fresh workflow"
+    assert len(result.runs) == 1, "the result is the replay's alone"
+    assert "back past a program: again from its start" in rig.said()
+
+
+def test_a_digit_jumps_to_its_scene_and_r_plays_it_again() -> None:
+    one, two = scene(*PANELS, name="intro"), scene(*PANELS, name="outro")
+    cues = ("scene 2", "next", "restart", "next", "scene 9", "next", "next")
+    rig = presented(one, two, cues=cues)
+    results = rig.stage.play_round()
+    assert [r.scene.name for r in results] == ["outro"], "the first scene was jumped over"
+    assert len(results[0].step_seconds) == 3
+    shown = rig.said()
+    assert shown.count(" Intro ") == 1 and shown.count(" Outro ") == 2
+    assert " Outro   (jumped to, from a clean state)" in shown
+    assert " Outro   (again from its start, from a clean state)" in shown
+    assert not rig.stage.keys.cues, "9 (no such scene) was ignored"  # type: ignore[attr-defined]
+
+
+def test_blackout_hides_the_show_until_any_key_and_help_lists_the_keys() -> None:
+    cues = ("blackout", "next", "help", "back", "next", "next", "next")
+    rig = presented(scene(*PANELS), cues=cues)
+    [result] = rig.stage.play_round()
+    keys = rig.stage.keys
+    # Black, any key brings the screen back; the keys' help scrolls by (the scroll layout
+    # has nothing to lay it over), so the next key is heeded.
+    hidden = [(False, False), (True, False), (False, False), (False, False), (False, False)]
+    assert keys.seen[:5] == hidden  # type: ignore[attr-defined]
+    assert "Backspace" in rig.said() and "any key closes this" not in rig.said()
+    assert len(result.step_seconds) == 3 and not keys.cues  # type: ignore[attr-defined]
+
+
+def test_hands_free_heeds_only_next_and_quit() -> None:
+    rig = Rig(scene(*PANELS, Pause(seconds=1)), presses={1: "back", 2: "scene 1", 3: "blackout"})
+    [result] = rig.stage.play_round()
+    assert len(result.step_seconds) == 4 and not rig.narrator.screen.blackout
+    assert "again" not in rig.said()
