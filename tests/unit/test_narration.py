@@ -301,9 +301,7 @@ def test_the_program_is_below_the_main_panel_or_beside_it_on_a_wide_screen(
     assert (title_row == panel_row) is beside, rows
     assert narrator.program_size == program_size
     inside = rows[title_row + 1 : title_row + 4]
-    assert [row.split("│")[-2].strip() if beside else row[2:].strip() for row in inside] == [
-        "1", "2", "3"
-    ]  # fmt: skip
+    assert [row.split("│")[-2].strip() for row in inside] == ["1", "2", "3"]
     # It ends: the last program stays in its region until the next scene.
     program.running, program.status = False, 0
     narrator.program_ended()
