@@ -22,6 +22,7 @@ from director import TALK, state_home
 from director.errors import DemoError, Quit, Status
 from director.keys import Keys
 from director.narration import STAGE_MIN, Narrator, ScrollLayout, ShowConsole, StageLayout
+from director.notes import Publisher, follow, save_rehearsal
 from director.pacing import HandsFree, Pacing, Presenting, Rehearsing
 from director.recording import (
     NO_TERMINAL_SIZE,
@@ -83,6 +84,15 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--rehearse", action="store_true", help="speaker notes, clocks, a report")
     mode.add_argument("--auto", action="store_true", help="hands-free, round after round")
+    mode.add_argument(
+        "--notes",
+        action="store_true",
+        help="speaker notes on this terminal, following the show run from the same state "
+        "directory (start it before or after the show; q quits)",
+    )
+    parser.add_argument(
+        "--drive", action="store_true", help="with --notes: the keys here drive the show too"
+    )
     parser.add_argument("--once", action="store_true", help="stop after one round")
     parser.add_argument(
         "--rounds", type=_positive(int, 1e9), metavar="N", help="stop after N rounds"
@@ -241,6 +251,11 @@ def _ignore_signals() -> None:
 def play(args: argparse.Namespace) -> Status:
     """Play the show in the chosen mode, then render what it recorded: HELD when every
     claim held, else FAILED."""
+    if args.drive and not args.notes:
+        raise DemoError("--drive goes with --notes: the notes screen's keys drive the show")
+    if args.notes:
+        follow(args.state_dir, ShowConsole(highlight=False), drive=args.drive)
+        return Status.HELD  # follow() ends by q (Quit) or Ctrl-C
     show = load_show(args.scenes or args.talk / "scenes", args.scene, args.talk)
     if args.list:
         _list(show)
@@ -299,7 +314,8 @@ def _show(
         if args.transcript:
             transcript = transcript_console(args.transcript, console.width)
             stack.callback(save_transcript, transcript, args.transcript, show.title)
-        keys = stack.enter_context(Keys())
+        publisher = stack.enter_context(Publisher(args.state_dir))
+        keys = stack.enter_context(Keys(also=publisher.keys_read))
         layouts = {"stage": StageLayout, "scroll": ScrollLayout}
         shown, small = _layout(args.layout, console)
         recorded = _layout(args.layout, recorder.console)[0] if recorder else shown
@@ -323,11 +339,11 @@ def _show(
         pacing = mode(narrator, args.speed)
         db_limit = int(args.db_limit * 1e6) if mode.hands_free else 0
         keeper = Keeper(service, narrator, pacing, db_limit)
-        stage = Stage(show, args.talk, narrator, keys, keeper, pacing)
+        stage = Stage(show, args.talk, narrator, keys, keeper, pacing, publisher=publisher)
         stack.callback(stage.close)
         stack.callback(_ignore_signals)
         rounds = 1 if args.once else args.rounds or (None if mode.hands_free else 1)
-        held = _play_rounds(stage, narrator, rounds)
+        held = _play_rounds(stage, narrator, rounds, args.state_dir)
     if cast is not None and cast.failure:  # the show went on; the recording did not
         raise DemoError(f"the recording {cast.path} stopped early: {cast.failure}")
     return Status.HELD if held else Status.FAILED
@@ -348,7 +364,7 @@ def _layout(asked: str | None, console: Console) -> tuple[str, str | None]:
     return "stage", None
 
 
-def _play_rounds(stage: Stage, narrator: Narrator, rounds: int | None) -> bool:
+def _play_rounds(stage: Stage, narrator: Narrator, rounds: int | None, state_dir: Path) -> bool:
     """Round after round (until stopped if `rounds` is None); whether every claim held."""
     title, hands_free = stage.show.title, stage.pacing.hands_free
     all_held = True
@@ -364,6 +380,7 @@ def _play_rounds(stage: Stage, narrator: Narrator, rounds: int | None) -> bool:
         all_held &= held
         if stage.pacing.rehearsal:
             narrator.report(report_rows(results), verdicts(results))
+            save_rehearsal(state_dir, report_rows(results))  # the notes screen plans by it
         if held:
             narrator.say(f"[bold green]Round {number}: every claim held.[/]", "result")
         else:

@@ -32,14 +32,19 @@ HELP = [
     ("?", "these keys"),
     ("q", "quit"),
 ]  # fmt: skip
+MEANINGS = set(KEYS.values()) - {"quit"}
+"""What another screen may send the show: any key's meaning but quit."""
 _ESCAPE = re.compile(r"\x1b(?:\[[0-9;]*[~A-Za-z]|O[A-Za-z])?|.", re.DOTALL)
 
 
 class Keys:
     """Reads single keys from the terminal; restores the terminal's settings on exit."""
 
-    def __init__(self) -> None:
+    def __init__(self, also: int | None = None) -> None:
         self.fd = sys.stdin.fileno() if sys.stdin and sys.stdin.isatty() else None
+        self.also = also
+        """Another source of keys: a pipe of meanings, a line each (what the notes screen
+        sends)."""
         self._saved: list | None = None
 
     def __enter__(self) -> Keys:
@@ -58,14 +63,18 @@ class Keys:
 
     def read(self, timeout: float) -> str | None:
         """The meaning of the first key pressed within `timeout` seconds (see KEYS), or None."""
-        if self.fd is None:
+        sources = [fd for fd in (self.fd, self.also) if fd is not None]
+        if not sources:
             if timeout > 0:
                 select.select([], [], [], timeout)
             return None
-        ready, _, _ = select.select([self.fd], [], [], timeout)
-        if not ready:
-            return None
-        return decode(os.read(self.fd, 32).decode(errors="replace"))
+        ready, _, _ = select.select(sources, [], [], timeout)
+        if self.also is not None and self.also in ready:
+            sent = os.read(self.also, 1024).decode(errors="replace").split("\n")[0]
+            return sent if sent in MEANINGS else None
+        if self.fd is not None and self.fd in ready:
+            return decode(os.read(self.fd, 32).decode(errors="replace"))
+        return None
 
 
 def decode(data: str) -> str | None:

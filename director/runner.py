@@ -18,6 +18,7 @@ from director import claims
 from director.errors import DemoError, Quit, StepFailed
 from director.keys import Keys
 from director.narration import Narrator
+from director.notes import Publisher
 from director.pacing import Pacing
 from director.processes import ChildProcess
 from director.results import SceneResult, history_notes, summary_rows
@@ -119,6 +120,7 @@ class Stage:
         pacing: Pacing,
         spawn: Callable[..., ChildProcess] = ChildProcess,
         clock: Callable[[], float] = time.monotonic,
+        publisher: Publisher | None = None,
     ) -> None:
         self.show = show
         self.talk = talk
@@ -134,11 +136,15 @@ class Stage:
         self.play = ScenePlay.of(show.scenes[0])  # the scene playing now; the first before
         self._size = narrator.size
         narrator.screen.talk = show.title
+        self.publisher = publisher
+        """Where the notes screen learns where the show is, if one may follow it."""
+        self.rehearsal_notes = narrator.notes
 
     def play_round(self) -> list[SceneResult]:
         """Every scene once, each from a clean state, unless the presenter goes elsewhere
         (the scene again, another scene); the results, also kept in `results`."""
         self.keeper.new_round()
+        self._publish(talk=self.show.title, talk_since=time.time(), claims=[])
         scenes = self.show.scenes
         played: dict[int, SceneResult] = {}
         self.results = []
@@ -179,6 +185,7 @@ class Stage:
             while index < len(steps):
                 step = steps[index]
                 began = self.clock()
+                self._at(number, index)
                 self.narrator.at_step(
                     f"{scene.title} - step {index + 1}/{len(steps)} ({step.kind})"
                 )
@@ -201,6 +208,31 @@ class Stage:
             self._end_child()
             result.seconds = self.clock() - started
         return result
+
+    def _at(self, number: int, index: int) -> None:
+        """A step begins: the notes screen is told; the notes are on the audience's screen
+        only in rehearsal with no notes screen following."""
+        scene, steps = self.play.scene, self.play.scene.steps
+        step = steps[index]
+        followed = self.publisher is not None and self.publisher.followed
+        self.narrator.notes = self.rehearsal_notes and not followed
+        if index + 1 < len(steps):
+            after = steps[index + 1].describe(index + 2)
+        elif number < len(self.show.scenes):
+            after = f"scene {number + 1}: {self.show.scenes[number].title}"
+        else:
+            after = "the end of the round"
+        self._publish(
+            scene=(number, len(self.show.scenes), scene.title),
+            step=(index + 1, len(steps), step.describe(index + 1)),
+            notes=getattr(step, "notes", ""),
+            next=after,
+            step_since=time.time(),
+        )
+
+    def _publish(self, **changes: object) -> None:
+        if self.publisher is not None:
+            self.publisher.publish(**changes)
 
     def _back(self, steps: tuple[Step, ...], index: int) -> int:
         """Where going back from step `index` leads: the previous panel, when only panels
@@ -250,6 +282,8 @@ class Stage:
                     verdict = claims.check(claim, self.play.result.runs)
                     self.play.result.verdicts.append(verdict)
                     self.narrator.verdict(verdict)
+                    checked = self.publisher.state.get("claims", []) if self.publisher else []
+                    self._publish(claims=[*checked, (verdict.held, verdict.claim)][-8:])
                 self.pacing.beat(1, self._idle)
             case Summary():
                 self.narrator.summary(step.title, summary_rows(self.results))
