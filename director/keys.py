@@ -81,8 +81,10 @@ def decode(data: str) -> str | None:
     """What the bytes read at once from the terminal mean: a meaning of KEYS, or None.
 
     Keys pressed faster than they were read count as the first that means something,
-    except q: a quit among them wins."""
-    meanings = [KEYS[key] for key in _ESCAPE.findall(data) if key in KEYS]
+    except q: a quit among them wins. A key that means nothing is "other" (it still brings
+    back a blacked-out screen)."""
+    keys = _ESCAPE.findall(data)
+    meanings = [KEYS[key] for key in keys if key in KEYS]
     if "quit" in meanings:
         return "quit"
-    return meanings[0] if meanings else None
+    return meanings[0] if meanings else "other" if keys else None

@@ -19,7 +19,7 @@ from director.keys import Keys, decode
         ("Q", "quit"),
         ("  ", "next"),  # pressed twice before it was read
         (" q", "quit"),  # a quit among other keys wins
-        ("x", None),
+        ("x", "other"),
         ("\x1b[D", "back"),  # Left arrow
         ("\x1b[5~", "back"),  # Page Up: a clicker's back
         ("\x7f", "back"),  # Backspace
@@ -27,14 +27,14 @@ from director.keys import Keys, decode
         ("\x1bOH", "restart"),  # Home, in the terminal's application mode
         ("r", "restart"),
         ("3", "scene 3"),
-        ("0", None),
+        ("0", "other"),
         ("b", "blackout"),
         (".", "blackout"),  # what clickers send for a black screen
         ("?", "help"),
         ("\x1b[D\x1b[C", "back"),  # two keys read at once: the first
         ("x\x1b[6~", "next"),  # an unknown key before a known one
-        ("\x1b[A", None),  # Up arrow: nothing
-        ("\x1b", None),  # Escape alone
+        ("\x1b[A", "other"),  # Up arrow: nothing the show does
+        ("\x1b", "other"),  # Escape alone
         ("", None),
     ],
 )

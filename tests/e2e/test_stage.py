@@ -1,0 +1,188 @@
+"""On stage, in real ptys: the composed screen at three sizes and through a resize, the
+presenter's keys, the notes screen on a second terminal, and the terminal left as it was."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import re
+import signal
+import struct
+import termios
+import time
+from pathlib import Path
+
+import pexpect
+import pyte
+import pytest
+
+from tests.conftest import descendants, director, gone, plain
+
+STAGE = ["--layout", "stage"]
+
+
+def screen(child: pexpect.spawn, size: tuple[int, int]) -> list[str]:
+    """What the terminal shows now, as a terminal emulator draws everything written so far:
+    one string a row."""
+    columns, rows = size
+    terminal = pyte.Screen(columns, rows)
+    pyte.Stream(terminal).feed(child.logfile_read.getvalue())
+    return terminal.display
+
+
+def shows(child: pexpect.spawn, size: tuple[int, int], text: str, within: float = 30) -> list[str]:
+    """Wait until the screen shows `text`; the screen then."""
+    deadline = time.monotonic() + within
+    while True:
+        with_timeout = max(0.05, min(0.5, deadline - time.monotonic()))
+        with contextlib.suppress(pexpect.EOF):
+            child.expect(pexpect.TIMEOUT, timeout=with_timeout)
+        rows = screen(child, size)
+        if any(text in row for row in rows):
+            return rows
+        assert time.monotonic() < deadline, f"never showed {text!r}:\n" + "\n".join(rows)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (300, 80)])
+def test_the_stage_fills_the_screen_at_every_size(tmp_path: Path, size: tuple[int, int]) -> None:
+    columns, rows = size
+    child = director(
+        tmp_path, *STAGE, "--auto", "--once", "--speed", "10", "--scene", "before-temporal",
+        rows=rows, cols=columns,
+    )  # fmt: skip
+    drawn = shows(child, size, "$ python start-execution.py")
+    assert drawn[0].startswith(" Durable execution, live")
+    assert drawn[0].rstrip().endswith("scene 1 of 1: Before Temporal")
+    assert drawn[-1].startswith("Before Temporal - step")
+    [program] = [i for i, row in enumerate(drawn) if "$ python start-execution.py" in row]
+    assert (program == 1) is (columns >= 140), "beside the main region on a wide screen only"
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    left = screen(child, size)  # the stage is gone: the result is left on the main screen
+    assert any("Round 1: every claim held." in row for row in left)
+    assert "\x1b[?1049h" in child.logfile_read.getvalue(), "the alternate screen was used"
+
+
+def test_a_resize_reflows_the_stage_and_reaches_the_program(tmp_path: Path) -> None:
+    child = director(
+        tmp_path, *STAGE, "--auto", "--once", "--speed", "2", "--scene", "before-temporal",
+        rows=40, cols=160,
+    )  # fmt: skip
+    shows(child, (160, 40), "│ 2 ")
+    [counter] = [p for p in descendants(child) if "start-execution" in " ".join(p.cmdline())]
+    child.setwinsize(30, 100)
+    child.logfile_read.truncate(0)
+    child.logfile_read.seek(0)
+    child.logfile_read.write("\x1b[2J")  # what came before was drawn at the old size
+    drawn = shows(child, (100, 30), "│ 4 ")
+    assert drawn[0].rstrip().endswith("scene 1 of 1: Before Temporal")
+    [title] = [i for i, row in enumerate(drawn) if "$ python start-execution.py" in row]
+    assert title > 1 and drawn[title].startswith("╭") and drawn[title].rstrip().endswith("╮")
+    assert len(drawn[title].rstrip()) == 100, "below the main region, as wide as the screen"
+    # The counter's pty is now the inside of its region: 9 rows less the border, 100 - 4.
+    fd = os.open(f"/proc/{counter.pid}/fd/0", os.O_RDONLY | os.O_NOCTTY)
+    try:
+        winsize = fcntl.ioctl(fd, termios.TIOCGWINSZ, bytes(8))
+    finally:
+        os.close(fd)
+    assert struct.unpack("HHHH", winsize)[:2] == (7, 96)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def press_until(child: pexpect.spawn, size: tuple[int, int], text: str, within: float = 60) -> None:
+    """Press Space now and then, as a presenter would, until the screen shows `text`."""
+    deadline = time.monotonic() + within
+    while not any(text in row for row in screen(child, size)):
+        assert time.monotonic() < deadline, f"never showed {text!r}"
+        child.send(" ")
+        try:
+            child.expect(pexpect.TIMEOUT, timeout=0.3)
+        except pexpect.EOF:
+            return
+
+
+def test_the_presenter_jumps_goes_back_blacks_out_and_every_claim_is_checked_afresh(
+    tmp_path: Path,
+) -> None:
+    size = (120, 40)
+    child = director(
+        tmp_path, *STAGE, "--speed", "10", "--scene", "before-temporal",
+        "--scene", "with-temporal", rows=40, cols=120,
+    )  # fmt: skip
+    shows(child, size, "A program that counts")
+    child.send("2")  # jump to the second scene
+    shows(child, size, "(jumped to, from a clean state)")
+    child.send("b")  # blackout
+    deadline = time.monotonic() + 5
+    while any(row.strip() for row in screen(child, size)):
+        assert time.monotonic() < deadline, "the screen never went black"
+        child.expect(pexpect.TIMEOUT, timeout=0.2)
+    child.send("x")  # any key brings it back
+    shows(child, size, "scene 2 of 2: With Temporal")
+    child.send("r")  # the scene again
+    shows(child, size, "(again from its start, from a clean state)")
+    press_until(child, size, "Question for the room")  # after the program ran and stopped
+    first = set(re.findall(r"counter-with-temporal-[0-9a-f]{8}", child.logfile_read.getvalue()))
+    child.send("\x1b[D")  # Left: back past the program
+    shows(child, size, "(back past a program: again from its start, from a clean state)")
+    press_until(child, size, "✔ no number is lost")
+    ids = set(re.findall(r"counter-with-temporal-[0-9a-f]{8}", child.logfile_read.getvalue()))
+    assert len(ids - first) >= 1, "the scene played again with a new workflow"
+    press_until(child, size, "Round 1: every claim held.", within=30)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    output = plain(child.logfile_read.getvalue())
+    assert "CLAIM FAILED" not in output and "✔ after the restart it carries on" in output
+
+
+def test_the_notes_screen_follows_the_show_and_its_keys_drive_it(tmp_path: Path) -> None:
+    notes = director(tmp_path, "--notes", "--drive", rows=30, cols=100)
+    shows(notes, (100, 30), "Waiting for the show")
+    show = director(
+        tmp_path, *STAGE, "--rehearse", "--speed", "10", "--scene", "before-temporal",
+        rows=40, cols=120,
+    )  # fmt: skip
+    shows(notes, (100, 30), "Keep it light. Ask who has had a deploy kill a job halfway.")
+    shows(notes, (100, 30), "Next: 2. show_code")
+    notes.send(" ")  # a key on the laptop moves the show on
+    shows(notes, (100, 30), "Point at the loop and the sleep")
+    shows(show, (120, 40), "businesslogic.py")
+    show.send("q")
+    show.expect(pexpect.EOF)
+    show.close()
+    assert show.exitstatus == 0
+    assert "Point at the loop" not in plain(show.logfile_read.getvalue()), (
+        "the notes are on the laptop, not on the audience's screen"
+    )
+    shows(notes, (100, 30), "The show ended. Waiting for the next one")
+    assert not (tmp_path / "state" / "show.sock").exists()
+    notes.send("q")
+    notes.expect(pexpect.EOF)
+    notes.close()
+    assert notes.exitstatus == 0
+
+
+@pytest.mark.parametrize("ending", ["q", signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_the_terminal_is_restored_however_the_stage_ends(tmp_path: Path, ending: object) -> None:
+    child = director(tmp_path, *STAGE, "--speed", "10", "--scene", "before-temporal")
+    shows(child, (120, 50), "A program that counts")
+    press_until(child, (120, 50), "│ 2 ")
+    started = descendants(child)
+    if ending == "q":
+        child.send("q")
+    else:
+        child.kill(ending)  # type: ignore[arg-type]
+    child.expect(pexpect.EOF)
+    attrs = termios.tcgetattr(child.child_fd)
+    child.close()
+    assert child.exitstatus == (0 if ending == "q" else 128 + ending)  # type: ignore[operator]
+    assert gone(started)
+    tail = child.logfile_read.getvalue()[-200:]
+    assert "\x1b[?1049l" in tail, "the alternate screen is left"
+    assert tail.rstrip().endswith("\x1b[?25h"), "the cursor is shown again"
+    assert attrs[3] & termios.ECHO and attrs[3] & termios.ICANON, "echo and line mode are back"
