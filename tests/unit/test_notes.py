@@ -1,0 +1,130 @@
+"""The notes channel: the show's socket (owner-only, any number of followers, keys back),
+the rehearsal kept to plan by, and the notes screen drawn into a fixed-width console."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import socket
+import stat
+import time
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from director.keys import Keys
+from director.notes import NotesScreen, Publisher, _connected, planned, save_rehearsal
+
+
+def follower(path: Path) -> socket.socket:
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.settimeout(5)
+    sock.connect(str(path))
+    return sock
+
+
+def lines(sock: socket.socket, count: int) -> list[dict]:
+    data = b""
+    while data.count(b"\n") < count:
+        data += sock.recv(65536)
+    return [json.loads(line) for line in data.split(b"\n")[:count]]
+
+
+def test_every_follower_gets_the_state_now_and_each_change(tmp_path: Path) -> None:
+    with Publisher(tmp_path) as show:
+        assert stat.S_IMODE(os.stat(show.path).st_mode) == 0o600, "the owner's alone"
+        show.publish(talk="Talk", notes="Breathe.")
+        one = follower(show.path)
+        assert lines(one, 1) == [{"talk": "Talk", "notes": "Breathe."}]
+        two = follower(show.path)
+        lines(two, 1)
+        deadline = time.monotonic() + 5
+        while len(show._followers) < 2:  # the second is taken in by the show's thread
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        assert show.followed
+        show.publish(notes="Smile.")
+        assert lines(one, 1)[0]["notes"] == lines(two, 1)[0]["notes"] == "Smile."
+        one.close()
+        show.publish(notes="Still here.")  # a follower gone is no trouble
+        assert lines(two, 1)[0]["notes"] == "Still here."
+    assert not show.path.exists(), "the socket goes with the show"
+
+
+def test_keys_a_follower_sends_are_read_by_the_show_but_never_quit(tmp_path: Path) -> None:
+    with Publisher(tmp_path) as show:
+        keys = Keys(also=show.keys_read)
+        keys.fd = None  # no terminal here: the notes screen is the only source
+        sock = follower(show.path)
+        sock.sendall(b"next\n")
+        assert keys.read(5) == "next"
+        sock.sendall(b"quit\n")
+        assert keys.read(5) is None, "q on the notes screen ends the notes screen only"
+        sock.sendall(b"scene 2\n")
+        assert keys.read(5) == "scene 2"
+
+
+def test_a_state_directory_with_a_long_path_still_gets_its_socket(tmp_path: Path) -> None:
+    deep = tmp_path / ("very-long-folder-name-" * 5) / "state"
+    deep.mkdir(parents=True)
+    assert len(str(deep / "show.sock")) > 108
+    with Publisher(deep) as show:
+        show.publish(talk="Deep")
+        with _connected(show.path) as sock:  # the notes screen's own way in
+            assert sock is not None
+            sock.settimeout(5)
+            assert lines(sock, 1) == [{"talk": "Deep"}]
+
+
+def drawn(screen: NotesScreen, width: int = 100) -> str:
+    console = Console(file=io.StringIO(), width=width, color_system=None)
+    console.print(screen)
+    return console.file.getvalue()  # type: ignore[attr-defined]
+
+
+def test_the_notes_screen_waits_for_the_show_then_says_when_it_ended(tmp_path: Path) -> None:
+    screen = NotesScreen(tmp_path)
+    assert "Waiting for the show" in drawn(screen)
+    screen.state = {"talk": "Talk"}
+    assert "The show ended. Waiting for the next one" in drawn(screen)
+
+
+def test_the_notes_screen_shows_notes_next_step_times_against_the_rehearsal_and_claims(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    save_rehearsal(
+        tmp_path,
+        [("Before Temporal", "", 30.0), ("Before Temporal", "1. narrate: Hi", 10.0),
+         ("Before Temporal", "2. ask: Why?", 20.0)],
+    )  # fmt: skip
+    assert planned(tmp_path)[1] == ("Before Temporal", "1. narrate: Hi", 10.0)
+    monkeypatch.setattr("director.notes.time.time", lambda: 1000.0)
+    screen = NotesScreen(tmp_path)
+    screen.connected = True
+    screen.state = {
+        "talk": "Durable execution, live",
+        "scene": [1, 6, "Before Temporal"],
+        "step": [2, 11, "2. ask: Why?"],
+        "notes": "Wait for an answer.",
+        "next": "3. run: counter.py",
+        "step_since": 995.0,
+        "talk_since": 975.0,
+        "claims": [[True, "it starts again at 1"], [False, "no number is lost"]],
+    }
+    shown = drawn(screen)
+    assert "Durable execution, live" in shown
+    assert "Scene 1 of 6: Before Temporal" in shown and "step 2/11: ask: Why?" in shown
+    assert "Wait for an answer." in shown and "Next: 3. run: counter.py" in shown
+    # 25 s into the talk where the rehearsal was 10 s in: 15 s behind.
+    assert "On this step 5 s (rehearsed 20 s)" in shown
+    assert "In the talk 0:25 (rehearsed 0:10: 15 s behind)" in shown
+    assert "✔ it starts again at 1" in shown and "✘ no number is lost" in shown
+
+
+def test_a_broken_rehearsal_file_plans_nothing(tmp_path: Path) -> None:
+    (tmp_path / "rehearsal.json").write_text("{not json")
+    assert planned(tmp_path) == []
+    (tmp_path / "rehearsal.json").write_text('[["a", "b"]]')
+    assert planned(tmp_path) == []
