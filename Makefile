@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 WORKERS ?= 4
 
-.PHONY: demo gif test test-fast lint bench clean
+.PHONY: demo gif pictures test test-fast lint bench clean
 
 demo: $(VENV)/.installed
 	$(PY) demo.py --auto --once
@@ -13,6 +13,10 @@ GIF_SCENES := --scene before-temporal --scene with-temporal --scene summary
 gif: $(VENV)/.installed
 	$(PY) demo.py --auto --once --speed 2 --idle-limit 2 $(GIF_SCENES) \
 		--record-size 100x30 --font-size 14 --record docs/demo.gif
+
+# The README's pictures of the stage layout and the notes screen (SVG).
+pictures: $(VENV)/.installed
+	$(PY) docs/pictures.py
 
 # Everything: lint, the fast layer, and every end-to-end test against a real Temporal
 # server, spread over $(WORKERS) processes (the tests mostly wait on timers, not the CPU).
