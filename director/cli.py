@@ -21,7 +21,8 @@ from rich.text import Text
 from director import TALK, state_home
 from director.errors import DemoError, Quit, Status
 from director.keys import Keys
-from director.narration import STAGE_MIN, Narrator, ScrollLayout, ShowConsole, StageLayout
+from director.layouts import STAGE_MIN, ScrollLayout, StageLayout
+from director.narration import Narrator, ShowConsole
 from director.notes import Publisher, follow, save_rehearsal
 from director.pacing import HandsFree, Pacing, Presenting, Rehearsing
 from director.recording import (
@@ -314,8 +315,11 @@ def _show(
         if args.transcript:
             transcript = transcript_console(args.transcript, console.width)
             stack.callback(save_transcript, transcript, args.transcript, show.title)
-        publisher = stack.enter_context(Publisher(args.state_dir))
-        keys = stack.enter_context(Keys(also=publisher.keys_read))
+        try:
+            publisher: Publisher | None = stack.enter_context(Publisher(args.state_dir))
+        except OSError as error:  # a file system without sockets: the show goes on, unfollowed
+            publisher, unfollowed = None, error.strerror
+        keys = stack.enter_context(Keys(also=publisher.keys_read if publisher else None))
         layouts = {"stage": StageLayout, "scroll": ScrollLayout}
         shown, small = _layout(args.layout, console)
         recorded = _layout(args.layout, recorder.console)[0] if recorder else shown
@@ -331,6 +335,8 @@ def _show(
         stack.enter_context(narrator)
         if small:
             narrator.info(small)
+        if publisher is None:
+            narrator.info(f"No notes screen can follow this show: {unfollowed}")
         if service.ignored:
             narrator.info(
                 "Temporal's environment configuration names no address, so the talk runs on "

@@ -1,28 +1,27 @@
-"""Narration: everything the audience sees, drawn with Rich from a model of the screen."""
+"""Narration: everything the audience sees, said into a model of the screen that layouts
+draw with Rich."""
 
 from __future__ import annotations
 
 import time
-from collections import deque
-from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Literal, Protocol
 
-from rich.align import Align
-from rich.console import Console, Group, RenderableType
-from rich.layout import Layout as RichLayout
-from rich.live import Live
+from rich.console import Console, RenderableType
 from rich.markdown import Markdown
-from rich.markup import escape
 from rich.panel import Panel
-from rich.spinner import Spinner
-from rich.styled import Styled
 from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
 from director.claims import Tally, Verdict
-from director.keys import HELP
+from director.layouts import (
+    Layout,
+    Role,
+    Screen,
+    ScrollLayout,
+    help_panel,
+    program_panel,
+)
 from director.processes import ChildProcess
 from director.recording import Recorder
 from director.results import Event, around
@@ -35,296 +34,6 @@ class ShowConsole(Console):
     def on_broken_pipe(self) -> None:
         self.quiet = True
         raise BrokenPipeError
-
-
-PROGRAM_PTY_ROWS = 24
-"""A program's pty is this tall; the screen shows its last lines."""
-
-
-Role = Literal["main", "line", "program", "scene", "summary", "result"]
-"""What a thing said is, for the layout to place it: the main panel (a narration, code, a
-question, a table), a line said under it (info, a verdict), a program's final panel, a
-scene's heading; a summary (a main panel) and a round's result (a line) are also kept in
-sight once the show is over."""
-
-
-@dataclass
-class Screen:
-    """What stays on screen while panels come and go: the talk and scene, the main panel and
-    the lines under it, the program, the footer's parts, the overlays."""
-
-    talk: str = ""
-    scene: tuple[int, int, str] = (0, 0, "")
-    """The scene playing: its number, how many there are, its title."""
-    why: str = ""
-    """Why this scene plays now, if the presenter chose it: "again from its start..."."""
-    main: RenderableType | None = None
-    """The main panel: the current narration, code, question or table."""
-    lines: deque[RenderableType] = field(default_factory=lambda: deque(maxlen=12))
-    """What was said under the main panel since it was shown, the newest last."""
-    program: ChildProcess | None = None
-    """The program running now."""
-    last: ChildProcess | None = None
-    """The scene's last program, once it ended."""
-    place: str = ""
-    """Where the show is: "Before Temporal - step 3/11 (run)"."""
-    status: str | None = None
-    """A passing state, with a spinner, in place of the place: "Starting Temporal..."."""
-    waiting: bool = False
-    """Whether the show waits for the presenter's key."""
-    since: float = 0.0
-    """When the current step began (time.monotonic()): the rehearsal clock counts from it."""
-    blackout: bool = False
-    """The screen is black (the presenter pressed b)."""
-    help: bool = False
-    """The keys are shown over the main region (the presenter pressed ?)."""
-
-
-class Layout(Protocol):
-    """How the screen is arranged: the Narrator shows everything through one."""
-
-    console: Console
-
-    def __init__(self, console: Console, screen: Screen, *, clock: bool = False) -> None: ...
-
-    def start(self) -> None: ...
-
-    def stop(self) -> None:
-        """Leave the terminal as it was (the cursor shown, the main screen back)."""
-
-    def show(self, renderable: RenderableType, role: Role) -> None:
-        """Something said: the layout puts it where things of its role go."""
-
-    def clear(self) -> None:
-        """A new round: a clean screen."""
-
-    @property
-    def program_size(self) -> tuple[int, int]:
-        """The size (rows, columns) a program's pty should have in this layout now."""
-        ...
-
-
-def footer(screen: Screen, spinner: Spinner, *, clock: bool) -> RenderableType:
-    """The status with a spinner; else where the show is, its clock, the keys it waits for."""
-    if screen.status:
-        spinner.update(text=Text.from_markup(screen.status, style="dim"))
-        return spinner
-    line = Text(screen.place, style="dim")
-    if clock:
-        line.append(f"  {time.monotonic() - screen.since:5.1f} s", style="magenta")
-    if screen.waiting:
-        line.append_text(
-            Text.from_markup("   [bold]Space[/] next  [bold]?[/] keys  [bold]q[/] quit")
-        )
-    return line
-
-
-class ScrollLayout:
-    """Panels scroll by; below them one live region holds the running program and a footer."""
-
-    def __init__(
-        self, console: Console, screen: Screen, *, clock: bool = False, program_rows: int = 12
-    ) -> None:
-        self.console = console
-        self.screen = screen
-        self.clock = clock
-        self.program_rows = program_rows
-        self._spinner = Spinner("dots", style="cyan")
-        self._live = Live(
-            self,  # drawn through __rich__ at each refresh
-            console=console,
-            auto_refresh=True,
-            refresh_per_second=8,
-            transient=True,
-            redirect_stdout=False,
-            redirect_stderr=False,
-        )
-
-    def start(self) -> None:
-        if self.console.is_terminal:
-            self._live.start()
-
-    def stop(self) -> None:
-        self._live.stop()
-        self.console.show_cursor(True)
-
-    def show(self, renderable: RenderableType, role: Role) -> None:
-        """Printed above the live region, to scroll away; the keys' help too."""
-        if role == "scene":
-            why = f"  [dim]({escape(self.screen.why)})[/]" if self.screen.why else ""
-            title = escape(self.screen.scene[2])
-            renderable = Text.from_markup(f"\n[bold reverse] {title} [/]{why}\n")
-        self.console.print(renderable)
-
-    def clear(self) -> None:
-        if self.console.is_terminal:
-            self.console.clear()
-
-    @property
-    def program_size(self) -> tuple[int, int]:
-        """The program's pty (rows, columns): as wide as the inside of its panel."""
-        return PROGRAM_PTY_ROWS, max(20, self.console.width - 4)
-
-    def __rich__(self) -> RenderableType:
-        parts: list[RenderableType] = []
-        if self.screen.program is not None:
-            parts.append(program_panel(self.screen.program, self.program_rows))
-        parts.append(footer(self.screen, self._spinner, clock=self.clock))
-        return Group(*parts)
-
-
-STAGE_MIN = (80, 24)
-"""The smallest terminal (columns, rows) the stage layout is drawn in."""
-
-
-@dataclass(frozen=True)
-class Regions:
-    """Where the stage layout puts the program: beside the main region on a wide screen,
-    below it otherwise; its size with the panel's border."""
-
-    beside: bool
-    rows: int
-    columns: int
-
-    @classmethod
-    def of(cls, width: int, height: int) -> Regions:
-        body = height - 2  # the header and the footer
-        if width >= 140:  # room for code 100 wide beside a counter
-            return cls(True, body, max(30, min(60, width // 4)))
-        return cls(False, max(5, min(14, body // 3)), width)
-
-
-class StageLayout:
-    """The whole screen, composed (the alternate screen, left as it was on every way out): a
-    header, the main region (the current panel, what was said under it), the program region
-    beside or below it, a footer. Each step replaces what is in its region; nothing scrolls."""
-
-    def __init__(self, console: Console, screen: Screen, *, clock: bool = False) -> None:
-        self.console = console
-        self.screen = screen
-        self.clock = clock
-        self.kept: list[RenderableType] = []
-        """The round's results: printed on the main screen when the show leaves the stage."""
-        self._spinner = Spinner("dots", style="cyan")
-        self._live = Live(
-            self,
-            console=console,
-            screen=True,
-            auto_refresh=True,
-            refresh_per_second=8,
-            redirect_stdout=False,
-            redirect_stderr=False,
-        )
-
-    def start(self) -> None:
-        if self.console.is_terminal:
-            self._live.start()
-
-    def stop(self) -> None:
-        self._live.stop()
-        self.console.show_cursor(True)
-        for renderable in self.kept:
-            self.console.print(renderable)
-
-    def show(self, renderable: RenderableType, role: Role) -> None:
-        """The screen model has it already; summaries and results are also kept for after
-        the show."""
-        if role in ("summary", "result"):
-            self.kept.append(renderable)
-
-    def clear(self) -> None:
-        self.kept.clear()
-
-    @property
-    def program_size(self) -> tuple[int, int]:
-        """The inside of the program region's panel (rows, columns)."""
-        regions = Regions.of(*self.console.size)
-        return max(3, regions.rows - 2), max(20, regions.columns - 4)
-
-    def __rich__(self) -> RenderableType:
-        screen = self.screen
-        if screen.blackout:
-            return Text("")
-        width, height = self.console.size
-        root = RichLayout()
-        body = RichLayout(name="body")
-        root.split_column(
-            RichLayout(self._header(), size=1),
-            body,
-            RichLayout(footer(screen, self._spinner, clock=self.clock), size=1),
-        )
-        program = screen.program or screen.last
-        if program is None:
-            body.update(self._main(width, height - 2))
-            return root
-        regions = Regions.of(width, height)
-        panel = program_panel(program, regions.rows - 2)
-        if regions.beside:
-            main = RichLayout(self._main(width - regions.columns, height - 2))
-            body.split_row(main, RichLayout(panel, size=regions.columns))
-        else:
-            main = RichLayout(self._main(width, height - 2 - regions.rows))
-            body.split_column(main, RichLayout(panel, size=regions.rows))
-        return root
-
-    def _header(self) -> RenderableType:
-        number, count, title = self.screen.scene
-        grid = Table.grid(expand=True)
-        grid.add_column()
-        grid.add_column(justify="right")
-        scene = Text(f"scene {number} of {count}: {title} " if number else "")
-        if self.screen.why:
-            scene = Text(f"({self.screen.why})  ", style="bold").append_text(scene)
-        grid.add_row(Text(f" {self.screen.talk}", style="bold"), scene)
-        return Styled(grid, style="reverse")
-
-    def _main(self, width: int, height: int) -> RenderableType:
-        """The main panel, and under it as many of the newest lines as fit in half of it."""
-        screen = self.screen
-        if screen.help:
-            return Align(help_panel(overlay=True), vertical="top")
-        options = self.console.options.update(width=width)
-        lines: list[RenderableType] = []
-        rows = 0
-        for line in reversed(screen.lines):
-            taken = len(self.console.render_lines(line, options, pad=False))
-            if rows + taken > height // 2 and lines:
-                break
-            lines.insert(0, line)
-            rows += taken
-        main = Align(screen.main or Text(""), vertical="top")  # as tall as it is, not the region
-        if not lines:
-            return main
-        region = RichLayout()
-        region.split_column(RichLayout(main), RichLayout(Group(*lines), size=rows))
-        return region
-
-
-def help_panel(*, overlay: bool = False) -> Panel:
-    """The presenter's keys, as the ? key shows them (over the main region, or scrolling by)."""
-    table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold")
-    table.add_column()
-    for keys, meaning in HELP:
-        table.add_row(keys, meaning)
-    closes = "any key closes this" if overlay else None
-    return Panel(table, title="[bold]Keys", subtitle=closes, border_style="magenta")
-
-
-def program_panel(child: ChildProcess, rows: int | None) -> Panel:
-    """A program's output in a panel titled with its command; its last `rows` lines if given."""
-    lines = child.output.replace("\r", "").split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    text = Text("\n".join(lines[-rows:] if rows else lines) or " ", style="bold")
-    if child.running:
-        state = "[green]running[/]"
-    elif child.status == 0:
-        state = "exited"
-    else:
-        state = f"[red]stopped[/] (exit status {child.status})"
-    title = Text(f"$ {child.label}", style="bold")
-    return Panel(text, title=title, subtitle=state, border_style="green")
 
 
 class Narrator:

@@ -106,7 +106,10 @@ class Publisher:
     def _serve(self) -> None:
         """Take followers as they come; pass on the keys they send."""
         while not self._stop.is_set():
-            ready, _, _ = select.select([self._listener, *self._followers], [], [], 0.1)
+            try:
+                ready, _, _ = select.select([self._listener, *self._followers], [], [], 0.1)
+            except (OSError, ValueError):  # a follower closed meanwhile: look again
+                continue
             for sock in ready:
                 if sock is self._listener:
                     follower, _ = self._listener.accept()

@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from director import TALK  # noqa: E402
-from director.narration import Narrator, StageLayout  # noqa: E402
+from director.layouts import StageLayout  # noqa: E402
+from director.narration import Narrator  # noqa: E402
 from director.notes import NotesScreen  # noqa: E402
 from director.scenes import load_show  # noqa: E402
 from director.steps import Ask  # noqa: E402
