@@ -54,7 +54,9 @@ def test_the_stage_fills_the_screen_at_every_size(tmp_path: Path, size: tuple[in
     drawn = shows(child, size, "$ python start-execution.py")
     assert drawn[0].startswith(" Durable execution, live")
     assert drawn[0].rstrip().endswith("scene 1 of 1: Before Temporal")
-    assert drawn[-1].startswith("Before Temporal - step")
+    assert drawn[-1].startswith(
+        ("Before Temporal - step", "⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏")
+    )
     [program] = [i for i, row in enumerate(drawn) if "$ python start-execution.py" in row]
     assert (program == 1) is (columns >= 140), "beside the main region on a wide screen only"
     child.expect(pexpect.EOF)
@@ -65,29 +67,37 @@ def test_the_stage_fills_the_screen_at_every_size(tmp_path: Path, size: tuple[in
     assert "\x1b[?1049h" in child.logfile_read.getvalue(), "the alternate screen was used"
 
 
+def pty_size(pid: int) -> tuple[int, int]:
+    """The (rows, columns) of the pty a process reads from."""
+    fd = os.open(f"/proc/{pid}/fd/0", os.O_RDONLY | os.O_NOCTTY)
+    try:
+        return struct.unpack("HHHH", fcntl.ioctl(fd, termios.TIOCGWINSZ, bytes(8)))[:2]
+    finally:
+        os.close(fd)
+
+
 def test_a_resize_reflows_the_stage_and_reaches_the_program(tmp_path: Path) -> None:
     child = director(
-        tmp_path, *STAGE, "--auto", "--once", "--speed", "2", "--scene", "before-temporal",
+        tmp_path, *STAGE, "--auto", "--once", "--speed", "1", "--scene", "before-temporal",
         rows=40, cols=160,
     )  # fmt: skip
-    shows(child, (160, 40), "│ 2 ")
+    shows(child, (160, 40), "│ 1 ")
     [counter] = [p for p in descendants(child) if "start-execution" in " ".join(p.cmdline())]
+    assert pty_size(counter.pid) == (36, 36), "beside the main region, 40 columns wide"
     child.setwinsize(30, 100)
     child.logfile_read.truncate(0)
     child.logfile_read.seek(0)
     child.logfile_read.write("\x1b[2J")  # what came before was drawn at the old size
-    drawn = shows(child, (100, 30), "│ 4 ")
+    # The counter's pty is now the inside of its region below: 9 rows less the border, 100 - 4.
+    deadline = time.monotonic() + 3
+    while pty_size(counter.pid) != (7, 96):
+        assert time.monotonic() < deadline, pty_size(counter.pid)
+        time.sleep(0.05)
+    drawn = shows(child, (100, 30), "│ 3 ")
     assert drawn[0].rstrip().endswith("scene 1 of 1: Before Temporal")
     [title] = [i for i, row in enumerate(drawn) if "$ python start-execution.py" in row]
     assert title > 1 and drawn[title].startswith("╭") and drawn[title].rstrip().endswith("╮")
     assert len(drawn[title].rstrip()) == 100, "below the main region, as wide as the screen"
-    # The counter's pty is now the inside of its region: 9 rows less the border, 100 - 4.
-    fd = os.open(f"/proc/{counter.pid}/fd/0", os.O_RDONLY | os.O_NOCTTY)
-    try:
-        winsize = fcntl.ioctl(fd, termios.TIOCGWINSZ, bytes(8))
-    finally:
-        os.close(fd)
-    assert struct.unpack("HHHH", winsize)[:2] == (7, 96)
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
