@@ -54,9 +54,8 @@ def test_the_stage_fills_the_screen_at_every_size(tmp_path: Path, size: tuple[in
     drawn = shows(child, size, "$ python start-execution.py")
     assert drawn[0].startswith(" Durable execution, live")
     assert drawn[0].rstrip().endswith("scene 1 of 1: Before Temporal")
-    assert drawn[-1].startswith(
-        ("Before Temporal - step", "⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏")
-    )
+    footer = drawn[-1]  # where the show is, or a passing state with its spinner
+    assert footer.startswith("Before Temporal - step") or "Think about it" in footer
     [program] = [i for i, row in enumerate(drawn) if "$ python start-execution.py" in row]
     assert (program == 1) is (columns >= 140), "beside the main region on a wide screen only"
     child.expect(pexpect.EOF)
