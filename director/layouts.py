@@ -14,6 +14,7 @@ from rich.layout import Layout as RichLayout
 from rich.live import Live
 from rich.markup import escape
 from rich.panel import Panel
+from rich.segment import Segment, Segments
 from rich.spinner import Spinner
 from rich.styled import Styled
 from rich.table import Table
@@ -45,6 +46,9 @@ class Screen:
     """Why this scene plays now, if the presenter chose it: "again from its start..."."""
     main: RenderableType | None = None
     """The main panel: the current narration, code, question or table."""
+    focus: int | None = None
+    """The row of the main panel to keep in sight when it is taller than its region (a code
+    panel's first highlighted line)."""
     lines: deque[RenderableType] = field(default_factory=lambda: deque(maxlen=12))
     """What was said under the main panel since it was shown, the newest last."""
     program: ChildProcess | None = None
@@ -277,12 +281,26 @@ class StageLayout:
                 break
             lines.insert(0, line)
             rows += taken
-        main = Align(screen.main or Text(""), vertical="top")  # as tall as it is, not the region
+        main = self._in_sight(screen.main or Text(""), width, height - rows)
         if not lines:
             return main
         region = RichLayout()
         region.split_column(RichLayout(main), RichLayout(Group(*lines), size=rows))
         return region
+
+    def _in_sight(self, main: RenderableType, width: int, height: int) -> RenderableType:
+        """The main panel as tall as it is (not stretched to the region); taller than the
+        region, the rows around its focus (a code panel's highlighted lines)."""
+        if self.screen.focus is None:
+            return Align(main, vertical="top")
+        options = self.console.options.update(width=width, height=None)
+        rows = self.console.render_lines(main, options, pad=False)
+        if len(rows) <= height:
+            return Align(main, vertical="top")
+        start = max(0, min(self.screen.focus - height // 4, len(rows) - height))
+        return Segments(
+            segment for row in rows[start : start + height] for segment in (*row, Segment.line())
+        )
 
 
 def help_panel(*, overlay: bool = False) -> Panel:

@@ -99,7 +99,7 @@ class Narrator:
         """Show it where things of its role go (and record it, and keep it in the
         transcript)."""
         if role in ("main", "summary"):
-            self.screen.main = renderable
+            self.screen.main, self.screen.focus = renderable, None
             self.screen.lines.clear()
         elif role in ("line", "result"):
             self.screen.lines.append(renderable)
@@ -183,6 +183,8 @@ class Narrator:
             word_wrap=True,
         )
         self.say(Panel(syntax, title=Text(title, style="bold"), border_style="blue"), "main")
+        if highlight:  # on the stage, a tall file is shown around its first highlighted line
+            self.screen.focus = min(highlight) - (lines[0] if lines else 1) + 1  # + the border
         self._notes(notes)
 
     def ask(self, question: str, notes: str = "") -> None:

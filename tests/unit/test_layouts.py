@@ -4,6 +4,7 @@ stays under a panel, the overlays, what is left when the stage is left."""
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from rich.console import Console
@@ -101,3 +102,15 @@ def test_leaving_the_stage_leaves_the_summary_and_the_result_on_the_screen() -> 
     left = text(target)
     assert "What the programs printed" in left and "Round 1: every claim held." in left
     assert "not kept" not in left
+
+
+def test_a_tall_code_panel_is_shown_around_its_highlighted_lines() -> None:
+    narrator, target = stage(80, 24)
+    code = "\n".join(f"line_{n}" for n in range(1, 61))
+    narrator.code(code, "code.py", None, {40, 41}, "A long file")
+    shown = "\n".join(screen_of(narrator, target))
+    assert "line_40" in shown and "line_41" in shown
+    assert not re.search(r"\bline_1\b", shown) and "A long file" not in shown, "top out of sight"
+    narrator.code(code[:40], "code.py", None, {2}, "A short file")
+    shown = "\n".join(screen_of(narrator, target))
+    assert "A short file" in shown and "line_2" in shown
