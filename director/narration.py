@@ -119,11 +119,13 @@ class Narrator:
         self.say(Text(title), "scene")
 
     def toggle(self, overlay: str) -> None:
-        """The black screen or the keys' help, on or off ("blackout" or "help")."""
+        """The black screen or the keys' help, on or off ("blackout" or "help"). Scrolling,
+        there is no screen to black out, and the help scrolls by."""
+        scrolling = isinstance(self.layout, ScrollLayout)
         if overlay == "blackout":
-            self.screen.blackout = not self.screen.blackout
-        elif isinstance(self.layout, ScrollLayout):
-            self.say(help_panel())  # nothing to lay it over: it scrolls by
+            self.screen.blackout = not self.screen.blackout and not scrolling
+        elif scrolling:
+            self.say(help_panel())
         else:
             self.screen.help = not self.screen.help
 

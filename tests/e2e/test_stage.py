@@ -189,7 +189,8 @@ def test_the_terminal_is_restored_however_the_stage_ends(tmp_path: Path, ending:
     child.expect(pexpect.EOF)
     attrs = termios.tcgetattr(child.child_fd)
     child.close()
-    assert child.exitstatus == (0 if ending == "q" else 128 + ending)  # type: ignore[operator]
+    said = plain(child.logfile_read.getvalue())[-2000:]
+    assert child.exitstatus == (0 if ending == "q" else 128 + ending), said  # type: ignore[operator]
     assert gone(started)
     tail = child.logfile_read.getvalue()[-200:]
     assert "\x1b[?1049l" in tail, "the alternate screen is left"

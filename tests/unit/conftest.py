@@ -10,6 +10,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from director.layouts import Layout, ScrollLayout
 from director.narration import Narrator
 
 
@@ -204,9 +205,10 @@ class FakeService:
         return None
 
 
-def narrator(width: int = 100) -> Narrator:
+def narrator(width: int = 100, layout: type[Layout] = ScrollLayout) -> Narrator:
     """A Narrator drawing into a fixed-width console that is not a terminal."""
-    return Narrator(Console(file=io.StringIO(), width=width, height=30, color_system=None))
+    console = Console(file=io.StringIO(), width=width, height=30, color_system=None)
+    return Narrator(console, layout=layout)
 
 
 def said(narrator: Narrator) -> str:

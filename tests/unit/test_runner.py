@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from director.errors import DemoError, Quit, StepFailed
+from director.layouts import Layout, ScrollLayout, StageLayout
 from director.pacing import HandsFree, Pacing, Presenting
 from director.runner import Stage, _found
 from director.scenes import Scene, Show
@@ -44,12 +45,13 @@ class Rig:
         presses: dict[int, str] | None = None,
         existing: bool = False,
         hang: bool = False,
+        layout: type[Layout] = ScrollLayout,
     ) -> None:
         self.clock = Clock()
         self.keys = Keys(self.clock, presses)
         self.counters = Counters(self.clock, hang=hang)
         self.service = FakeService(existing)
-        self.narrator = narrator()
+        self.narrator = narrator(layout=layout)
         self.pacing = mode(self.narrator, 1.0, self.clock)
         self.keeper = Keeper(self.service, self.narrator, self.pacing)  # type: ignore[arg-type]
         show = Show("Talk", scenes, limit=10, interval=1.0)
@@ -342,8 +344,8 @@ class CuedKeys:
         return self.cues.pop(0)
 
 
-def presented(*scenes: Scene, cues: tuple[str, ...], mode: type[Pacing] = Presenting) -> Rig:
-    rig = Rig(*scenes, mode=mode)
+def presented(*scenes: Scene, cues: tuple[str, ...], layout: type[Layout] = ScrollLayout) -> Rig:
+    rig = Rig(*scenes, mode=Presenting, layout=layout)
     rig.stage.keys = CuedKeys(rig, *cues)  # type: ignore[assignment]
     return rig
 
@@ -399,17 +401,22 @@ def test_a_digit_jumps_to_its_scene_and_r_plays_it_again() -> None:
     assert not rig.stage.keys.cues, "9 (no such scene) was ignored"  # type: ignore[attr-defined]
 
 
-def test_blackout_hides_the_show_until_any_key_and_help_lists_the_keys() -> None:
-    cues = ("blackout", "next", "help", "back", "next", "next", "next")
-    rig = presented(scene(*PANELS), cues=cues)
+def test_on_stage_blackout_and_the_keys_hide_the_show_until_any_key() -> None:
+    cues = ("blackout", "next", "help", "next", "next", "next", "next")
+    rig = presented(scene(*PANELS), cues=cues, layout=StageLayout)
     [result] = rig.stage.play_round()
     keys = rig.stage.keys
-    # Black, any key brings the screen back; the keys' help scrolls by (the scroll layout
-    # has nothing to lay it over), so the next key is heeded.
-    hidden = [(False, False), (True, False), (False, False), (False, False), (False, False)]
-    assert keys.seen[:5] == hidden  # type: ignore[attr-defined]
-    assert "Backspace" in rig.said() and "any key closes this" not in rig.said()
+    hidden = [(False, False), (True, False), (False, False), (False, True), (False, False)]
+    assert keys.seen[:5] == hidden, "each overlay ended by the next key"  # type: ignore[attr-defined]
     assert len(result.step_seconds) == 3 and not keys.cues  # type: ignore[attr-defined]
+
+
+def test_scrolling_blackout_does_nothing_and_the_keys_scroll_by() -> None:
+    rig = presented(scene(*PANELS), cues=("blackout", "help", "next", "next", "next"))
+    [result] = rig.stage.play_round()
+    assert all(seen == (False, False) for seen in rig.stage.keys.seen)  # type: ignore[attr-defined]
+    assert "Backspace" in rig.said() and "any key closes this" not in rig.said()
+    assert len(result.step_seconds) == 3
 
 
 def test_hands_free_heeds_only_next_and_quit() -> None:
