@@ -103,11 +103,16 @@ def test_a_resize_reflows_the_stage_and_reaches_the_program(tmp_path: Path) -> N
 
 
 def press_until(child: pexpect.spawn, size: tuple[int, int], text: str, within: float = 60) -> None:
-    """Press Space now and then, as a presenter would, until the screen shows `text`."""
+    """Press Space whenever the show waits for it, as a presenter would, until the screen
+    shows `text` (no key is pressed ahead, to be heeded later)."""
     deadline = time.monotonic() + within
-    while not any(text in row for row in screen(child, size)):
+    while True:
+        rows = screen(child, size)
+        if any(text in row for row in rows):
+            return
         assert time.monotonic() < deadline, f"never showed {text!r}"
-        child.send(" ")
+        if "Space next" in rows[-1]:
+            child.send(" ")
         try:
             child.expect(pexpect.TIMEOUT, timeout=0.3)
         except pexpect.EOF:
