@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import ClassVar, Literal, Protocol
 
 from rich.align import Align
 from rich.console import Console, Group, RenderableType
@@ -108,23 +108,24 @@ def footer(screen: Screen, spinner: Spinner, *, clock: bool) -> RenderableType:
     return line
 
 
-class ScrollLayout:
-    """Panels scroll by; below them one live region holds the running program and a footer."""
+class LiveLayout:
+    """What both layouts share: one Rich Live drawing the layout 8 times a second, started
+    only on a terminal, and the terminal left with its cursor shown."""
 
-    def __init__(
-        self, console: Console, screen: Screen, *, clock: bool = False, program_rows: int = 12
-    ) -> None:
+    full_screen: ClassVar[bool] = False
+
+    def __init__(self, console: Console, screen: Screen, *, clock: bool = False) -> None:
         self.console = console
         self.screen = screen
         self.clock = clock
-        self.program_rows = program_rows
         self._spinner = Spinner("dots", style="cyan")
         self._live = Live(
             self,  # drawn through __rich__ at each refresh
             console=console,
+            screen=self.full_screen,
+            transient=not self.full_screen,
             auto_refresh=True,
             refresh_per_second=8,
-            transient=True,
             redirect_stdout=False,
             redirect_stderr=False,
         )
@@ -136,6 +137,13 @@ class ScrollLayout:
     def stop(self) -> None:
         self._live.stop()
         self.console.show_cursor(True)
+
+
+class ScrollLayout(LiveLayout):
+    """Panels scroll by; below them one live region holds the running program and a footer."""
+
+    program_rows = 12
+    """The running program's last lines shown."""
 
     def show(self, renderable: RenderableType, role: Role) -> None:
         """Printed above the live region, to scroll away; the keys' help too."""
@@ -183,35 +191,20 @@ class Regions:
         return cls(False, max(5, min(14, body // 3)), width)
 
 
-class StageLayout:
+class StageLayout(LiveLayout):
     """The whole screen, composed (the alternate screen, left as it was on every way out): a
     header, the main region (the current panel, what was said under it), the program region
     beside or below it, a footer. Each step replaces what is in its region; nothing scrolls."""
 
+    full_screen = True
+
     def __init__(self, console: Console, screen: Screen, *, clock: bool = False) -> None:
-        self.console = console
-        self.screen = screen
-        self.clock = clock
+        super().__init__(console, screen, clock=clock)
         self.kept: list[RenderableType] = []
         """The round's results: printed on the main screen when the show leaves the stage."""
-        self._spinner = Spinner("dots", style="cyan")
-        self._live = Live(
-            self,
-            console=console,
-            screen=True,
-            auto_refresh=True,
-            refresh_per_second=8,
-            redirect_stdout=False,
-            redirect_stderr=False,
-        )
-
-    def start(self) -> None:
-        if self.console.is_terminal:
-            self._live.start()
 
     def stop(self) -> None:
-        self._live.stop()
-        self.console.show_cursor(True)
+        super().stop()
         for renderable in self.kept:
             self.console.print(renderable)
 
