@@ -78,7 +78,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog=program_name(),
         description="Play the counter talk: a live demo of durable execution with Temporal.",
-        epilog="Exit status: 0 every claim held, 1 a claim failed, 2 bad usage or scene file, "
+        epilog="Keys: Space, Enter, Right or Page Down next; Left, Page Up or Backspace back a "
+        "panel; Home or r the scene again; 1-9 that scene; b or . black screen; ? the keys; "
+        "q quit. Exit status: 0 every claim held, 1 a claim failed, 2 bad usage or scene file, "
         "3 Temporal unreachable or its port busy, 130 interrupted.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")

@@ -108,3 +108,22 @@ def test_every_malformed_file_is_one_line_and_status_2(
     assert cli.main(["--auto", "--scenes", str(tmp_path)]) == Status.USAGE
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith(f"{cli.program_name()}: ") and said in err
+
+
+def test_help_lists_the_presenters_keys_and_every_record_output(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        cli.parse(["--help"])
+    said = " ".join(capsys.readouterr().out.split())
+    for key in (
+        "Page Down next",
+        "Backspace back",
+        "Home or r",
+        "1-9",
+        "b or . black",
+        "? the keys",
+    ):
+        assert key in said
+    for suffix in (".cast", ".gif", ".mp4", ".webm", ".html"):
+        assert suffix in said
