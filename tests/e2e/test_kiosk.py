@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
+from collections import Counter
 from pathlib import Path
 
 import pexpect
@@ -66,7 +67,8 @@ def test_kiosk_survives_faults_and_stays_flat(tmp_path: Path) -> None:
     assert set(children.values()) == {1}, "between rounds only the dev server runs"
     # No file is left open round after round. (A reading can catch the next round starting,
     # a connection closed to be made again: one fewer, never one more.)
-    assert max(fds.values()) == fds[1] == fds[ROUNDS], f"open files drift: {fds}"
+    usual = Counter(fds.values()).most_common(1)[0][0]
+    assert max(fds.values()) == usual, f"open files drift: {fds}"
     assert child.exitstatus == 1  # some rounds failed, and said so
     assert gone(list(seen))
     db = tmp_path / "state" / "temporal.db"
