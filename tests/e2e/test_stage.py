@@ -104,17 +104,20 @@ def test_a_resize_reflows_the_stage_and_reaches_the_program(tmp_path: Path) -> N
 
 def press_until(child: pexpect.spawn, size: tuple[int, int], text: str, within: float = 60) -> None:
     """Press Space whenever the show waits for it, as a presenter would, until the screen
-    shows `text` (no key is pressed ahead, to be heeded later)."""
+    shows `text`: once pressed, not again until the footer has moved on (no key pressed
+    ahead, to be heeded at a later step)."""
     deadline = time.monotonic() + within
+    pressed = None
     while True:
         rows = screen(child, size)
         if any(text in row for row in rows):
             return
         assert time.monotonic() < deadline, f"never showed {text!r}"
-        if "Space next" in rows[-1]:
+        if "Space next" in rows[-1] and rows[-1] != pressed:
             child.send(" ")
+            pressed = rows[-1]
         try:
-            child.expect(pexpect.TIMEOUT, timeout=0.3)
+            child.expect(pexpect.TIMEOUT, timeout=0.2)
         except pexpect.EOF:
             return
 
@@ -143,10 +146,9 @@ def test_the_presenter_jumps_goes_back_blacks_out_and_every_claim_is_checked_afr
     first = set(re.findall(r"counter-with-temporal-[0-9a-f]{8}", child.logfile_read.getvalue()))
     child.send("\x1b[D")  # Left: back past the program
     shows(child, size, "(back past a program: again from its start, from a clean state)")
-    press_until(child, size, "✔ no number is lost")
+    press_until(child, size, "Round 1: every claim held.", within=90)
     ids = set(re.findall(r"counter-with-temporal-[0-9a-f]{8}", child.logfile_read.getvalue()))
     assert len(ids - first) >= 1, "the scene played again with a new workflow"
-    press_until(child, size, "Round 1: every claim held.", within=30)
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
