@@ -39,6 +39,7 @@ from director.runner import Stage
 from director.scenes import Show, load_show
 from director.state import StateDir
 from director.supervision import Keeper
+from director.takes import Takes
 from director.temporal import Service
 
 STOPPING = tuple(
@@ -166,6 +167,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         "--transcript", type=Path, metavar="FILE", help="save the show as .html, .svg or .txt"
     )
     parser.add_argument(
+        "--takes",
+        type=Path,
+        metavar="DIR",
+        help="where each verified scene's take is kept (default: takes/ in the state directory)",
+    )
+    parser.add_argument(
         "--db-limit",
         type=_positive(float),
         default=32,
@@ -260,8 +267,9 @@ def play(args: argparse.Namespace) -> Status:
         follow(args.state_dir, ShowConsole(highlight=False), drive=args.drive)
         return Status.HELD  # follow() ends by q (Quit) or Ctrl-C
     show = load_show(args.scenes or args.talk / "scenes", args.scene, args.talk)
+    takes = Takes(args.takes or args.state_dir / "takes")
     if args.list:
-        _list(show)
+        _list(show, takes)
         return Status.HELD
     mode: type[Pacing] = HandsFree if args.auto else Rehearsing if args.rehearse else Presenting
     if not mode.hands_free and not (sys.stdin and sys.stdin.isatty()):
@@ -270,9 +278,9 @@ def play(args: argparse.Namespace) -> Status:
         )
     recordings = Recordings.of(args.record or [], args.state_dir)
     if recordings is None or not recordings.rendered:
-        return _show(args, show, mode, recordings)
+        return _show(args, show, mode, recordings, takes)
     try:
-        status = _show(args, show, mode, recordings)
+        status = _show(args, show, mode, recordings, takes)
     except (KeyboardInterrupt, Quit) as ended:  # what was recorded is still rendered
         signal.signal(signal.SIGINT, signal.default_int_handler)  # a second Ctrl-C stops it
         try:
@@ -296,7 +304,11 @@ def _render(args: argparse.Namespace, recordings: Recordings) -> None:
 
 
 def _show(
-    args: argparse.Namespace, show: Show, mode: type[Pacing], recordings: Recordings | None
+    args: argparse.Namespace,
+    show: Show,
+    mode: type[Pacing],
+    recordings: Recordings | None,
+    takes: Takes,
 ) -> Status:
     """The show itself, from the state directory's lock to the last child gone."""
     with ExitStack() as stack:
@@ -313,6 +325,9 @@ def _show(
             stack.callback(cast.close)
             following = console.is_terminal and args.record_size is None
             recorder = Recorder(cast, follow_terminal=following)
+        # Each scene is recorded as the audience sees it, to become its take if it verifies.
+        size = (console.width, console.height) if console.is_terminal else NO_TERMINAL_SIZE
+        take = Recorder(Cast(None, size, show.title), follow_terminal=console.is_terminal)
         transcript = None
         if args.transcript:
             transcript = transcript_console(args.transcript, console.width)
@@ -329,7 +344,7 @@ def _show(
             console,
             notes=mode.rehearsal,
             clock=mode.rehearsal,
-            recorder=recorder,
+            recorders=(recorder, take) if recorder else (take,),
             transcript=transcript,
             layout=layouts[shown],
             recording_layout=layouts[recorded],
@@ -347,7 +362,10 @@ def _show(
         pacing = mode(narrator, args.speed)
         db_limit = int(args.db_limit * 1e6) if mode.hands_free else 0
         keeper = Keeper(service, narrator, pacing, db_limit)
-        stage = Stage(show, args.talk, narrator, keys, keeper, pacing, publisher=publisher)
+        stage = Stage(
+            show, args.talk, narrator, keys, keeper, pacing,
+            publisher=publisher, take=take, takes=takes,
+        )  # fmt: skip
         stack.callback(stage.close)
         stack.callback(_ignore_signals)
         rounds = 1 if args.once else args.rounds or (None if mode.hands_free else 1)
@@ -397,11 +415,12 @@ def _play_rounds(stage: Stage, narrator: Narrator, rounds: int | None, state_dir
     return all_held
 
 
-def _list(show: Show) -> None:
+def _list(show: Show, takes: Takes) -> None:
     table = Table(title=Text(show.title))
-    for column in ("Scene", "Title", "Steps", "Needs Temporal"):
+    for column in ("Scene", "Title", "Steps", "Needs Temporal", "Take"):
         table.add_column(column)
     for scene in show.scenes:
         steps, needs = str(len(scene.steps)), str(scene.needs_temporal)
-        table.add_row(Text(scene.name), Text(scene.title), steps, needs)
+        take = Text(takes.state(show, scene))
+        table.add_row(Text(scene.name), Text(scene.title), steps, needs, take)
     ShowConsole().print(table)

@@ -47,21 +47,22 @@ class Narrator:
         *,
         notes: bool = False,
         clock: bool = False,
-        recorder: Recorder | None = None,
+        recorders: tuple[Recorder, ...] = (),
         transcript: Console | None = None,
         layout: type[Layout] = ScrollLayout,
         recording_layout: type[Layout] | None = None,
     ) -> None:
         self.console = console
         self.notes = notes
-        self.recorder = recorder
+        self.recorders = recorders
+        """The recordings (--record's, the scene's take), each drawing the same screen."""
         self.transcript = transcript
         self.screen = Screen()
         self.layouts = [layout(console, self.screen, clock=clock)]
-        if recorder is not None:  # the recording draws the same screen at its own size
+        for recorder in recorders:
             recording = recording_layout or layout
             self.layouts.append(recording(recorder.console, self.screen, clock=clock))
-        self.layout = self.layouts[0] if console.is_terminal else self.layouts[-1]
+        self.layout = self.layouts[0 if console.is_terminal else min(1, len(recorders))]
         """The layout the programs are sized for: the terminal's, else the recording's."""
 
     def __enter__(self) -> Narrator:
@@ -92,8 +93,8 @@ class Narrator:
 
     def resize(self, size: tuple[int, int]) -> None:
         """The terminal is now `size`: the recording follows (the layouts re-flow by themselves)."""
-        if self.recorder is not None:
-            self.recorder.resize(size)
+        for recorder in self.recorders:
+            recorder.resize(size)
 
     def say(self, renderable: RenderableType, role: Role = "line") -> None:
         """Show it where things of its role go (and record it, and keep it in the
@@ -131,8 +132,8 @@ class Narrator:
 
     def marker(self, label: str) -> None:
         """A place to jump to in the recording: a scene, a claim's result."""
-        if self.recorder is not None:
-            self.recorder.cast.marker(label)
+        for recorder in self.recorders:
+            recorder.cast.marker(label)
 
     # --- what stays on screen ----------------------------------------------------------
 

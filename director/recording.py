@@ -12,6 +12,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from rich.console import Console
 
@@ -74,33 +75,53 @@ class Cast(io.TextIOBase):
     """A file Rich draws into: every write becomes an event of an asciinema v2 cast."""
 
     def __init__(
-        self, path: Path, size: tuple[int, int], title: str, idle_limit: float | None = None
+        self,
+        path: Path | None,
+        size: tuple[int, int],
+        title: str,
+        idle_limit: float | None = None,
     ) -> None:
         self.path = path
+        """Where it is written; None keeps it in memory (a scene's take, see `restart`)."""
         self.failure: str | None = None
         """Why the recording stopped before the show ended (a full disk...), if it did."""
         try:
-            self.file = path.open("w", encoding="utf-8")
+            self.file: TextIO = io.StringIO() if path is None else path.open("w", encoding="utf-8")
         except OSError as error:
             raise DemoError(f"cannot write the recording {path}: {error.strerror}") from None
         self.idle_limit = idle_limit
+        self.title = title
         self._lock = threading.Lock()  # the live region's thread writes too
         self.size = size
+        self._begin()
+        if self.failure:  # not even the header could be written: say so before the show
+            raise DemoError(f"cannot write the recording {path}: {self.failure}")
+
+    def _begin(self) -> None:
         self._start = self._last = time.monotonic()
         self._skipped = 0.0
         header: dict[str, object] = {
             "version": 2,
-            "width": size[0],
-            "height": size[1],
+            "width": self.size[0],
+            "height": self.size[1],
             "timestamp": int(time.time()),
-            "title": title,
+            "title": self.title,
             "env": {"TERM": TERM, "SHELL": os.environ.get("SHELL", "/bin/sh")},
         }
-        if idle_limit:
-            header["idle_time_limit"] = idle_limit
+        if self.idle_limit:
+            header["idle_time_limit"] = self.idle_limit
         self._line(header)
-        if self.failure:  # not even the header could be written: say so before the show
-            raise DemoError(f"cannot write the recording {path}: {self.failure}")
+
+    def restart(self) -> None:
+        """An in-memory cast starts again from here (a new scene's take)."""
+        with self._lock:
+            self.file = io.StringIO()
+            self._begin()
+
+    def text(self) -> str:
+        """An in-memory cast as it is now."""
+        with self._lock:
+            return self.file.getvalue()  # type: ignore[attr-defined]
 
     @property
     def encoding(self) -> str:  # type: ignore[override]

@@ -21,6 +21,7 @@ from director.narration import Narrator
 from director.notes import Publisher
 from director.pacing import Pacing
 from director.processes import ChildProcess
+from director.recording import Recorder
 from director.results import SceneResult, history_notes, summary_rows
 from director.scenes import Scene, Show
 from director.steps import (
@@ -40,6 +41,7 @@ from director.steps import (
     WaitFor,
 )
 from director.supervision import Keeper
+from director.takes import Takes
 
 PATTERN_TIME = 0.1
 """How long one try of a `wait_for` pattern may take: a pattern that backtracks without
@@ -121,6 +123,8 @@ class Stage:
         spawn: Callable[..., ChildProcess] = ChildProcess,
         clock: Callable[[], float] = time.monotonic,
         publisher: Publisher | None = None,
+        take: Recorder | None = None,
+        takes: Takes | None = None,
     ) -> None:
         self.show = show
         self.talk = talk
@@ -139,6 +143,10 @@ class Stage:
         self.publisher = publisher
         """Where the notes screen learns where the show is, if one may follow it."""
         self.rehearsal_notes = narrator.notes
+        self.take = take
+        """Records each scene as the audience sees it: a verified scene's take."""
+        self.takes = takes
+        self._takes_unwritable = False
 
     def play_round(self) -> list[SceneResult]:
         """Every scene once, each from a clean state, unless the presenter goes elsewhere
@@ -171,6 +179,8 @@ class Stage:
         self.play = play = ScenePlay.of(scene)
         result = play.result
         started = self.clock()
+        if self.take is not None:
+            self.take.cast.restart()
         self.narrator.scene(number, len(self.show.scenes), scene.title, why)
         if scene.needs_embedded_server and self.service.existing:
             self.narrator.info(
@@ -198,7 +208,9 @@ class Stage:
                     continue
                 result.step_seconds.append((step.describe(index + 1), self.clock() - began))
                 index += 1
+            completed = True
         except (StepFailed, DemoError) as failure:
+            completed = False
             if isinstance(failure, DemoError) and not self.keeper.rides_out:
                 raise  # Temporal that never started (a busy port...) ends the show: say why
             where = f"step {index + 1} ({step.kind})" if step else "before its first step"
@@ -207,7 +219,26 @@ class Stage:
         finally:
             self._end_child()
             result.seconds = self.clock() - started
+        if completed and result.held:
+            self._keep_take(scene, result)
         return result
+
+    def _keep_take(self, scene: Scene, result: SceneResult) -> None:
+        """The scene verified: its recording becomes its take (a folder that cannot be
+        written is said once, and the show goes on)."""
+        if self.take is None or self.takes is None or self._takes_unwritable:
+            return
+        cast = self.take.cast
+        try:
+            self.takes.save(
+                self.show, scene, cast.text(), cast.size, self.service.address, result.verdicts
+            )
+        except OSError as error:
+            self._takes_unwritable = True
+            self.narrator.info(
+                f"[yellow]No take is kept:[/] {escape(str(self.takes.folder))} cannot be "
+                f"written ({escape(error.strerror or str(error))})"
+            )
 
     def _at(self, number: int, index: int) -> None:
         """A step begins: the notes screen is told; the notes are on the audience's screen

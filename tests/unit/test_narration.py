@@ -223,7 +223,7 @@ def test_the_recording_draws_everything_at_its_own_size_when_stdout_is_a_pipe(
 ) -> None:
     piped = console(60)
     cast = Cast(tmp_path / "a.cast", (100, 30), "Talk")
-    narrator = Narrator(piped, recorder=Recorder(cast, follow_terminal=False))
+    narrator = Narrator(piped, recorders=(Recorder(cast, follow_terminal=False),))
     narrator.marker("Scene: One")
     narrator.narrate("A program that counts", "It counts.")
     narrator.clear()  # a new kiosk round: the recording's screen is cleared, not the log
