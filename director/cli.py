@@ -173,6 +173,11 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         help="where each verified scene's take is kept (default: takes/ in the state directory)",
     )
     parser.add_argument(
+        "--no-safety-net",
+        action="store_true",
+        help="a scene that fails live is not followed by its verified take",
+    )
+    parser.add_argument(
         "--db-limit",
         type=_positive(float),
         default=32,
@@ -266,6 +271,7 @@ def play(args: argparse.Namespace) -> Status:
     if args.notes:
         follow(args.state_dir, ShowConsole(highlight=False), drive=args.drive)
         return Status.HELD  # follow() ends by q (Quit) or Ctrl-C
+    args.talk = args.talk.resolve()  # the programs run in it: no path of theirs is relative
     show = load_show(args.scenes or args.talk / "scenes", args.scene, args.talk)
     takes = Takes(args.takes or args.state_dir / "takes")
     if args.list:
@@ -364,7 +370,7 @@ def _show(
         keeper = Keeper(service, narrator, pacing, db_limit)
         stage = Stage(
             show, args.talk, narrator, keys, keeper, pacing,
-            publisher=publisher, take=take, takes=takes,
+            publisher=publisher, take=take, takes=takes, safety_net=not args.no_safety_net,
         )  # fmt: skip
         stack.callback(stage.close)
         stack.callback(_ignore_signals)

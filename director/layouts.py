@@ -46,6 +46,8 @@ class Screen:
     """Why this scene plays now, if the presenter chose it: "again from its start..."."""
     main: RenderableType | None = None
     """The main panel: the current narration, code, question or table."""
+    replay: RenderableType | None = None
+    """A verified take being shown in place of the scene: over the main region."""
     focus: int | None = None
     """The row of the main panel to keep in sight when it is taller than its region (a code
     panel's first highlighted line)."""
@@ -164,6 +166,8 @@ class ScrollLayout(LiveLayout):
 
     def __rich__(self) -> RenderableType:
         parts: list[RenderableType] = []
+        if self.screen.replay is not None:
+            parts.append(self.screen.replay)
         if self.screen.program is not None:
             parts.append(program_panel(self.screen.program, self.program_rows))
         parts.append(footer(self.screen, self._spinner, clock=self.clock))
@@ -265,6 +269,8 @@ class StageLayout(LiveLayout):
         screen = self.screen
         if screen.help:
             return Align(help_panel(overlay=True), vertical="top")
+        if screen.replay is not None:
+            return screen.replay
         options = self.console.options.update(width=width)
         lines: list[RenderableType] = []
         rows = 0

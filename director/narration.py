@@ -8,6 +8,7 @@ from types import TracebackType
 
 from rich.console import Console, RenderableType
 from rich.markdown import Markdown
+from rich.markup import escape
 from rich.panel import Panel
 from rich.syntax import Syntax
 from rich.table import Table
@@ -118,6 +119,15 @@ class Narrator:
         screen.main, screen.last = None, None
         screen.lines.clear()
         self.say(Text(title), "scene")
+
+    def replay(self, frame: RenderableType | None, when: str = "") -> None:
+        """A verified take's screen, shown in place of the live scene, labelled; None ends it."""
+        if frame is None:
+            self.screen.replay = None
+            return
+        title = f"[bold]Replaying the verified recording of this scene from {escape(when)}"
+        self.screen.replay = Panel(frame, title=title, subtitle="not live", border_style="yellow")
+        self.screen.last = None  # the program that failed gives the take its room
 
     def toggle(self, overlay: str) -> None:
         """The black screen or the keys' help, on or off ("blackout" or "help"). Scrolling,

@@ -23,6 +23,8 @@ class SceneResult:
     failure: str | None = None
     step_seconds: list[tuple[str, float]] = field(default_factory=list)
     seconds: float = 0.0
+    shown_from: str | None = None
+    """When the verified take shown in its place was made, if one was shown."""
 
     @property
     def held(self) -> bool:
@@ -36,8 +38,20 @@ class SceneResult:
 def summary_rows(
     results: list[SceneResult],
 ) -> list[tuple[str, Tally, list[Verdict], str | None]]:
-    """The summary table: a row for each scene that ran a program or failed."""
-    return [(r.scene.title, r.tally, r.verdicts, r.failure) for r in results if r.runs or r.failure]
+    """The summary table: a row for each scene that ran a program or failed (saying so when
+    its verified take was shown in its place)."""
+    return [
+        (r.scene.title, r.tally, r.verdicts, _failure(r))
+        for r in results
+        if r.runs or r.failure or r.shown_from
+    ]
+
+
+def _failure(result: SceneResult) -> str | None:
+    if result.shown_from is None:
+        return result.failure
+    live = "failed live" if not result.held or result.runs else "not played live"
+    return f"{result.failure or live}; shown from its verified take of {result.shown_from}"
 
 
 def report_rows(results: list[SceneResult]) -> list[tuple[str, str, float]]:

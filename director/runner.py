@@ -41,7 +41,7 @@ from director.steps import (
     WaitFor,
 )
 from director.supervision import Keeper
-from director.takes import Takes
+from director.takes import Player, Refused, Takes
 
 PATTERN_TIME = 0.1
 """How long one try of a `wait_for` pattern may take: a pattern that backtracks without
@@ -125,6 +125,7 @@ class Stage:
         publisher: Publisher | None = None,
         take: Recorder | None = None,
         takes: Takes | None = None,
+        safety_net: bool = True,
     ) -> None:
         self.show = show
         self.talk = talk
@@ -146,6 +147,8 @@ class Stage:
         self.take = take
         """Records each scene as the audience sees it: a verified scene's take."""
         self.takes = takes
+        self.safety_net = safety_net
+        """Whether a scene that fails live is followed by its verified take."""
         self._takes_unwritable = False
 
     def play_round(self) -> list[SceneResult]:
@@ -163,6 +166,8 @@ class Stage:
                 result = self.play_scene(scene, index + 1, why)
                 if result.failure and scene.needs_temporal and self.keeper.recovered():
                     result = self.play_scene(scene, index + 1)
+                if not result.held and self.safety_net:
+                    self.show_take(scene, result)
             except Elsewhere as move:
                 index = index if move.scene is None else move.scene
                 why = move.why
@@ -223,6 +228,36 @@ class Stage:
             self._keep_take(scene, result)
         return result
 
+    def show_take(self, scene: Scene, result: SceneResult) -> None:
+        """Show the scene's verified take in its place, labelled, at its own pace (scaled by
+        --speed; a key moves on); the result says it was shown. A take that cannot be used
+        is said, and not shown."""
+        if self.takes is None:
+            return
+        try:
+            take = self.takes.load(self.show, scene)
+        except Refused as why:
+            self.narrator.info(f"[yellow]Its take is not shown:[/] {escape(str(why))}")
+            return
+        if take is None:
+            return
+        self.narrator.info(
+            f"[bold yellow]Replaying the verified recording of this scene from {take.when}[/]"
+            " (not live)"
+        )
+        self.narrator.at_step(f"{scene.title} - the verified recording of {take.when}")
+        player, started = Player(take), self.clock()
+        try:
+            while True:
+                at = (self.clock() - started) * self.pacing.speed / take.speed
+                if player.until(at):
+                    self.narrator.replay(player.frame(), take.when)
+                if at >= player.length or self._idle(0.05) == "next":
+                    break
+        finally:
+            self.narrator.replay(None)
+        result.shown_from = take.when
+
     def _keep_take(self, scene: Scene, result: SceneResult) -> None:
         """The scene verified: its recording becomes its take (a folder that cannot be
         written is said once, and the show goes on)."""
@@ -231,8 +266,9 @@ class Stage:
         cast = self.take.cast
         try:
             self.takes.save(
-                self.show, scene, cast.text(), cast.size, self.service.address, result.verdicts
-            )
+                self.show, scene, cast.text(), cast.size, self.service.address, result.verdicts,
+                self.pacing.speed,
+            )  # fmt: skip
         except OSError as error:
             self._takes_unwritable = True
             self.narrator.info(

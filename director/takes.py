@@ -11,6 +11,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pyte
+from rich.color import ColorParseError
+from rich.style import Style
+from rich.text import Text
+
 from director.claims import Verdict
 from director.scenes import Scene, Show
 
@@ -28,6 +33,8 @@ class Take:
     address: str
     claims: list[dict[str, object]]
     size: tuple[int, int]
+    speed: float
+    """The --speed it was recorded at: played back at --speed, it keeps its own pace."""
     events: list[list]
     """The cast's events: [seconds, kind, data]."""
 
@@ -61,6 +68,7 @@ class Takes:
         size: tuple[int, int],
         address: str,
         verdicts: list[Verdict],
+        speed: float = 1.0,
     ) -> None:
         """Keep a verified scene's take; the older one is replaced only once both files of the
         new one are whole (written aside, then renamed; the record, renamed last, names the
@@ -74,6 +82,7 @@ class Takes:
             "address": address,
             "fingerprint": fingerprint(show, scene),
             "size": list(size),
+            "speed": speed,
             "cast_bytes": len(data),
             "cast_sha256": hashlib.sha256(data).hexdigest(),
             "claims": [{"claim": v.claim, "held": v.held, "seen": v.seen} for v in verdicts],
@@ -102,6 +111,7 @@ class Takes:
             made = datetime.fromisoformat(record["made"])
             expected = (int(record["cast_bytes"]), str(record["cast_sha256"]))
             size = (int(record["size"][0]), int(record["size"][1]))
+            speed = float(record.get("speed", 1.0))
         except (ValueError, KeyError, TypeError, IndexError):
             raise Refused(f"{record_path.name} is not a take's record") from None
         if record.get("fingerprint") != fingerprint(show, scene):
@@ -112,8 +122,8 @@ class Takes:
             raise Refused(f"its cast cannot be read: {error.strerror}") from None
         if (len(data), hashlib.sha256(data).hexdigest()) != expected:
             raise Refused(f"{cast_path.name} is truncated or was changed")
-        return Take(scene.name, made, str(record.get("address", "")),
-                    list(record.get("claims", [])), size, _events(cast_path, data))  # fmt: skip
+        address, claims = str(record.get("address", "")), list(record.get("claims", []))
+        return Take(scene.name, made, address, claims, size, speed, _events(cast_path, data))
 
     def state(self, show: Show, scene: Scene) -> str:
         """For --list: when its take was made, or why there is none to use."""
@@ -136,3 +146,72 @@ def _events(path: Path, data: bytes) -> list[list]:
     except (ValueError, AttributeError, UnicodeDecodeError):
         raise Refused(f"{path.name} is not an asciicast v2") from None
     return events
+
+
+class Player:
+    """Plays a take's cast through a terminal emulator (pyte): the screen it shows at any
+    time, as Rich text."""
+
+    def __init__(self, take: Take) -> None:
+        self.take = take
+        self._screen = pyte.Screen(*take.size)
+        self._stream = pyte.Stream(self._screen)
+        self._next = 0
+
+    @property
+    def length(self) -> float:
+        """The take's length in seconds, at its own pace."""
+        return self.take.events[-1][0] if self.take.events else 0.0
+
+    def until(self, seconds: float) -> bool:
+        """Play the events up to `seconds` into the take; whether any changed the screen."""
+        events, changed = self.take.events, False
+        while self._next < len(events) and events[self._next][0] <= seconds:
+            _, kind, data = events[self._next]
+            if kind == "o":
+                self._stream.feed(data)
+                changed = True
+            elif kind == "r":
+                with contextlib.suppress(ValueError):
+                    columns, rows = map(int, data.split("x"))
+                    self._screen.resize(rows, columns)
+            self._next += 1
+        return changed
+
+    def frame(self) -> Text:
+        """The emulated screen now, its colours and styles kept."""
+        text = Text()
+        screen = self._screen
+        for y in range(screen.lines):
+            row = screen.buffer[y]
+            for x in range(screen.columns):
+                char = row[x]
+                text.append(char.data or " ", _style(char))
+            if y < screen.lines - 1:
+                text.append("\n")
+        text.rstrip()
+        return text
+
+
+def _colour(name: str) -> str | None:
+    """A pyte colour as Rich names it: "default" is none, "brightred" bright_red, "ff8700"
+    #ff8700."""
+    if name == "default":
+        return None
+    if len(name) == 6 and all(c in "0123456789abcdef" for c in name.lower()):
+        return f"#{name}"
+    return name.replace("bright", "bright_") if name.startswith("bright") else name
+
+
+def _style(char: pyte.screens.Char) -> Style:
+    try:
+        return Style(
+            color=_colour(char.fg),
+            bgcolor=_colour(char.bg),
+            bold=char.bold or None,
+            italic=char.italics or None,
+            underline=char.underscore or None,
+            reverse=char.reverse or None,
+        )
+    except ColorParseError:  # a colour Rich does not know: the plain character
+        return Style()
