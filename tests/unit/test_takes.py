@@ -4,15 +4,19 @@ when truncated, not a cast, or made for a scene that has changed since."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from rich.console import Console
+from rich.style import Style
 
 from director.claims import Verdict
 from director.recording import Cast
+from director.results import SceneResult, summary_rows
 from director.scenes import Scene, Show
 from director.steps import Narrate, Pause
-from director.takes import Refused, Takes, fingerprint
+from director.takes import Player, Refused, Take, Takes, fingerprint
 
 SCENE = Scene("intro", "Intro", Path("intro.toml"), (Narrate(title="Hi", body="."), Pause()))
 SHOW = Show("Talk", (SCENE,), limit=10, interval=1.0)
@@ -107,3 +111,31 @@ def test_a_takes_folder_that_cannot_be_made_is_an_os_error(tmp_path: Path) -> No
     (tmp_path / "file").write_text("")
     with pytest.raises(OSError):
         Takes(tmp_path / "file" / "takes").save(SHOW, SCENE, recorded(), (100, 30), "a", HELD)
+
+
+def test_the_player_draws_the_take_as_a_terminal_would_at_its_own_pace() -> None:
+    events = [[0.5, "o", "\x1b[1;31mred\x1b[0m 1\r\n"], [2.0, "o", "\r\x1b[38;2;10;20;30mtrue"]]
+    take = Take("intro", datetime.now(UTC), "a", [], (20, 3), 1.0, events)
+    player = Player(take)
+    assert player.length == 2.0
+    assert not player.until(0.1) and player.frame().plain == ""
+    assert player.until(1.0)
+    frame = player.frame()
+    assert frame.plain == "red 1"
+    assert frame.get_style_at_offset(Console(), 0) == Style(color="red", bold=True)
+    assert player.until(2.0)
+    assert [row.rstrip() for row in player.frame().plain.split("\n")] == ["red 1", "true"]
+    frame = player.frame()
+    truecolor = frame.get_style_at_offset(Console(), frame.plain.index("true")).color
+    assert truecolor is not None and truecolor.triplet.hex == "#0a141e"
+
+
+def test_the_summary_says_a_scene_was_shown_from_its_take() -> None:
+    result = SceneResult(SCENE, failure="Intro, step 2 (pause): it broke")
+    result.shown_from = "2026-11-25 16:54"
+    [(title, _, _, failure)] = summary_rows([result])
+    assert title == "Intro"
+    assert (
+        failure
+        == "Intro, step 2 (pause): it broke; shown from its verified take of 2026-11-25 16:54"
+    )

@@ -1,0 +1,88 @@
+"""The safety net against a real dev server: a verified scene leaves its take; broken, the
+same scene fails live and its take is shown in its place, labelled; a changed scene refuses
+its take; --no-safety-net shows none."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from director import TALK
+from tests.conftest import DEMO, read_cast
+
+SCENE = ["--scene", "with-temporal"]
+
+
+def demo(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    """A hands-free round of the talk copied into tmp_path, stdout piped."""
+    return subprocess.run(
+        [sys.executable, DEMO, "--talk", str(tmp_path / "talk"), "--state-dir",
+         str(tmp_path / "state"), "--auto", "--once", "--speed", "10", *SCENE, *args],
+        capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=180,
+    )  # fmt: skip
+
+
+def test_a_verified_scene_is_shown_from_its_take_when_it_fails_live(tmp_path: Path) -> None:
+    talk = tmp_path / "talk"
+    shutil.copytree(TALK / "scenes", talk / "scenes")
+    shutil.copytree(
+        TALK / "counter", talk / "counter", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    takes = tmp_path / "state" / "takes"
+
+    verified = demo(tmp_path)
+    assert verified.returncode == 0, verified.stdout[-2000:]
+    _, events = read_cast(takes / "with-temporal.cast")
+    record = json.loads((takes / "with-temporal.json").read_text())
+    assert next(e[2] for e in events if e[1] == "m") == "Scene: With Temporal"
+    assert "$ python start-execution.py" in "".join(e[2] for e in events if e[1] == "o")
+    assert record["address"].startswith("localhost:") and record["speed"] == 10
+    assert all(claim["held"] for claim in record["claims"]) and len(record["claims"]) == 4
+    state = ["--state-dir", str(tmp_path / "state")]
+    listed = subprocess.run(
+        [sys.executable, DEMO, "--talk", str(talk), *state, "--list"],
+        capture_output=True, text=True, timeout=60, env={**os.environ, "COLUMNS": "200"},
+    ).stdout  # fmt: skip
+    assert re.search(r"with-temporal .* verified\s+\d{4}-\d\d-\d\d", listed, re.DOTALL), listed
+
+    # The durable program breaks (its plumbing, which the audience never sees).
+    plumbing = talk / "counter" / "durable-execution" / "plumbing.py"
+    plumbing.write_text(plumbing.read_text() + "\n\ndef run(main):\n    raise SystemExit(3)\n")
+    failed = demo(tmp_path)
+    assert failed.returncode == 1 and "Traceback" not in failed.stderr
+    said = " ".join(failed.stdout.split())
+    assert re.search(
+        r"Replaying the verified recording of this scene from \d{4}-\d\d-\d\d \d\d:\d\d", said
+    )
+    assert "Round 1 FAILED: With Temporal, step" in said
+    assert json.loads((takes / "with-temporal.json").read_text()) == record, "not replaced"
+
+    quiet = demo(tmp_path, "--no-safety-net")
+    assert quiet.returncode == 1 and "verified recording" not in quiet.stdout
+
+    # The scene changes: its take is refused, and says why.
+    scene = talk / "scenes" / "with-temporal.toml"
+    scene.write_text(scene.read_text().replace("Look how little changes", "See how little changes"))
+    refused = demo(tmp_path)
+    assert refused.returncode == 1 and "verified recording" not in refused.stdout
+    assert "Its take is not shown: the scene changed since it was recorded" in " ".join(
+        refused.stdout.split()
+    )
+
+
+def test_a_takes_folder_that_cannot_be_written_is_one_warning(tmp_path: Path) -> None:
+    talk = tmp_path / "talk"
+    shutil.copytree(TALK / "scenes", talk / "scenes")
+    shutil.copytree(
+        TALK / "counter", talk / "counter", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    (tmp_path / "file").write_text("")
+    done = demo(tmp_path, "--takes", str(tmp_path / "file" / "takes"))
+    assert done.returncode == 0, done.stdout[-2000:]
+    said = " ".join(done.stdout.split())
+    assert said.count("No take is kept:") == 1 and "cannot be written" in said
