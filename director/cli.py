@@ -36,10 +36,10 @@ from director.recording import (
 from director.rendering import GIF_FONT_SIZE, THEMES, VIDEO_FONT_SIZE, Look, render
 from director.results import report_rows, verdicts
 from director.runner import Stage
-from director.scenes import Show, load_show
+from director.scenes import Scene, Show, load_show
 from director.state import StateDir
 from director.supervision import Keeper
-from director.takes import Takes
+from director.takes import Refused, Takes
 from director.temporal import Service
 
 STOPPING = tuple(
@@ -176,6 +176,11 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         "--no-safety-net",
         action="store_true",
         help="a scene that fails live is not followed by its verified take",
+    )
+    parser.add_argument(
+        "--offline",
+        action="store_true",
+        help="play the talk from its verified takes alone: no Temporal, no program runs",
     )
     parser.add_argument(
         "--db-limit",
@@ -321,8 +326,9 @@ def _show(
         stack.enter_context(StateDir(args.state_dir))
         service = Service(args.state_dir, args.address, args.namespace, args.profile, args.port)
         stack.callback(service.close)
-        if service.existing and any(scene.needs_temporal for scene in show.scenes):
-            service.start()  # an unreachable service is named before the show begins
+        offline = args.offline
+        if not offline and service.existing and any(s.needs_temporal for s in show.scenes):
+            offline = _reach(service, show, takes, mode)
         console = ShowConsole(highlight=False)
         cast = recorder = None
         if recordings is not None:
@@ -371,11 +377,13 @@ def _show(
         stage = Stage(
             show, args.talk, narrator, keys, keeper, pacing,
             publisher=publisher, take=take, takes=takes, safety_net=not args.no_safety_net,
+            offline=offline,
         )  # fmt: skip
         stack.callback(stage.close)
         stack.callback(_ignore_signals)
         rounds = 1 if args.once else args.rounds or (None if mode.hands_free else 1)
-        held = _play_rounds(stage, narrator, rounds, args.state_dir)
+        waiting = offline and not args.offline  # the takes, while the service is away
+        held = _play_rounds(stage, narrator, rounds, args.state_dir, service, waiting)
     if cast is not None and cast.failure:  # the show went on; the recording did not
         raise DemoError(f"the recording {cast.path} stopped early: {cast.failure}")
     return Status.HELD if held else Status.FAILED
@@ -396,8 +404,52 @@ def _layout(asked: str | None, console: Console) -> tuple[str, str | None]:
     return "stage", None
 
 
-def _play_rounds(stage: Stage, narrator: Narrator, rounds: int | None, state_dir: Path) -> bool:
-    """Round after round (until stopped if `rounds` is None); whether every claim held."""
+def _reach(service: Service, show: Show, takes: Takes, mode: type[Pacing]) -> bool:
+    """Check the existing service answers before the show; whether to play from the takes
+    instead because it does not: hands-free, while it is waited for (each round tries it
+    again); presenting, if the presenter accepts. Else its DemoError (exit 3) stands."""
+    try:
+        service.start()
+        return False
+    except DemoError as unreachable:
+        if not any(_usable(takes, show, scene) for scene in show.scenes):
+            raise
+        if mode.hands_free:
+            print(f"{program_name()}: {unreachable}: playing the verified takes meanwhile")
+            return True
+        print(f"{program_name()}: {unreachable}.")
+        print("Press Enter to give the talk from its verified recordings; any other key stops.")
+        with Keys() as keys:
+            if keys.read(3600) == "next":
+                return True
+        raise
+
+
+def _usable(takes: Takes, show: Show, scene: Scene) -> bool:
+    try:
+        return takes.load(show, scene) is not None
+    except Refused:
+        return False
+
+
+def _answers(service: Service) -> bool:
+    try:
+        service.start()
+        return True
+    except DemoError:
+        return False
+
+
+def _play_rounds(
+    stage: Stage,
+    narrator: Narrator,
+    rounds: int | None,
+    state_dir: Path,
+    service: Service,
+    waiting: bool = False,
+) -> bool:
+    """Round after round (until stopped if `rounds` is None); whether every claim held.
+    `waiting`: the rounds are played from the takes until the service answers."""
     title, hands_free = stage.show.title, stage.pacing.hands_free
     all_held = True
     number = 0
@@ -405,6 +457,9 @@ def _play_rounds(stage: Stage, narrator: Narrator, rounds: int | None, state_dir
         number += 1
         if hands_free:
             narrator.clear()
+        if waiting and stage.offline and _answers(service):  # live again as soon as it answers
+            stage.offline = False
+            narrator.info(f"Temporal answers at {escape(service.address)}: the talk is live again")
         heading = f"{title}  -  round {number}" if hands_free else title
         narrator.say(f"[bold cyan]{escape(heading)}[/]")
         results = stage.play_round()
@@ -413,7 +468,10 @@ def _play_rounds(stage: Stage, narrator: Narrator, rounds: int | None, state_dir
         if stage.pacing.rehearsal:
             narrator.report(report_rows(results), verdicts(results))
             save_rehearsal(state_dir, report_rows(results))  # the notes screen plans by it
-        if held:
+        if held and stage.offline:
+            shown = f"Round {number}: every scene shown from its verified recording (not live)."
+            narrator.say(f"[bold yellow]{shown}[/]", "result")
+        elif held:
             narrator.say(f"[bold green]Round {number}: every claim held.[/]", "result")
         else:
             why = "; ".join(r.failure or "a claim failed" for r in results if not r.held)

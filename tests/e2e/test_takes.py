@@ -4,6 +4,7 @@ its take; --no-safety-net shows none."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -12,8 +13,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pexpect
+import pytest
+
 from director import TALK
-from tests.conftest import DEMO, read_cast
+from tests.conftest import DEMO, descendants, director, ends, plain, read_cast, shown
 
 SCENE = ["--scene", "with-temporal"]
 
@@ -86,3 +90,73 @@ def test_a_takes_folder_that_cannot_be_written_is_one_warning(tmp_path: Path) ->
     assert done.returncode == 0, done.stdout[-2000:]
     said = " ".join(done.stdout.split())
     assert said.count("No take is kept:") == 1 and "cannot be written" in said
+
+
+@pytest.fixture(scope="module")
+def verified(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the talk whose with-temporal scene has a verified take (made once)."""
+    folder = tmp_path_factory.mktemp("verified")
+    shutil.copytree(TALK / "scenes", folder / "talk" / "scenes")
+    shutil.copytree(TALK / "counter", folder / "talk" / "counter",
+                    ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+    done = demo(folder)
+    assert done.returncode == 0, done.stdout[-2000:]
+    return folder
+
+
+def copy(verified: Path, tmp_path: Path) -> Path:
+    shutil.copytree(verified / "talk", tmp_path / "talk")
+    shutil.copytree(verified / "state" / "takes", tmp_path / "state" / "takes")
+    return tmp_path
+
+
+def test_offline_plays_the_talk_from_its_takes_with_nothing_running(
+    verified: Path, tmp_path: Path
+) -> None:
+    copy(verified, tmp_path)
+    child = director(tmp_path, "--talk", str(tmp_path / "talk"), "--auto", "--once",
+                     "--speed", "10", "--offline", *SCENE)  # fmt: skip
+    started: set[str] = set()
+    while child.isalive():
+        started |= {" ".join(p.cmdline()) for p in descendants(child)}
+        with contextlib.suppress(pexpect.TIMEOUT, pexpect.EOF):
+            child.expect(pexpect.EOF, timeout=0.05)
+    child.close()
+    said = plain(child.logfile_read.getvalue())
+    assert child.exitstatus == 0, said[-2000:]
+    assert not started, f"offline, yet it started {started}"
+    assert "Replaying the verified recording of this scene from" in " ".join(said.split())
+    assert "every scene shown from its verified recording (not live)" in " ".join(said.split())
+    # A scene without a take is named, and the round fails.
+    missing = demo(tmp_path, "--offline", "--scene", "before-temporal")
+    assert missing.returncode == 1
+    assert "Before Temporal: no verified take to show" in " ".join(missing.stdout.split())
+
+
+@pytest.mark.parametrize("answer", ["\r", "x"], ids=["accepts", "declines"])
+def test_an_existing_service_away_offers_the_takes_to_the_presenter(
+    verified: Path, tmp_path: Path, answer: str
+) -> None:
+    copy(verified, tmp_path)
+    child = director(tmp_path, "--talk", str(tmp_path / "talk"), "--speed", "10",
+                     "--address", "127.0.0.1:1", *SCENE)  # fmt: skip
+    child.expect(shown("cannot reach Temporal at 127.0.0.1:1"))
+    child.expect(shown("Press Enter to give the talk from its verified recordings"))
+    child.send(answer)
+    said = ends(child)
+    if answer == "\r":
+        assert child.exitstatus == 0, said[-2000:]
+        assert "Replaying the verified recording of this scene from" in " ".join(said.split())
+    else:
+        assert child.exitstatus == 3 and "Replaying" not in said
+
+
+def test_hands_free_plays_the_takes_while_an_existing_service_is_away(
+    verified: Path, tmp_path: Path
+) -> None:
+    copy(verified, tmp_path)
+    done = demo(tmp_path, "--address", "127.0.0.1:1")
+    said = " ".join(done.stdout.split())
+    assert done.returncode == 0, said[-2000:]
+    assert "cannot reach Temporal at 127.0.0.1:1" in said and "verified takes meanwhile" in said
+    assert "every scene shown from its verified recording (not live)" in said
