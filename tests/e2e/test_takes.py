@@ -28,6 +28,7 @@ def demo(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
         [sys.executable, DEMO, "--talk", str(tmp_path / "talk"), "--state-dir",
          str(tmp_path / "state"), "--auto", "--once", "--speed", "10", *SCENE, *args],
         capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=180,
+        env={**os.environ, "COLUMNS": "250"},  # the summary's cells unwrapped
     )  # fmt: skip
 
 
@@ -57,9 +58,10 @@ def test_a_verified_scene_is_shown_from_its_take_when_it_fails_live(tmp_path: Pa
     # The durable program breaks (its plumbing, which the audience never sees).
     plumbing = talk / "counter" / "durable-execution" / "plumbing.py"
     plumbing.write_text(plumbing.read_text() + "\n\ndef run(main):\n    raise SystemExit(3)\n")
-    failed = demo(tmp_path)
+    failed = demo(tmp_path, "--scene", "summary")
     assert failed.returncode == 1 and "Traceback" not in failed.stderr
     said = " ".join(failed.stdout.split())
+    assert "shown from its verified take of" in said, "the summary says so"
     assert re.search(
         r"Replaying the verified recording of this scene from \d{4}-\d\d-\d\d \d\d:\d\d", said
     )
@@ -127,6 +129,14 @@ def test_offline_plays_the_talk_from_its_takes_with_nothing_running(
     assert not started, f"offline, yet it started {started}"
     assert "Replaying the verified recording of this scene from" in " ".join(said.split())
     assert "every scene shown from its verified recording (not live)" in " ".join(said.split())
+    # A truncated take is refused, with the reason.
+    cast = tmp_path / "state" / "takes" / "with-temporal.cast"
+    cast.write_bytes(cast.read_bytes()[:-100])
+    cut = demo(tmp_path, "--offline")
+    assert cut.returncode == 1
+    assert "Its take is not shown: with-temporal.cast is truncated or was changed" in " ".join(
+        cut.stdout.split()
+    )
     # A scene without a take is named, and the round fails.
     missing = demo(tmp_path, "--offline", "--scene", "before-temporal")
     assert missing.returncode == 1
