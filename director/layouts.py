@@ -97,8 +97,8 @@ class Layout(Protocol):
 
 def footer(screen: Screen, spinner: Spinner, *, clock: bool) -> RenderableType:
     """The status with a spinner; else where the show is, its clock, the keys it waits for."""
-    if screen.status:
-        spinner.update(text=Text.from_markup(screen.status, style="dim"))
+    if status := screen.status:  # read once: the show's thread changes it meanwhile
+        spinner.update(text=Text.from_markup(status, style="dim"))
         return spinner
     line = Text(screen.place, style="dim")
     if clock:
@@ -166,10 +166,11 @@ class ScrollLayout(LiveLayout):
 
     def __rich__(self) -> RenderableType:
         parts: list[RenderableType] = []
-        if self.screen.replay is not None:
-            parts.append(self.screen.replay)
-        if self.screen.program is not None:
-            parts.append(program_panel(self.screen.program, self.program_rows))
+        # Each read once: the show's thread changes the screen while this one draws it.
+        if (replay := self.screen.replay) is not None:
+            parts.append(replay)
+        if (program := self.screen.program) is not None:
+            parts.append(program_panel(program, self.program_rows))
         parts.append(footer(self.screen, self._spinner, clock=self.clock))
         return Group(*parts)
 
@@ -259,8 +260,8 @@ class StageLayout(LiveLayout):
         grid.add_column()
         grid.add_column(justify="right")
         scene = Text(f"scene {number} of {count}: {title} " if number else "")
-        if self.screen.why:
-            scene = Text(f"({self.screen.why})  ", style="bold").append_text(scene)
+        if why := self.screen.why:
+            scene = Text(f"({why})  ", style="bold").append_text(scene)
         grid.add_row(Text(f" {self.screen.talk}", style="bold"), scene)
         return Styled(grid, style="reverse")
 
@@ -269,12 +270,12 @@ class StageLayout(LiveLayout):
         screen = self.screen
         if screen.help:
             return Align(help_panel(overlay=True), vertical="top")
-        if screen.replay is not None:
-            return screen.replay
+        if (replay := screen.replay) is not None:
+            return replay
         options = self.console.options.update(width=width)
         lines: list[RenderableType] = []
         rows = 0
-        for line in reversed(screen.lines):
+        for line in reversed(list(screen.lines)):  # a copy: lines are said meanwhile
             taken = len(self.console.render_lines(line, options, pad=False))
             if rows + taken > height // 2 and lines:
                 break
@@ -290,13 +291,14 @@ class StageLayout(LiveLayout):
     def _in_sight(self, main: RenderableType, width: int, height: int) -> RenderableType:
         """The main panel as tall as it is (not stretched to the region); taller than the
         region, the rows around its focus (a code panel's highlighted lines)."""
-        if self.screen.focus is None:
+        focus = self.screen.focus  # read once: a new panel may clear it meanwhile
+        if focus is None:
             return Align(main, vertical="top")
         options = self.console.options.update(width=width, height=None)
         rows = self.console.render_lines(main, options, pad=False)
         if len(rows) <= height:
             return Align(main, vertical="top")
-        start = max(0, min(self.screen.focus - height // 4, len(rows) - height))
+        start = max(0, min(focus - height // 4, len(rows) - height))
         return Segments(
             segment for row in rows[start : start + height] for segment in (*row, Segment.line())
         )
