@@ -63,6 +63,11 @@ class Stopped(BaseException):
         self.signum = signum
 
 
+TAKE_IDLE_LIMIT = 5.0
+"""A take's silences are cut to this (a presenter who talked a minute over one panel): shown
+in a scene's place, it keeps the show moving."""
+
+
 def program_name() -> str:
     """The program as it was called: `demo.py` or `counter-demo`."""
     return Path(sys.argv[0]).name or "counter-demo"
@@ -339,7 +344,8 @@ def _show(
             recorder = Recorder(cast, follow_terminal=following)
         # Each scene is recorded as the audience sees it, to become its take if it verifies.
         size = (console.width, console.height) if console.is_terminal else NO_TERMINAL_SIZE
-        take = Recorder(Cast(None, size, show.title), follow_terminal=console.is_terminal)
+        take_cast = Cast(None, size, show.title, idle_limit=TAKE_IDLE_LIMIT)
+        take = Recorder(take_cast, follow_terminal=console.is_terminal)
         transcript = None
         if args.transcript:
             transcript = transcript_console(args.transcript, console.width)
