@@ -36,10 +36,10 @@ from director.recording import (
 from director.rendering import GIF_FONT_SIZE, THEMES, VIDEO_FONT_SIZE, Look, render
 from director.results import report_rows, verdicts
 from director.runner import Stage
-from director.scenes import Scene, Show, load_show
+from director.scenes import Show, load_show
 from director.state import StateDir
 from director.supervision import Keeper
-from director.takes import Refused, Takes
+from director.takes import Takes
 from director.temporal import Service
 
 STOPPING = tuple(
@@ -418,7 +418,7 @@ def _reach(service: Service, show: Show, takes: Takes, mode: type[Pacing]) -> bo
         service.start()
         return False
     except DemoError as unreachable:
-        if not any(_usable(takes, show, scene) for scene in show.scenes):
+        if not any(takes.usable(show, scene) for scene in show.scenes):
             raise
         if mode.hands_free:
             print(f"{program_name()}: {unreachable}: playing the verified takes meanwhile")
@@ -429,13 +429,6 @@ def _reach(service: Service, show: Show, takes: Takes, mode: type[Pacing]) -> bo
             if keys.read(3600) == "next":
                 return True
         raise
-
-
-def _usable(takes: Takes, show: Show, scene: Scene) -> bool:
-    try:
-        return takes.load(show, scene) is not None
-    except Refused:
-        return False
 
 
 def _answers(service: Service) -> bool:

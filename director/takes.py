@@ -125,6 +125,13 @@ class Takes:
         address, claims = str(record.get("address", "")), list(record.get("claims", []))
         return Take(scene.name, made, address, claims, size, speed, _events(cast_path, data))
 
+    def usable(self, show: Show, scene: Scene) -> bool:
+        """Whether the scene has a take that can be shown."""
+        try:
+            return self.load(show, scene) is not None
+        except Refused:
+            return False
+
     def state(self, show: Show, scene: Scene) -> str:
         """For --list: when its take was made, or why there is none to use."""
         try:

@@ -139,3 +139,12 @@ def test_the_summary_says_a_scene_was_shown_from_its_take() -> None:
         failure
         == "Intro, step 2 (pause): it broke; shown from its verified take of 2026-11-25 16:54"
     )
+
+
+def test_a_scene_has_a_usable_take_only_when_it_can_be_shown(tmp_path: Path) -> None:
+    takes = Takes(tmp_path)
+    assert not takes.usable(SHOW, SCENE)
+    takes.save(SHOW, SCENE, recorded(), (100, 30), "localhost:7233", HELD)
+    assert takes.usable(SHOW, SCENE)
+    takes.paths(SCENE)[0].write_text("")
+    assert not takes.usable(SHOW, SCENE)
