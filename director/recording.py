@@ -98,6 +98,7 @@ class Cast(io.TextIOBase):
             raise DemoError(f"cannot write the recording {path}: {self.failure}")
 
     def _begin(self) -> None:
+        self._drawn = ""
         self._start = self._last = time.monotonic()
         self._skipped = 0.0
         header: dict[str, object] = {
@@ -128,7 +129,10 @@ class Cast(io.TextIOBase):
         return "utf-8"
 
     def write(self, text: str) -> int:
-        if text:
+        # A live region redraws itself 8 times a second; drawn again unchanged, it changes
+        # nothing on a screen: kept once (a presenter's long pause stays a few bytes).
+        if text and text != self._drawn:
+            self._drawn = text
             # What a terminal shows: its driver turns each newline into CR LF.
             self._event("o", _NEWLINE.sub("\r\n", text))
         return len(text)

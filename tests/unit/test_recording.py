@@ -3,6 +3,7 @@ own console drawing at full fidelity into it."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -120,3 +121,17 @@ def test_a_file_already_there_is_checked_and_left_as_it_was(tmp_path: Path) -> N
     there.write_bytes(b"GIF89a old")
     Recordings.of([there], tmp_path)
     assert there.read_bytes() == b"GIF89a old"
+
+
+def test_a_redraw_that_changes_nothing_is_kept_once(tmp_path: Path) -> None:
+    cast = Cast(None, (80, 24), "Talk")
+    for _ in range(3):
+        cast.write("\x1b[H footer")  # a live region redrawn unchanged
+    cast.write("\x1b[H footer 2")
+    cast.write("\x1b[H footer")
+    assert [json.loads(line)[2] for line in cast.text().splitlines()[1:]] == [
+        "\x1b[H footer", "\x1b[H footer 2", "\x1b[H footer"
+    ]  # fmt: skip
+    cast.restart()  # a new take starts with a whole screen, even an unchanged one
+    cast.write("\x1b[H footer")
+    assert len(cast.text().splitlines()) == 2
