@@ -40,6 +40,7 @@ from director.scenes import Show, load_show
 from director.state import StateDir
 from director.supervision import Keeper
 from director.takes import Takes
+from director.talks import init
 from director.temporal import Service
 
 STOPPING = tuple(
@@ -197,10 +198,25 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--state-dir",
         type=Path,
-        default=state_home(),
         metavar="DIR",
-        help="where the dev server keeps its db file (default: %(default)s)",
+        help="where the dev server's db file, the takes and the last rehearsal are kept "
+        f"(default: a --talk folder's .state/, else {state_home()})",
     )
+    args = parser.parse_args(argv)
+    if args.state_dir is None:  # a talk of one's own keeps its own state
+        own = args.talk.resolve() != TALK.resolve()
+        args.state_dir = args.talk / ".state" if own else state_home()
+    return args
+
+
+def parse_init(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog=f"{program_name()} init",
+        description="Write an editable copy of the default talk (scenes, programs, README) "
+        "into DIR, to change and play with --talk DIR.",
+    )
+    parser.add_argument("folder", type=Path, metavar="DIR")
+    parser.add_argument("--force", action="store_true", help="write into a folder not empty")
     return parser.parse_args(argv)
 
 
@@ -243,7 +259,10 @@ def run() -> NoReturn:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the director; the exit status."""
+    """Run the director (or `init DIR`); the exit status."""
+    given = sys.argv[1:] if argv is None else argv
+    if given[:1] == ["init"]:
+        return _init(parse_init(given[1:]))
     args = parse(argv)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     for signum in STOPPING:
@@ -261,6 +280,17 @@ def main(argv: list[str] | None = None) -> int:
         return 128 + signal.SIGPIPE
     except Quit:
         return Status.HELD
+
+
+def _init(args: argparse.Namespace) -> int:
+    try:
+        written = init(args.folder, force=args.force)
+    except DemoError as error:
+        print(f"{program_name()}: {error}", file=sys.stderr)
+        return error.status
+    print(f"Wrote {len(written)} files into {args.folder}: play it with "
+          f"{program_name()} --talk {args.folder}")  # fmt: skip
+    return Status.HELD
 
 
 def _raise_stopped(signum: int, _frame: object) -> None:
