@@ -84,7 +84,8 @@ def version() -> str:
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog=program_name(),
-        description="Play the counter talk: a live demo of durable execution with Temporal.",
+        description="Play the counter talk: a live demo of durable execution with Temporal. "
+        "`init DIR` writes an editable copy of the talk to play with --talk DIR.",
         epilog="Keys: Space, Enter, Right or Page Down next; Left, Page Up or Backspace back a "
         "panel; Home or r the scene again; 1-9 that scene; b or . black screen; ? the keys; "
         "q quit. Exit status: 0 every claim held, 1 a claim failed, 2 bad usage or scene file, "
