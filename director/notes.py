@@ -245,7 +245,10 @@ def follow(state_dir: Path, console: Console, *, drive: bool = False) -> None:
                 while True:
                     ready, _, _ = select.select([show], [], [], 0)
                     if ready:
-                        data = show.recv(65536)
+                        try:
+                            data = show.recv(65536)
+                        except OSError:  # the show was killed: as if it ended
+                            data = b""
                         if not data:
                             break  # the show ended
                         *lines, buffer = (buffer + data).split(b"\n")
