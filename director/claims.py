@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+import regex
+
 
 @dataclass
 class Run:
@@ -16,6 +18,7 @@ class Run:
     stopped_by: str | None = None  # the signal the director sent, e.g. "SIGINT"
     status: int | None = None  # exit status; 128 + n when a signal ended it
     cut: int | None = None  # how many numbers it had printed when the disruption came
+    output: str = ""  # everything it printed, escape codes and all
 
 
 @dataclass(frozen=True)
@@ -114,3 +117,30 @@ def _show(number: int | None) -> str:
 
 def _list(numbers: list[int]) -> str:
     return ", ".join(map(str, numbers)) or "none"
+
+
+ANSI = regex.compile(r"\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
+"""A terminal's escape sequences: an output claim reads what the program printed, as text."""
+OUTPUT_TIME = 0.1
+"""How long one output claim's pattern may take on the output."""
+
+
+def output_claim(kind: str, expected: str | int, runs: list[Run]) -> Verdict:
+    """A claim about what the scene's last run printed or how it ended: `output_has` or
+    `output_lacks` (a regular expression) or `exit_status` (a number)."""
+    if not runs:
+        return Verdict(f"{kind} {expected}", False, "no program ran")
+    run = runs[-1]
+    if kind == "exit_status":
+        return Verdict(f"it exits with status {expected}", run.status == expected,
+                       f"exit status {_show(run.status)}")  # fmt: skip
+    text = ANSI.sub("", run.output).replace("\r", "")[-65536:]
+    try:
+        found = regex.search(str(expected), text, timeout=OUTPUT_TIME)
+    except TimeoutError:
+        return Verdict(f"{kind} {expected!r}", False, f"matching took over {OUTPUT_TIME:g} s")
+    if kind == "output_has":
+        seen = f"printed {found[0]!r}" if found else "never printed it"
+        return Verdict(f"it prints {expected!r}", found is not None, seen)
+    seen = f"printed {found[0]!r}" if found else "never printed it"
+    return Verdict(f"it never prints {expected!r}", found is None, seen)

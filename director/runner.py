@@ -362,12 +362,18 @@ class Stage:
             case Interrupt():
                 self._interrupt(step)
             case Expect():
-                for claim in step.claims:
-                    verdict = claims.check(claim, self.play.result.runs)
+                runs = self.play.result.runs
+                verdicts = [claims.check(claim, runs) for claim in step.claims]
+                wanted = (("output_has", step.output_has), ("output_lacks", step.output_lacks),
+                          ("exit_status", step.exit_status))  # fmt: skip
+                for kind, expected in wanted:
+                    if expected not in ("", -1):
+                        verdicts.append(claims.output_claim(kind, expected, runs))
+                for verdict in verdicts:
                     self.play.result.verdicts.append(verdict)
                     self.narrator.verdict(verdict)
-                    checked = self.publisher.state.get("claims", []) if self.publisher else []
-                    self._publish(claims=[*checked, (verdict.held, verdict.claim)][-8:])
+                    before = self.publisher.state.get("claims", []) if self.publisher else []
+                    self._publish(claims=[*before, (verdict.held, verdict.claim)][-8:])
                 self.pacing.beat(1, self._idle)
             case Summary():
                 self.narrator.summary(step.title, summary_rows(self.results))
@@ -492,6 +498,7 @@ class Stage:
         run = self.play.last_run
         run.numbers = self.child.numbers
         run.status = self.child.status
+        run.output = self.child.output
         self.narrator.program_ended()
         self.child = None
 

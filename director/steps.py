@@ -308,21 +308,36 @@ class Restart(StepKind):
 
 @dataclass(frozen=True, kw_only=True)
 class Expect(StepKind):
-    """Check claims against the numbers the scene's runs printed; a failure is shown loudly."""
+    """Check claims against what the scene's runs printed: the counter claims on their numbers,
+    and, for any program, what the last run printed or how it ended. A failure is loud."""
 
     kind = "expect"
-    example = 'claims = ["resumes", "no_repeats", "no_gaps", "completes"]'
-    claims: tuple[str, ...] = option(f"claims to check, any of: {', '.join(CLAIMS)}")
+    example = (
+        'claims = ["resumes", "no_repeats", "no_gaps", "completes"]\noutput_lacks = "Traceback"'
+    )
+    claims: tuple[str, ...] = option(f"counter claims to check, any of: {', '.join(CLAIMS)}", ())
+    output_has: str = option("a regular expression the last run's output matches", "")
+    output_lacks: str = option("a regular expression the last run's output never matches", "")
+    exit_status: Annotated[int, Between(-1, 255)] = option(
+        "the exit status the last run ends with; -1 checks none", -1
+    )
 
     @property
     def detail(self) -> str:
-        return ", ".join(self.claims)
+        return ", ".join(self.claims) or self.output_has or self.output_lacks or "exit status"
 
     def check(self, context: Context) -> None:
+        if not (self.claims or self.output_has or self.output_lacks or self.exit_status >= 0):
+            raise Invalid("give claims, output_has, output_lacks or exit_status")
         for claim in self.claims:
             if claim not in CLAIMS:
                 known = guess(claim, list(CLAIMS))
                 raise Invalid(f"unknown claim {shown(claim)}{known}", "claims")
+        for name in ("output_has", "output_lacks"):
+            try:
+                regex.compile(getattr(self, name))
+            except regex.error as error:
+                raise Invalid(str(error), name) from None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -248,6 +248,7 @@ def write_bad(tmp_path: Path, what: str, content: str | bytes) -> None:
 
 
 SCENE = 'title = "t"\n[[steps]]\n'
+EXPECT = f'title = "t"\n{RUN}[[steps]]\nkind = "expect"\n'
 MALFORMED = {
     "a word for a number": ("scene", SCENE + 'kind = "pause"\nseconds = "x"', "field 'seconds'"),
     "nan": ("scene", SCENE + 'kind = "pause"\nseconds = nan', "finite number"),
@@ -260,6 +261,9 @@ MALFORMED = {
     ),
     "a list for text": ("scene", SCENE + 'kind = "ask"\nquestion = ["a"]', "expected text"),
     "numbers as claims": ("scene", SCENE + 'kind = "expect"\nclaims = [1, 2]', "list of text"),
+    "an expect with nothing to check": ("scene", SCENE + 'kind = "expect"', "give claims"),
+    "a bad output regex": ("scene", f'{EXPECT}output_has = "(unclosed"', "field 'output_has'"),
+    "an exit status past 255": ("scene", f"{EXPECT}exit_status = 256", "from -1 to 255"),
     "steps not a list": ("scene", 'title = "t"\nsteps = 3', "list of tables"),
     "a step not a table": ("scene", 'title = "t"\nsteps = [1]', "list of tables"),
     "no kind": ("scene", SCENE + 'title = "x"', "needs a 'kind'"),

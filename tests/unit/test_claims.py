@@ -83,3 +83,20 @@ def test_a_disruption_inside_one_run_cuts_it_there() -> None:
     t = tally(one)
     assert (t.last_before, t.first_after, t.repeated, t.lost) == (4, 5, [], [])
     assert check("resumes", one).held
+
+
+def test_output_claims_read_what_the_last_run_printed_as_text() -> None:
+    from director.claims import output_claim
+
+    run = Run("python tool.py", 10, output="\x1b[32mdone\x1b[0m 42 items\r\n", status=0)
+    has = output_claim("output_has", r"done \d+ items", [run])
+    assert has.held and has.claim == "it prints 'done \\\\d+ items'" and "done 42 items" in has.seen
+    lacks = output_claim("output_lacks", "Traceback", [run])
+    assert lacks.held and lacks.seen == "never printed it"
+    assert not output_claim("output_lacks", "items", [run]).held
+    assert output_claim("exit_status", 0, [run]).held
+    failed = output_claim("exit_status", 1, [run])
+    assert not failed.held and failed.seen == "exit status 0"
+    assert output_claim("output_has", "x", []).seen == "no program ran"
+    slow = output_claim("output_has", r"(a|aa)+b", [Run("p", 1, output="a" * 60 + "c")])
+    assert not slow.held and "took over" in slow.seen

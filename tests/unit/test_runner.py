@@ -424,3 +424,18 @@ def test_hands_free_heeds_only_next_and_quit() -> None:
     [result] = rig.stage.play_round()
     assert len(result.step_seconds) == 4 and not rig.narrator.screen.blackout
     assert "again" not in rig.said()
+
+
+def test_output_claims_check_what_the_last_run_printed_and_how_it_ended() -> None:
+    checks = Expect(output_has=r"\b10\b", output_lacks="Traceback", exit_status=0)
+    wrong = Expect(output_has="Workflow completed", exit_status=3)
+    rig = Rig(scene(Run(program=NORMAL), WaitFor(exit=True), checks, wrong))
+    [result] = rig.stage.play_round()
+    assert [(v.claim, v.held) for v in result.verdicts] == [
+        ("it prints '\\\\b10\\\\b'", True),
+        ("it never prints 'Traceback'", True),
+        ("it exits with status 0", True),
+        ("it prints 'Workflow completed'", False),
+        ("it exits with status 3", False),
+    ]
+    assert not result.held and "CLAIM FAILED: it exits with status 3" in rig.said()
