@@ -25,6 +25,7 @@ from director.recording import Recorder
 from director.results import SceneResult, history_notes, summary_rows
 from director.scenes import Scene, Show
 from director.steps import (
+    LOCAL,
     Ask,
     Expect,
     History,
@@ -39,6 +40,7 @@ from director.steps import (
     Step,
     Summary,
     WaitFor,
+    found,
 )
 from director.supervision import Keeper
 from director.takes import Player, Refused, Takes
@@ -393,6 +395,9 @@ class Stage:
         self._end_child()
         limit = step.limit or self.show.limit
         interval = self.pacing.scaled(step.interval or self.show.interval)
+        if step.command:
+            self._run_command(step, limit, interval)
+            return
         path = self.talk / step.program
         argv = [sys.executable, str(path), "--limit", str(limit), "--interval", f"{interval:g}"]
         env = None
@@ -404,6 +409,27 @@ class Stage:
                 shown = escape(workflow_id)
                 self.narrator.info(f"Workflow [bold]{shown}[/] [link={url}]{escape(url)}[/link]")
         label = step.label or f"python {path.name}"
+        self.play.program = Program(argv, env, label, limit, interval)
+        self._start_child(label)
+
+    def _run_command(self, step: Run, limit: int, interval: float) -> None:
+        """Any command, its placeholders filled in; titled as typed (`temporal workflow show
+        --workflow-id counter-...`), with Temporal's settings in its environment."""
+        values = {
+            **LOCAL,
+            "workflow_id": self.play.workflow_id,
+            "limit": str(limit),
+            "interval": f"{interval:g}",
+            "talk": str(self.talk),
+        }
+        env = None
+        if step.needs_temporal:
+            values |= {"address": self.service.address, "namespace": self.service.namespace}
+            env = self.service.child_env()
+        argv = [part.format_map(values) for part in step.command]
+        argv[0] = found(argv[0], self.talk) or argv[0]  # checked before the show; gone now?
+        typed = {**values, "python": "python", "temporal": "temporal"}
+        label = step.label or " ".join(part.format_map(typed) for part in step.command)
         self.play.program = Program(argv, env, label, limit, interval)
         self._start_child(label)
 

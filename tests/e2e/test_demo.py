@@ -40,6 +40,8 @@ def test_hands_free_round_verifies_every_claim(tmp_path: Path) -> None:
     assert "Round 1: every claim held." in output
     assert "✔ after the restart it starts again at 1" in output
     assert "✔ after the restart it carries on at the next number" in output
+    assert "$ temporal workflow show --workflow-id counter-event-history-" in output
+    assert "✔ it prints 'TimerFired'" in output, "the CLI shows the timer that fired"
     assert "CLAIM FAILED" not in output
     assert gone(started), "a counter or the dev server outlived the director"
 

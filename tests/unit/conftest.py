@@ -264,6 +264,14 @@ MALFORMED = {
     "an expect with nothing to check": ("scene", SCENE + 'kind = "expect"', "give claims"),
     "a bad output regex": ("scene", f'{EXPECT}output_has = "(unclosed"', "field 'output_has'"),
     "an exit status past 255": ("scene", f"{EXPECT}exit_status = 256", "from -1 to 255"),
+    "a run with nothing to run": ("scene", SCENE + 'kind = "run"', "exactly one of 'program'"),
+    "a command not found": (
+        "scene", SCENE + 'kind = "run"\ncommand = ["no-such-tool", "x"]', "command not found"
+    ),
+    "an unknown placeholder": (
+        "scene", SCENE + 'kind = "run"\ncommand = ["echo", "{workflow}"]', "unknown placeholder"
+    ),
+    "braces left open": ("scene", SCENE + 'kind = "run"\ncommand = ["echo", "{x"]', "command"),
     "steps not a list": ("scene", 'title = "t"\nsteps = 3', "list of tables"),
     "a step not a table": ("scene", 'title = "t"\nsteps = [1]', "list of tables"),
     "no kind": ("scene", SCENE + 'title = "x"', "needs a 'kind'"),

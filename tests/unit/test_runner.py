@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import sys
 from pathlib import Path
 
 import pytest
@@ -439,3 +440,20 @@ def test_output_claims_check_what_the_last_run_printed_and_how_it_ended() -> Non
         ("it exits with status 3", False),
     ]
     assert not result.held and "CLAIM FAILED: it exits with status 3" in rig.said()
+
+
+def test_a_command_runs_with_its_placeholders_filled_and_is_titled_as_typed() -> None:
+    command = ("{python}", "count.py", "--limit", "{limit}", "--interval", "{interval}",
+               "--workflow-id", "{workflow_id}", "--address", "{address}")  # fmt: skip
+    rig = Rig(scene(Run(command=command, limit=3), WaitFor(exit=True),
+                    Expect(claims=("completes",), exit_status=0)))  # fmt: skip
+    [result] = rig.stage.play_round()
+    assert result.held, result.failure
+    [child] = rig.counters.spawned
+    workflow = child.argv[child.argv.index("--workflow-id") + 1]
+    assert child.argv[0] == sys.executable and workflow.startswith("counter-scene-")
+    assert child.argv[2:6] == ["--limit", "3", "--interval", "1"]
+    assert child.argv[-1] == "localhost:7233" and child.env == {"TEMPORAL_PROFILE": "test"}
+    assert child.label == (
+        f"python count.py --limit 3 --interval 1 --workflow-id {workflow} --address localhost:7233"
+    )
