@@ -22,6 +22,7 @@ from rich.text import Text
 
 from director.keys import HELP
 from director.processes import ChildProcess
+from director.terminal import terminal_text
 
 PROGRAM_PTY_ROWS = 24
 """A program's pty is this tall; the screen shows its last lines."""
@@ -317,10 +318,10 @@ def help_panel(*, overlay: bool = False) -> Panel:
 
 def program_panel(child: ChildProcess, rows: int | None) -> Panel:
     """A program's output in a panel titled with its command; its last `rows` lines if given."""
-    lines = child.output.replace("\r", "").split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    text = Text("\n".join(lines[-rows:] if rows else lines) or " ", style="bold")
+    text = terminal_text(child.output, child.size[1], rows).copy()  # as a terminal shows it
+    text.stylize("bold")
+    if not text:
+        text = Text(" ")
     if child.running:
         state = "[green]running[/]"
     elif child.status == 0:

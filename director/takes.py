@@ -11,13 +11,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pyte
-from rich.color import ColorParseError
-from rich.style import Style
 from rich.text import Text
 
 from director.claims import Verdict
 from director.scenes import Scene, Show
+from director.terminal import Emulator
 
 
 class Refused(Exception):
@@ -156,13 +154,11 @@ def _events(path: Path, data: bytes) -> list[list]:
 
 
 class Player:
-    """Plays a take's cast through a terminal emulator (pyte): the screen it shows at any
-    time, as Rich text."""
+    """Plays a take's cast through a terminal emulator: the screen it shows at any time."""
 
     def __init__(self, take: Take) -> None:
         self.take = take
-        self._screen = pyte.Screen(*take.size)
-        self._stream = pyte.Stream(self._screen)
+        self._terminal = Emulator(*take.size)
         self._next = 0
 
     @property
@@ -176,49 +172,14 @@ class Player:
         while self._next < len(events) and events[self._next][0] <= seconds:
             _, kind, data = events[self._next]
             if kind == "o":
-                self._stream.feed(data)
+                self._terminal.feed(data)
                 changed = True
-            elif kind == "r":
+            elif kind == "r" and (size := data.split("x")) and len(size) == 2:
                 with contextlib.suppress(ValueError):
-                    columns, rows = map(int, data.split("x"))
-                    self._screen.resize(rows, columns)
+                    self._terminal.resize(int(size[0]), int(size[1]))
             self._next += 1
         return changed
 
     def frame(self) -> Text:
         """The emulated screen now, its colours and styles kept."""
-        text = Text()
-        screen = self._screen
-        for y in range(screen.lines):
-            row = screen.buffer[y]
-            for x in range(screen.columns):
-                char = row[x]
-                text.append(char.data or " ", _style(char))
-            if y < screen.lines - 1:
-                text.append("\n")
-        text.rstrip()
-        return text
-
-
-def _colour(name: str) -> str | None:
-    """A pyte colour as Rich names it: "default" is none, "brightred" bright_red, "ff8700"
-    #ff8700."""
-    if name == "default":
-        return None
-    if len(name) == 6 and all(c in "0123456789abcdef" for c in name.lower()):
-        return f"#{name}"
-    return name.replace("bright", "bright_") if name.startswith("bright") else name
-
-
-def _style(char: pyte.screens.Char) -> Style:
-    try:
-        return Style(
-            color=_colour(char.fg),
-            bgcolor=_colour(char.bg),
-            bold=char.bold or None,
-            italic=char.italics or None,
-            underline=char.underscore or None,
-            reverse=char.reverse or None,
-        )
-    except ColorParseError:  # a colour Rich does not know: the plain character
-        return Style()
+        return self._terminal.text()

@@ -33,6 +33,7 @@ class Stopped:
     output: str = "1\r\n2\r\n3\r\n4\r\n5\r\n"
     running: bool = False
     status: int = 130
+    size: tuple[int, int] = (7, 116)
 
 
 def console(width: int, height: int) -> Console:

@@ -25,6 +25,7 @@ class Program:
     output: str = ""
     running: bool = True
     status: int | None = None
+    size: tuple[int, int] = (24, 76)
 
 
 def console(width: int = 60) -> Console:
