@@ -47,6 +47,8 @@ class Screen:
     """Why this scene plays now, if the presenter chose it: "again from its start..."."""
     main: RenderableType | None = None
     """The main panel: the current narration, code, question or table."""
+    typing: str | None = None
+    """A command being typed, before it runs: shown where its program will be."""
     replay: RenderableType | None = None
     """A verified take being shown in place of the scene: over the main region."""
     focus: int | None = None
@@ -170,6 +172,8 @@ class ScrollLayout(LiveLayout):
         # Each read once: the show's thread changes the screen while this one draws it.
         if (replay := self.screen.replay) is not None:
             parts.append(replay)
+        if (typing := self.screen.typing) is not None:
+            parts.append(typing_panel(typing))
         if (program := self.screen.program) is not None:
             parts.append(program_panel(program, self.program_rows))
         parts.append(footer(self.screen, self._spinner, clock=self.clock))
@@ -241,12 +245,14 @@ class StageLayout(LiveLayout):
             body,
             RichLayout(footer(screen, self._spinner, clock=self.clock), size=1),
         )
-        program = screen.program or screen.last
-        if program is None:
+        program, typing = screen.program or screen.last, screen.typing
+        if program is None and typing is None:
             body.update(self._main(width, height - 2))
             return root
         regions = Regions.of(width, height)
-        panel = program_panel(program, regions.rows - 2)
+        panel = (
+            typing_panel(typing) if typing is not None else program_panel(program, regions.rows - 2)
+        )  # type: ignore[arg-type]
         if regions.beside:
             main = RichLayout(self._main(width - regions.columns, height - 2))
             body.split_row(main, RichLayout(panel, size=regions.columns))
@@ -314,6 +320,12 @@ def help_panel(*, overlay: bool = False) -> Panel:
         table.add_row(keys, meaning)
     closes = "any key closes this" if overlay else None
     return Panel(table, title="[bold]Keys", subtitle=closes, border_style="magenta")
+
+
+def typing_panel(typed: str) -> Panel:
+    """A command being typed at a prompt, the cursor after it."""
+    text = Text("$ ", style="bold green").append(typed, style="bold").append("▌", style="blink")
+    return Panel(text, title="[bold]typing", border_style="green")
 
 
 def program_panel(child: ChildProcess, rows: int | None) -> Panel:

@@ -45,6 +45,8 @@ from director.steps import (
 from director.supervision import Keeper
 from director.takes import Player, Refused, Takes
 
+TYPING = 1 / 15
+"""Seconds between keys when a command is typed (at --speed 1)."""
 PATTERN_TIME = 0.1
 """How long one try of a `wait_for` pattern may take: a pattern that backtracks without
 end must not freeze the show."""
@@ -431,7 +433,20 @@ class Stage:
         typed = {**values, "python": "python", "temporal": "temporal"}
         label = step.label or " ".join(part.format_map(typed) for part in step.command)
         self.play.program = Program(argv, env, label, limit, interval)
+        if step.type:
+            self._type(label)
         self._start_child(label)
+
+    def _type(self, command: str) -> None:
+        """Show the command typed at a human pace (about 15 keys a second, scaled by
+        --speed); a key finishes it at once."""
+        try:
+            for end in range(1, len(command) + 1):
+                self.narrator.screen.typing = command[:end]
+                if self._idle(self.pacing.scaled(TYPING)) == "next":
+                    break
+        finally:
+            self.narrator.screen.typing = None
 
     def _restart(self) -> None:
         self._end_child()

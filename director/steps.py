@@ -259,6 +259,9 @@ class Run(StepKind):
         (),
     )
     label: str = option("the region's title; the program or command if empty", "")
+    type: bool = option(
+        "show the command typed at a human pace before it runs (scaled by --speed)", False
+    )
     durable: bool = option(
         "runs on Temporal: gets a fresh --workflow-id, --address, --namespace", False
     )

@@ -114,3 +114,12 @@ def test_a_tall_code_panel_is_shown_around_its_highlighted_lines() -> None:
     narrator.code(code[:40], "code.py", None, {2}, "A short file")
     shown = "\n".join(screen_of(narrator, target))
     assert "A short file" in shown and "line_2" in shown
+
+
+def test_a_command_being_typed_is_shown_where_its_program_will_be() -> None:
+    narrator, target = stage(80, 24)
+    narrator.narrate("The CLI", "Watch.")
+    narrator.screen.typing = "temporal workflow sh"
+    rows = screen_of(narrator, target)
+    [row] = [row for row in rows if "$ temporal workflow sh▌" in row]
+    assert rows.index(row) > 2, "below the main panel, in the program's region"

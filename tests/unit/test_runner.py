@@ -457,3 +457,22 @@ def test_a_command_runs_with_its_placeholders_filled_and_is_titled_as_typed() ->
     assert child.label == (
         f"python count.py --limit 3 --interval 1 --workflow-id {workflow} --address localhost:7233"
     )
+
+
+def test_a_command_can_be_typed_at_a_human_pace_before_it_runs() -> None:
+    command = ("{python}", "c.py", "--limit", "2", "--interval", "1")
+    rig = Rig(scene(Run(command=command, type=True), WaitFor(exit=True)))
+    typed: list[str | None] = []
+    read = rig.keys.read
+
+    def watching(timeout: float) -> str | None:
+        typed.append(rig.narrator.screen.typing)
+        return read(timeout)
+
+    rig.keys.read = watching  # type: ignore[method-assign]
+    [result] = rig.stage.play_round()
+    label = "python c.py --limit 2 --interval 1"
+    shown = [text for text in typed if text is not None]
+    assert shown == [label[:end] for end in range(1, len(label) + 1)], "a key at a time"
+    assert rig.narrator.screen.typing is None and result.held
+    assert rig.counters.spawned[0].label == label
