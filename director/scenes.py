@@ -181,8 +181,9 @@ def reference() -> str:
     for kind, cls in STEP_KINDS.items():
         out += [f"### `{kind}`", "", " ".join((cls.__doc__ or "").split()), ""]
         out += [*fields_table(cls), ""] if fields(cls) else []
-        example = f'[[steps]]\nkind = "{kind}"\n{cls.example}'.rstrip()
-        out += ["```toml", example, "```", ""]
+        for example in (cls.example, *cls.more_examples):
+            step = f'[[steps]]\nkind = "{kind}"\n{example}'.rstrip()
+            out += ["```toml", step, "```", ""]
     return "\n".join(out)
 
 

@@ -88,6 +88,8 @@ class StepKind:
 
     kind: ClassVar[str]
     example: ClassVar[str] = ""
+    more_examples: ClassVar[tuple[str, ...]] = ()
+    """Other ways to write it, shown in the reference too."""
     after_run: ClassVar[bool] = False
     """Whether it needs a `run` step earlier in its scene."""
     panel: ClassVar[bool] = False
@@ -252,6 +254,10 @@ class Run(StepKind):
 
     kind = "run"
     example = 'program = "counter/durable-execution/start-execution.py"\ndurable = true'
+    more_examples = (
+        'command = ["{temporal}", "workflow", "show", "--workflow-id", "{workflow_id}",\n'
+        '           "--address", "{address}", "--namespace", "{namespace}"]\ntype = true',
+    )
     program: str = option("a counter's path from the talk's top (or give `command`)", "")
     command: tuple[str, ...] = option(
         "any command, as a list of words; placeholders: "

@@ -97,3 +97,23 @@ def test_installed_errors_name_counter_demo(installed: Path, tmp_path: Path) -> 
     done = counter_demo(installed, "--scene", "nope", cwd=tmp_path, home=tmp_path)
     assert done.returncode == 2
     assert done.stderr.startswith("counter-demo: no scene 'nope' in ")
+
+
+def test_installed_init_writes_a_talk_that_plays_with_a_command_step(
+    installed: Path, tmp_path: Path
+) -> None:
+    made = counter_demo(installed, "init", "mytalk", cwd=tmp_path, home=tmp_path / "home")
+    assert made.returncode == 0, made.stderr
+    scene = tmp_path / "mytalk" / "scenes" / "before-temporal.toml"
+    scene.write_text(
+        scene.read_text()
+        + '\n[[steps]]\nkind = "run"\ncommand = ["{python}", "-c", "print(6 * 7)"]\n'
+        + '\n[[steps]]\nkind = "wait_for"\nexit = true\n'
+        + '\n[[steps]]\nkind = "expect"\noutput_has = "^42$"\nexit_status = 0\n'
+    )
+    played = counter_demo(
+        installed, "--talk", "mytalk", "--auto", "--once", "--speed", "20",
+        "--scene", "before-temporal", cwd=tmp_path, home=tmp_path / "home",
+    )  # fmt: skip
+    assert played.returncode == 0, played.stderr + played.stdout[-2000:]
+    assert "python -c print(6 * 7)" in played.stdout and "✔ it prints '^42$'" in played.stdout

@@ -146,9 +146,10 @@ def test_scene_reference_is_current_and_its_examples_are_valid(tmp_path: Path) -
     run = RUN.replace("normal-execution", "durable-execution") + "durable = true\n"
     for kind, cls in STEP_KINDS.items():
         assert f"### `{kind}`" in readme
-        example = f'title = "t"\n{run}\n[[steps]]\nkind = "{kind}"\n{cls.example}\n'
-        step = load_scene(folder(tmp_path, example) / "one.toml").steps[1]
-        assert isinstance(step, cls)
+        for shown in (cls.example, *cls.more_examples):
+            example = f'title = "t"\n{run}\n[[steps]]\nkind = "{kind}"\n{shown}\n'
+            step = load_scene(folder(tmp_path, example) / "one.toml").steps[1]
+            assert isinstance(step, cls)
 
 
 @pytest.mark.parametrize("step", ['kind = "interrupt"', 'kind = "server"\naction = "kill"'])
