@@ -366,15 +366,14 @@ def _show(
         if not offline and service.existing and any(s.needs_temporal for s in show.scenes):
             offline = _reach(service, show, takes, mode)
         console = ShowConsole(highlight=False)
+        size = (console.width, console.height) if console.is_terminal else NO_TERMINAL_SIZE
         cast = recorder = None
         if recordings is not None:
-            size = (console.width, console.height) if console.is_terminal else NO_TERMINAL_SIZE
             cast = Cast(recordings.cast, args.record_size or size, show.title, args.idle_limit)
             stack.callback(cast.close)
             following = console.is_terminal and args.record_size is None
             recorder = Recorder(cast, follow_terminal=following)
         # Each scene is recorded as the audience sees it, to become its take if it verifies.
-        size = (console.width, console.height) if console.is_terminal else NO_TERMINAL_SIZE
         take_cast = Cast(None, size, show.title, idle_limit=TAKE_IDLE_LIMIT)
         take = Recorder(take_cast, follow_terminal=console.is_terminal)
         transcript = None
@@ -496,8 +495,9 @@ def _play_rounds(
         held = all(result.held for result in results)
         all_held &= held
         if stage.pacing.rehearsal:
-            narrator.report(report_rows(results), verdicts(results))
-            save_rehearsal(state_dir, report_rows(results))  # the notes screen plans by it
+            rows = report_rows(results)
+            narrator.report(rows, verdicts(results))
+            save_rehearsal(state_dir, rows)  # the notes screen plans by it
         if held and stage.offline:
             shown = f"Round {number}: every scene shown from its verified recording (not live)."
             narrator.say(f"[bold yellow]{shown}[/]", "result")

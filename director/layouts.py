@@ -73,6 +73,11 @@ class Screen:
     help: bool = False
     """The keys are shown over the main region (the presenter pressed ?)."""
 
+    def empty(self) -> None:
+        """Nothing of the scene before stays: its panel, its lines, its last program."""
+        self.main, self.last = None, None
+        self.lines.clear()
+
 
 class Layout(Protocol):
     """How the screen is arranged: the Narrator shows everything through one."""

@@ -77,8 +77,7 @@ class Narrator:
 
     def clear(self) -> None:
         """A clean screen (a new kiosk round)."""
-        self.screen.main, self.screen.last = None, None
-        self.screen.lines.clear()
+        self.screen.empty()
         for layout in self.layouts:
             layout.clear()
 
@@ -114,11 +113,13 @@ class Narrator:
         """A scene begins (and `why` now, if the presenter chose it): its heading, its marker;
         the screen is the scene's alone."""
         self.marker(f"Scene: {title}")
-        screen = self.screen
-        screen.scene, screen.why = (number, count, title), why
-        screen.main, screen.last = None, None
-        screen.lines.clear()
+        self.screen.scene, self.screen.why = (number, count, title), why
+        self.screen.empty()
         self.say(Text(title), "scene")
+
+    def typing(self, typed: str | None) -> None:
+        """A command as typed so far, where its program will be; None when it runs."""
+        self.screen.typing = typed
 
     def replay(self, frame: RenderableType | None, when: str = "") -> None:
         """A verified take's screen, shown in place of the live scene, labelled; None ends it."""

@@ -442,11 +442,11 @@ class Stage:
         --speed); a key finishes it at once."""
         try:
             for end in range(1, len(command) + 1):
-                self.narrator.screen.typing = command[:end]
+                self.narrator.typing(command[:end])
                 if self._idle(self.pacing.scaled(TYPING)) == "next":
                     break
         finally:
-            self.narrator.screen.typing = None
+            self.narrator.typing(None)
 
     def _restart(self) -> None:
         self._end_child()
