@@ -111,6 +111,9 @@ class Job:
         """A video's cast: its markers are the scenes alone, its chapters."""
         self._made = work / output.name if output.suffix == ".webm" else output
         """Where the renderer writes: the output, or a copy that gets more (WebM chapters)."""
+        self._chapters: list[tuple[float, float, str]] = []
+        """A video's chapters: (start, end, a scene's title)."""
+        self._title: str | None = None
 
     def start(self, progress: Progress) -> None:
         self.progress = progress
@@ -156,9 +159,8 @@ class Job:
     def _add_chapters(self) -> None:
         """showreel leaves chapters out of WebM, which has them (Matroska's): copy its video
         into the output with the scenes' chapters, as in the MP4."""
-        scenes = parse(self._scenes)
         metadata = self.work / f"{self.output.stem}.ffmeta"
-        metadata.write_text(ffmetadata(extract_chapters(scenes), scenes.header.title), "utf-8")
+        metadata.write_text(ffmetadata(self._chapters, self._title), "utf-8")
         done = subprocess.run(
             [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", "-i", str(self._made),
              "-i", str(metadata), "-map", "0", "-map_chapters", "1", "-c", "copy",
@@ -166,7 +168,10 @@ class Job:
             stdin=subprocess.DEVNULL, capture_output=True, text=True,
         )  # fmt: skip
         if done.returncode != 0:
-            self.failure = f"ffmpeg failed: {done.stderr.strip().splitlines()[-1:]}"
+            said = done.stderr.strip().splitlines()
+            self.failure = (
+                f"ffmpeg failed: {said[-1] if said else f'exit status {done.returncode}'}"
+            )
 
     def stop(self) -> None:
         """End the renderer and everything it started (ffmpeg), if it still runs."""
@@ -187,7 +192,10 @@ class Job:
         # A video: its chapters are the scenes (claims stay markers of the cast and the page).
         scenes = self._scenes
         scenes.write_text(scene_markers_only(self.cast.read_text(encoding="utf-8")), "utf-8")
-        self.output.with_suffix(".chapters.txt").write_text(chapters(scenes), encoding="utf-8")
+        self._chapters, self._title = chapters(scenes)
+        self.output.with_suffix(".chapters.txt").write_text(
+            youtube_list(self._chapters), encoding="utf-8"
+        )
         ffmpeg = self.work / "bin" / "ffmpeg"  # showreel finds ffmpeg on PATH by that name
         if not ffmpeg.exists():
             ffmpeg.parent.mkdir(exist_ok=True)
@@ -246,9 +254,10 @@ def scene_markers_only(cast: str) -> str:
     return "\n".join(kept) + "\n"
 
 
-def chapters(cast: Path) -> str:
-    """A YouTube-style chapter list ("0:00 Before Temporal"), one line a marker of `cast`."""
-    return youtube_list(extract_chapters(parse(cast)))
+def chapters(cast: Path) -> tuple[list[tuple[float, float, str]], str | None]:
+    """A chapter a marker of `cast`: (start, end, its name); and the cast's title."""
+    parsed = parse(cast)
+    return extract_chapters(parsed), parsed.header.title
 
 
 def length(path: Path) -> float:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 from rich.progress import Progress
+from showreel.exporters.chapters import youtube_list
 
 from director.rendering import Job, Look, chapters, length, page, scene_markers_only
 
@@ -32,7 +33,7 @@ def test_a_videos_chapters_are_the_scenes_named_by_their_titles(tmp_path: Path) 
     scenes.write_text(scene_markers_only(CAST), encoding="utf-8")
     markers = [e[2] for e in map(json.loads, scenes.read_text().splitlines()[1:]) if e[1] == "m"]
     assert markers == ["Before Temporal", "With Temporal"]
-    assert chapters(scenes) == "0:00 Before Temporal\n1:05 With Temporal\n"
+    assert youtube_list(chapters(scenes)[0]) == "0:00 Before Temporal\n1:05 With Temporal\n"
     # The output is untouched.
     assert [line for line in scenes.read_text().splitlines() if '"o"' in line] == [
         line for line in CAST.splitlines() if '"o"' in line
