@@ -34,7 +34,7 @@ from director.recording import (
     transcript_console,
 )
 from director.rendering import GIF_FONT_SIZE, THEMES, VIDEO_FONT_SIZE, Look, render
-from director.results import report_rows, verdicts
+from director.results import clock, report_rows, verdicts
 from director.runner import Stage
 from director.scenes import Show, load_show
 from director.state import StateDir
@@ -345,8 +345,7 @@ def _render(args: argparse.Namespace, recordings: Recordings) -> None:
     look = Look(theme=args.theme, font_size=args.font_size, idle_limit=args.idle_limit)
     for done in render(recordings.cast, recordings.rendered, look, console):
         size = f"{done.bytes / 1e6:.1f} MB" if done.bytes >= 1e5 else f"{done.bytes / 1e3:.0f} kB"
-        minutes, seconds = divmod(round(done.seconds), 60)
-        line = f"Wrote {escape(str(done.path))}: {size}, {minutes}:{seconds:02d} long"
+        line = f"Wrote {escape(str(done.path))}: {size}, {clock(round(done.seconds))} long"
         console.print(line, soft_wrap=True)  # a path is not cut in two
 
 

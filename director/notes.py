@@ -24,6 +24,7 @@ from rich.text import Text
 
 from director.errors import Quit
 from director.keys import Keys
+from director.results import clock
 
 SOCKET = "show.sock"
 REHEARSAL = "rehearsal.json"
@@ -215,15 +216,10 @@ class NotesScreen:
             line.append(f" (rehearsed {planned_step:.0f} s)")
             late = in_talk - before
             pace = f"{abs(late):.0f} s {'behind' if late > 0 else 'ahead'}"
-            line.append(f"   In the talk {_clock(in_talk)} (rehearsed {_clock(before)}: {pace})")
+            line.append(f"   In the talk {clock(in_talk)} (rehearsed {clock(before)}: {pace})")
         else:
-            line.append(f"   In the talk {_clock(in_talk)}")
+            line.append(f"   In the talk {clock(in_talk)}")
         return line
-
-
-def _clock(seconds: float) -> str:
-    minutes, seconds = divmod(int(seconds), 60)
-    return f"{minutes}:{seconds:02d}"
 
 
 def follow(state_dir: Path, console: Console, *, drive: bool = False) -> None:

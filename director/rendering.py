@@ -28,6 +28,7 @@ from showreel.core.parser import parse
 from showreel.exporters.chapters import extract_chapters, ffmetadata, youtube_list
 
 from director.errors import DemoError, Status
+from director.results import clock
 
 THEMES = ("asciinema", "dracula", "monokai", "nord", "solarized-dark", "solarized-light")
 """The colour themes every renderer (agg, showreel, asciinema-player) knows."""
@@ -289,7 +290,7 @@ def page(cast: Path, look: Look) -> str:
     }
     buttons = "\n".join(
         f'<li class="{"scene" if label.startswith(SCENE) else "claim"}">'
-        f'<button data-marker="{index}">{_clock(at)} {html.escape(label)}</button></li>'
+        f'<button data-marker="{index}">{clock(at)} {html.escape(label)}</button></li>'
         for index, (at, label) in enumerate(markers)
     )
     title = html.escape(header.get("title") or "counter-demo")
@@ -307,11 +308,6 @@ def page(cast: Path, look: Look) -> str:
 def _script(text: str) -> str:
     """Text that is safe inside a <script> element."""
     return text.replace("</", "<\\/")
-
-
-def _clock(seconds: float) -> str:
-    minutes, seconds = divmod(int(seconds), 60)
-    return f"{minutes}:{seconds:02d}"
 
 
 _PAGE = """<!doctype html>

@@ -96,3 +96,9 @@ def around(count: int, marked: list[int], context: int = 2) -> set[int]:
     else:
         rows |= set(range(count))
     return rows
+
+
+def clock(seconds: float) -> str:
+    """A time as the audience reads it: `1:05`, whole seconds."""
+    minutes, seconds = divmod(int(seconds), 60)
+    return f"{minutes}:{seconds:02d}"

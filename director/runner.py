@@ -148,7 +148,6 @@ class Stage:
         narrator.screen.talk = show.title
         self.publisher = publisher
         """Where the notes screen learns where the show is, if one may follow it."""
-        self.rehearsal_notes = narrator.notes
         self.take = take
         """Records each scene as the audience sees it: a verified scene's take."""
         self.takes = takes
@@ -303,7 +302,7 @@ class Stage:
         scene, steps = self.play.scene, self.play.scene.steps
         step = steps[index]
         followed = self.publisher is not None and self.publisher.followed
-        self.narrator.notes = self.rehearsal_notes and not followed
+        self.narrator.notes = self.pacing.rehearsal and not followed
         if index + 1 < len(steps):
             after = steps[index + 1].describe(index + 2)
         elif number < len(self.show.scenes):
