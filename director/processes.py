@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import shutil
 import signal
+import sys
 import time
 from pathlib import Path
 
@@ -18,6 +20,17 @@ def die_with_parent() -> None:
     # Not on Linux: no such call, and the director's own clean-up still stops its children.
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def which(program: str, talk: Path | None = None) -> str | None:
+    """Where a program is: a path (from the talk's top if relative), else one installed
+    beside this Python (the venv's bin/), else on PATH."""
+    if "/" in program:
+        path = Path(program)
+        path = path if path.is_absolute() or talk is None else talk / path
+        return str(path) if path.is_file() else None
+    beside = Path(sys.executable).parent / program
+    return str(beside) if beside.is_file() else shutil.which(program)
 
 
 class ChildProcess:

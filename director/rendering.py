@@ -8,10 +8,8 @@ import html
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -28,6 +26,7 @@ from showreel.core.parser import parse
 from showreel.exporters.chapters import extract_chapters, ffmetadata, youtube_list
 
 from director.errors import DemoError, Status
+from director.processes import which
 from director.results import clock
 
 THEMES = ("asciinema", "dracula", "monokai", "nord", "solarized-dark", "solarized-light")
@@ -233,8 +232,7 @@ class Job:
 
 def tool(name: str) -> str:
     """A renderer installed beside this Python (the venv's bin/), else on PATH."""
-    beside = Path(sys.executable).parent / name
-    found = str(beside) if beside.is_file() else shutil.which(name)
+    found = which(name)
     if not found:
         raise DemoError(f"{name} is not installed: pip install counter-demo installs it")
     return found

@@ -20,7 +20,7 @@ from director.keys import Keys
 from director.narration import Narrator
 from director.notes import Publisher
 from director.pacing import Pacing
-from director.processes import ChildProcess
+from director.processes import ChildProcess, which
 from director.recording import Recorder
 from director.results import SceneResult, history_notes, summary_rows
 from director.scenes import Scene, Show
@@ -40,7 +40,6 @@ from director.steps import (
     Step,
     Summary,
     WaitFor,
-    found,
 )
 from director.supervision import Keeper
 from director.takes import Player, Refused, Takes
@@ -428,7 +427,7 @@ class Stage:
             values |= {"address": self.service.address, "namespace": self.service.namespace}
             env = self.service.child_env()
         argv = [part.format_map(values) for part in step.command]
-        argv[0] = found(argv[0], self.talk) or argv[0]  # checked before the show; gone now?
+        argv[0] = which(argv[0], self.talk) or argv[0]  # checked before the show; gone now?
         typed = {**values, "python": "python", "temporal": "temporal"}
         label = step.label or " ".join(part.format_map(typed) for part in step.command)
         self.play.program = Program(argv, env, label, limit, interval)

@@ -7,7 +7,6 @@ import json
 import math
 import re
 import reprlib
-import shutil
 import sys
 import types
 from dataclasses import MISSING, dataclass, field, fields
@@ -28,6 +27,7 @@ import regex
 
 from director.claims import CLAIMS
 from director.files import Missing, Unreadable, read_text
+from director.processes import which
 
 
 class Invalid(Exception):
@@ -55,16 +55,6 @@ LOCAL = {"python": sys.executable, "temporal": str(Path(sys.executable).parent /
 def placeholders(command: tuple[str, ...]) -> set[str]:
     """The placeholders a command names; ValueError if a word's braces are malformed."""
     return {name for part in command for _, name, _, _ in Formatter().parse(part) if name}
-
-
-def found(program: str, talk: Path) -> str | None:
-    """Where a command's first word is: a path (from the talk's top if relative), a program
-    beside this Python (the venv's bin/), or on PATH."""
-    if "/" in program:
-        path = Path(program) if Path(program).is_absolute() else talk / program
-        return str(path) if path.is_file() else None
-    beside = Path(sys.executable).parent / program
-    return str(beside) if beside.is_file() else shutil.which(program)
 
 
 @dataclass(frozen=True)
@@ -298,7 +288,7 @@ class Run(StepKind):
             known = ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)
             raise Invalid(f"unknown placeholder {{{unknown[0]}}}: use {known}", "command")
         first = self.command[0].format_map(dict.fromkeys(PLACEHOLDERS, "x") | LOCAL)
-        if not found(first, context.talk):
+        if not which(first, context.talk):
             raise Invalid(f"command not found: {shown(self.command[0])}", "command")
 
 
