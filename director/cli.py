@@ -310,6 +310,8 @@ def play(args: argparse.Namespace) -> Status:
     if args.drive and not args.notes:
         raise DemoError("--drive goes with --notes: the notes screen's keys drive the show")
     if args.notes:
+        if args.state_dir.exists() and not args.state_dir.is_dir():  # no show can be there
+            raise DemoError(f"--state-dir {args.state_dir}: a file is in the way of that folder")
         follow(args.state_dir, ShowConsole(highlight=False), drive=args.drive)
         return Status.HELD  # follow() ends by q (Quit) or Ctrl-C
     args.talk = args.talk.resolve()  # the programs run in it: no path of theirs is relative

@@ -127,3 +127,11 @@ def test_help_lists_the_presenters_keys_and_every_record_output(
         assert key in said
     for suffix in (".cast", ".gif", ".mp4", ".webm", ".html"):
         assert suffix in said
+
+
+def test_notes_from_a_state_directory_that_is_a_file_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "file").write_text("")
+    assert cli.main(["--notes", "--state-dir", str(tmp_path / "file")]) == 2
+    assert "a file is in the way of that folder" in capsys.readouterr().err
