@@ -81,8 +81,27 @@ def version() -> str:
         return "(not installed)"
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse's parser, but a bad flag is one line on stderr, as every other mistake is:
+    the program, the flag and what is wrong with it (exit 2). --help is argparse's own."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(Status.USAGE, f"{self.prog}: {_one_line(message)}\n")
+
+
+def _one_line(message: str) -> str:
+    """argparse's error message as the README writes errors: `--speed: must be ...`."""
+    message = re.sub(r"\bargument ", "", message)  # "argument --speed: ..." and "with argument"
+    message = message.replace("expected one argument", "needs a value")
+    if found := re.fullmatch(r"unrecognized arguments: (.*)", message, re.S):
+        message = f"{found[1]}: not a flag it knows (--help lists them)"
+    elif found := re.fullmatch(r"the following arguments are required: (.*)", message, re.S):
+        message = f"{found[1]}: missing (--help says what it is)"
+    return " ".join(message.split())  # a value given with a newline in it stays on one line
+
+
 def parse(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog=program_name(),
         description="Play the counter talk: a live demo of durable execution with Temporal. "
         "`init DIR` writes an editable copy of the talk to play with --talk DIR.",
@@ -204,6 +223,10 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         f"(default: a --talk folder's .state/, else {state_home()})",
     )
     args = parser.parse_args(argv)
+    try:
+        args.talk.resolve()
+    except (RuntimeError, OSError):  # Python 3.11 and 3.12 say "Symlink loop from ..."
+        parser.error(f"argument --talk: {args.talk} is a symlink loop")
     if args.state_dir is None:  # a talk of one's own keeps its own state
         own = args.talk.resolve() != TALK.resolve()
         args.state_dir = args.talk / ".state" if own else state_home()
@@ -211,7 +234,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 
 
 def parse_init(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog=f"{program_name()} init",
         description="Write an editable copy of the default talk (scenes, programs, README) "
         "into DIR, to change and play with --talk DIR.",
@@ -225,10 +248,15 @@ def _positive(kind: type, most: float = 1e6) -> object:
     """A flag's converter: a number of `kind`, more than 0 and at most `most`."""
 
     def convert(text: str) -> int | float:
-        value = kind(text)
-        if not 0 < value <= most:  # also false for nan
+        try:
+            value = kind(text)
+        except ValueError:
+            value = None
+        if value is None or not 0 < value <= most:  # also false for nan
+            whole = ", a whole number" if kind is int else ""
+            given = text.strip() or "nothing"
             raise argparse.ArgumentTypeError(
-                f"must be more than 0 and at most {most:g}, not {text}"
+                f"must be more than 0 and at most {int(most):,}{whole}, not {given}"
             )
         return value
 
