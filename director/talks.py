@@ -47,9 +47,11 @@ def init(folder: Path, *, force: bool = False) -> list[Path]:
     where init writes is refused before anything is written (`folder` itself may be a link).
     Each file is written aside and renamed into place, so it is whole or absent."""
     files = _talk_files()
-    readme = README.format(name=folder.resolve().name, folder=folder)
+    readme = README.format(name=Path(os.path.abspath(folder)).name, folder=folder)
     files[PurePosixPath("README.md")] = (readme.encode("utf-8"), 0o644)
     try:
+        if folder.is_symlink() and not folder.exists():
+            raise DemoError(f"init {folder}: a link to nothing (or a symlink loop) is in the way")
         if folder.exists() and not folder.is_dir():
             raise DemoError(f"init {folder}: a file is in the way")
         if folder.is_dir() and any(folder.iterdir()) and not force:

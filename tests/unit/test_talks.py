@@ -171,3 +171,11 @@ def test_init_writes_the_talks_files_as_they_are(tmp_path: Path) -> None:
             assert path.read_bytes() == source.read_bytes()
             assert path.stat().st_mode & 0o777 == source.stat().st_mode & 0o777
     assert not [path for path in (tmp_path / "t").rglob(".*")], "nothing left aside"
+
+
+@pytest.mark.parametrize("target", ["nowhere", "loop"])
+def test_init_into_a_link_to_nothing_says_so(target: str, tmp_path: Path) -> None:
+    (tmp_path / "loop").symlink_to(tmp_path / target)
+    with pytest.raises(DemoError, match=r"a link to nothing \(or a symlink loop\) is in the way"):
+        init(tmp_path / "loop")
+    assert not (tmp_path / "nowhere").exists()
