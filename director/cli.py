@@ -36,7 +36,7 @@ from director.recording import (
 from director.rendering import GIF_FONT_SIZE, THEMES, VIDEO_FONT_SIZE, Look, render
 from director.results import clock, report_rows, verdicts
 from director.runner import Stage
-from director.scenes import Show, load_show
+from director.scenes import Scene, Show, load_show
 from director.state import StateDir
 from director.supervision import Keeper
 from director.takes import Takes
@@ -540,10 +540,18 @@ def _play_rounds(
 
 def _list(show: Show, takes: Takes) -> None:
     table = Table(title=Text(show.title))
-    for column in ("Scene", "Title", "Steps", "Needs Temporal", "Take"):
+    for column in ("Scene", "Title", "Steps", "Needs", "Take"):
         table.add_column(column)
     for scene in show.scenes:
-        steps, needs = str(len(scene.steps)), str(scene.needs_temporal)
         take = Text(takes.state(show, scene))
-        table.add_row(Text(scene.name), Text(scene.title), steps, needs, take)
+        table.add_row(
+            Text(scene.name), Text(scene.title), str(len(scene.steps)), _needs(scene), take
+        )
     ShowConsole().print(table)
+
+
+def _needs(scene: Scene) -> str:
+    """What a scene needs to play live, in the words --list uses."""
+    if scene.needs_embedded_server:  # it stops and starts the server: not an existing one
+        return "Temporal's dev server"
+    return "Temporal" if scene.needs_temporal else "nothing"

@@ -112,6 +112,18 @@ def test_list_shows_every_scene(capsys: pytest.CaptureFixture[str]) -> None:
         assert name in out
 
 
+def test_list_says_in_words_what_each_scene_needs(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "120")
+    assert cli.main(["--list"]) == Status.HELD
+    rows = {line.split("│")[1].strip(): line for line in capsys.readouterr().out.splitlines()
+            if line.startswith("│")}  # fmt: skip
+    assert "│ Temporal " in rows["with-temporal"] and "│ nothing " in rows["before-temporal"]
+    assert "│ Temporal's dev server │" in rows["server-crash"], "it stops the server"
+    assert not any("True" in row or "False" in row for row in rows.values())
+
+
 def test_a_broken_scene_is_one_line_naming_the_program(
     called: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
