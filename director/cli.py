@@ -34,7 +34,7 @@ from director.recording import (
     transcript_console,
 )
 from director.rendering import GIF_FONT_SIZE, THEMES, VIDEO_FONT_SIZE, Look, render
-from director.results import clock, report_rows, verdicts
+from director.results import clock, report_rows, step_times
 from director.runner import Stage
 from director.scenes import Scene, Show, load_show
 from director.state import StateDir
@@ -524,9 +524,8 @@ def _play_rounds(
         held = all(result.held for result in results)
         all_held &= held
         if stage.pacing.rehearsal:
-            rows = report_rows(results)
-            narrator.report(rows, verdicts(results))
-            save_rehearsal(state_dir, rows)  # the notes screen plans by it
+            narrator.report(report_rows(results))
+            save_rehearsal(state_dir, step_times(results))  # the notes screen plans by it
         if held and stage.offline:
             shown = f"Round {number}: every scene shown from its verified recording (not live)."
             narrator.say(f"[bold yellow]{shown}[/]", "result")
