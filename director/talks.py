@@ -4,6 +4,7 @@ inside that folder only (never through a link out of it), each file whole or abs
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
 import stat
@@ -121,7 +122,14 @@ def _write(root: int, path: PurePosixPath, data: bytes, mode: int) -> None:
             with contextlib.suppress(FileExistsError):
                 os.mkdir(name, dir_fd=parent)
             flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
-            below = os.open(name, flags, dir_fd=parent)
+            try:
+                below = os.open(name, flags, dir_fd=parent)
+            except OSError as error:
+                if error.errno not in (errno.ENOTDIR, errno.ELOOP):
+                    raise
+                raise OSError(
+                    error.errno, f"{name} is a link or a file now: not followed"
+                ) from None
             os.close(parent)
             parent = below
         aside = f".{path.name}.{secrets.token_hex(4)}.init"

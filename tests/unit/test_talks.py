@@ -179,3 +179,24 @@ def test_init_into_a_link_to_nothing_says_so(target: str, tmp_path: Path) -> Non
     with pytest.raises(DemoError, match=r"a link to nothing \(or a symlink loop\) is in the way"):
         init(tmp_path / "loop")
     assert not (tmp_path / "nowhere").exists()
+
+
+def test_a_link_made_after_the_check_is_still_not_written_through(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check runs first; a link that appears after it (or that it missed) is still never
+    followed: a file is renamed over, a folder on the way is opened without following links."""
+    talk, outside = tmp_path / "talk", tmp_path / "outside"
+    (talk / "counter").mkdir(parents=True)
+    outside.mkdir()
+    (outside / "mine.txt").write_text("mine")
+    monkeypatch.setattr(talks, "_in_the_way", lambda *_: None)
+    (talk / "README.md").symlink_to(outside / "mine.txt")
+    init(talk, force=True)
+    assert not (talk / "README.md").is_symlink(), "the link replaced, not written through"
+    (talk / "counter" / "durable-execution").rename(tmp_path / "moved")
+    (talk / "counter" / "durable-execution").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(DemoError, match=r"durable-execution is a link or a file now: not followed"):
+        init(talk, force=True)
+    assert _tree(outside) == {"mine.txt": ("file", b"mine")}
+    assert not [path for path in talk.rglob(".*")], "nothing left aside"
