@@ -253,14 +253,14 @@ class Narrator:
         table.add_column("Scene, steps, claims", ratio=1, overflow="fold")
         table.add_column("Time", justify="right", no_wrap=True)
         for row in rows:
-            time = duration(row.seconds) if row.seconds is not None else ""
+            took = duration(row.seconds) if row.seconds is not None else ""
             if row.kind in ("scene", "total"):
                 if table.row_count:
                     table.add_section()
                 style = "bold" if row.held else "bold red"
-                table.add_row(Text(row.text, style=style), Text(time, style=style))
+                table.add_row(Text(row.text, style=style), Text(took, style=style))
             elif row.kind == "step":
-                table.add_row(_under(" ", Text(row.text)), time)
+                table.add_row(_under(" ", Text(row.text)), took)
             elif row.kind == "claim":
                 seen = Text.assemble(row.text, "\n", (row.seen, "dim"))
                 mark = Text(" ✔", "green") if row.held else Text(" ✘ FAILED:", "bold red")
