@@ -34,9 +34,9 @@ from director.recording import (
     transcript_console,
 )
 from director.rendering import GIF_FONT_SIZE, THEMES, VIDEO_FONT_SIZE, Look, render
-from director.results import clock, report_rows, verdicts
+from director.results import clock, report_rows, step_times
 from director.runner import Stage
-from director.scenes import Show, load_show
+from director.scenes import Scene, Show, load_show
 from director.state import StateDir
 from director.supervision import Keeper
 from director.takes import Takes
@@ -81,8 +81,27 @@ def version() -> str:
         return "(not installed)"
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse's parser, but a bad flag is one line on stderr, as every other mistake is:
+    the program, the flag and what is wrong with it (exit 2). --help is argparse's own."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(Status.USAGE, f"{self.prog}: {_one_line(message)}\n")
+
+
+def _one_line(message: str) -> str:
+    """argparse's error message as the README writes errors: `--speed: must be ...`."""
+    message = re.sub(r"\bargument ", "", message)  # "argument --speed: ..." and "with argument"
+    message = message.replace("expected one argument", "needs a value")
+    if found := re.fullmatch(r"unrecognized arguments: (.*)", message, re.S):
+        message = f"{found[1]}: not a flag it knows (--help lists them)"
+    elif found := re.fullmatch(r"the following arguments are required: (.*)", message, re.S):
+        message = f"{found[1]}: missing (--help says what it is)"
+    return " ".join(message.split())  # a value given with a newline in it stays on one line
+
+
 def parse(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog=program_name(),
         description="Play the counter talk: a live demo of durable execution with Temporal. "
         "`init DIR` writes an editable copy of the talk to play with --talk DIR.",
@@ -204,6 +223,10 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         f"(default: a --talk folder's .state/, else {state_home()})",
     )
     args = parser.parse_args(argv)
+    try:
+        args.talk.resolve()
+    except (RuntimeError, OSError):  # Python 3.11 and 3.12 say "Symlink loop from ..."
+        parser.error(f"argument --talk: {args.talk} is a symlink loop")
     if args.state_dir is None:  # a talk of one's own keeps its own state
         own = args.talk.resolve() != TALK.resolve()
         args.state_dir = args.talk / ".state" if own else state_home()
@@ -211,7 +234,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 
 
 def parse_init(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog=f"{program_name()} init",
         description="Write an editable copy of the default talk (scenes, programs, README) "
         "into DIR, to change and play with --talk DIR.",
@@ -225,10 +248,15 @@ def _positive(kind: type, most: float = 1e6) -> object:
     """A flag's converter: a number of `kind`, more than 0 and at most `most`."""
 
     def convert(text: str) -> int | float:
-        value = kind(text)
-        if not 0 < value <= most:  # also false for nan
+        try:
+            value = kind(text)
+        except ValueError:
+            value = None
+        if value is None or not 0 < value <= most:  # also false for nan
+            whole = ", a whole number" if kind is int else ""
+            given = text.strip() or "nothing"
             raise argparse.ArgumentTypeError(
-                f"must be more than 0 and at most {most:g}, not {text}"
+                f"must be more than 0 and at most {int(most):,}{whole}, not {given}"
             )
         return value
 
@@ -496,9 +524,8 @@ def _play_rounds(
         held = all(result.held for result in results)
         all_held &= held
         if stage.pacing.rehearsal:
-            rows = report_rows(results)
-            narrator.report(rows, verdicts(results))
-            save_rehearsal(state_dir, rows)  # the notes screen plans by it
+            narrator.report(report_rows(results))
+            save_rehearsal(state_dir, step_times(results))  # the notes screen plans by it
         if held and stage.offline:
             shown = f"Round {number}: every scene shown from its verified recording (not live)."
             narrator.say(f"[bold yellow]{shown}[/]", "result")
@@ -512,10 +539,18 @@ def _play_rounds(
 
 def _list(show: Show, takes: Takes) -> None:
     table = Table(title=Text(show.title))
-    for column in ("Scene", "Title", "Steps", "Needs Temporal", "Take"):
+    for column in ("Scene", "Title", "Steps", "Needs", "Take"):
         table.add_column(column)
     for scene in show.scenes:
-        steps, needs = str(len(scene.steps)), str(scene.needs_temporal)
         take = Text(takes.state(show, scene))
-        table.add_row(Text(scene.name), Text(scene.title), steps, needs, take)
+        table.add_row(
+            Text(scene.name), Text(scene.title), str(len(scene.steps)), _needs(scene), take
+        )
     ShowConsole().print(table)
+
+
+def _needs(scene: Scene) -> str:
+    """What a scene needs to play live, in the words --list uses."""
+    if scene.needs_embedded_server:  # it stops and starts the server: not an existing one
+        return "Temporal's dev server"
+    return "Temporal" if scene.needs_temporal else "nothing"
