@@ -300,15 +300,20 @@ def _record(data: object) -> dict[str, Any]:
     record = {}
     for name, (check, default) in RECORD.items():
         if name in data:
-            try:
-                record[name] = check(data[name])
-            except ValueError as error:
-                raise ValueError(f"field '{name}' {error}") from None
+            record[name] = _as(f"field '{name}'", check, data[name])
         elif default is REQUIRED:
             raise ValueError(f"field '{name}' is missing")
         else:
             record[name] = default
     return record
+
+
+def _as(what: str, check: Callable[[object], Any], value: object) -> Any:
+    """`value` checked; ValueError says `what` failed."""
+    try:
+        return check(value)
+    except ValueError as error:
+        raise ValueError(f"{what} {error}") from None
 
 
 def _events(name: str, data: bytes, speed: float) -> list[Event]:
@@ -330,13 +335,10 @@ def _events(name: str, data: bytes, speed: float) -> list[Event]:
             if not isinstance(event, list) or len(event) != 3:
                 raise ValueError(f"must be an event [time, kind, data], not {shown(event)}")
             at, kind, data = event
-            try:
-                last = _number(last, most)(at)
-            except ValueError as error:
-                raise ValueError(f"its time {error}") from None
+            last = _as("its time", _number(last, most), at)
             if not isinstance(kind, str) or kind not in KINDS:
                 raise ValueError(f"its kind must be one of {', '.join(KINDS)}, not {shown(kind)}")
-            events.append((last, kind, KINDS[kind](data)))
+            events.append((last, kind, _as("its data", KINDS[kind], data)))
         except ValueError as error:
             raise Refused(f"{name}, line {number}: {error}") from None
     return events
