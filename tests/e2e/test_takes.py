@@ -19,7 +19,8 @@ import pexpect
 import pytest
 
 from director import TALK
-from director.recording import Cast
+from director.recording import RECORDED, Cast
+from director.rendering import chapters
 from director.scenes import Scene, Show, load_show
 from director.takes import Takes
 from tests.conftest import DEMO, descendants, director, ends, plain, read_cast, shown
@@ -266,3 +267,51 @@ def test_hand_edited_takes_are_refused_at_once_in_the_list_and_in_the_show(
     # Each refusal is at once: the whole listing, and the whole show of one short take,
     # take a few seconds (a take that hung would never end).
     assert listing < 15 and showing < 30, (listing, showing)
+
+
+SEPARATORS = r"\n \r \r\n \u000b \f \u001c \u001d \u001e \u0085 \u2028 \u2029"
+"""Every line boundary str.splitlines() knows, as TOML escapes."""
+
+
+def test_a_line_separator_in_any_title_spoils_no_recording_and_no_take(tmp_path: Path) -> None:
+    talk = tmp_path / "talk"
+    made = subprocess.run([sys.executable, DEMO, "init", str(talk)], capture_output=True,
+                          text=True, timeout=60)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    for file, old in [
+        ("playlist.toml", '"Durable execution, live"'),  # the talk's title
+        ("before-temporal.toml", '"Before Temporal"'),  # the scene's
+        ("before-temporal.toml", '"A program that counts"'),  # a narration's
+        ("before-temporal.toml", '"It started over"'),
+    ]:
+        path = talk / "scenes" / file
+        assert old in path.read_text()
+        path.write_text(path.read_text().replace(old, f'"{old[1:-1]} {SEPARATORS} end"'))
+    out = tmp_path / "out"
+    out.mkdir()
+    records = [arg for ending in RECORDED for arg in ("--record", str(out / f"x{ending}"))]
+    one = ["--talk", str(talk), "--auto", "--once", "--speed", "20", "--scene", "before-temporal"]
+
+    def demo(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, DEMO, *one, *args], capture_output=True,
+                              text=True, stdin=subprocess.DEVNULL, timeout=300,
+                              env={**os.environ, "COLUMNS": "250"})  # fmt: skip
+
+    recorded = demo(*records)
+    assert recorded.returncode == 0, recorded.stdout[-2000:] + recorded.stderr
+    assert "Traceback" not in recorded.stdout + recorded.stderr
+    for ending in RECORDED:
+        assert (out / f"x{ending}").stat().st_size > 0, ending
+    text = (out / "x.cast").read_text(encoding="utf-8")
+    assert text.splitlines() == text.split("\n")[:-1], "no reader can cut a line in two"
+    meta, events = read_cast(out / "x.cast")
+    assert "\u2028" in meta["title"] and any(e[1] == "m" and "\u2029" in e[2] for e in events)
+    assert chapters(out / "x.cast")[0][0][2].startswith("Scene: Before Temporal"), "whole"
+
+    listed = subprocess.run([sys.executable, DEMO, "--talk", str(talk), "--list"],
+                            capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "COLUMNS": "250"}).stdout  # fmt: skip
+    assert re.search(r"before-temporal .* verified\s+\d{4}-\d\d-\d\d", listed, re.DOTALL), listed
+    offline = demo("--offline")
+    assert offline.returncode == 0, offline.stdout[-2000:]
+    assert "Replaying the verified recording of this scene from" in " ".join(offline.stdout.split())
