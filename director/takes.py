@@ -23,12 +23,16 @@ from director.scenes import Scene, Show
 from director.steps import shown
 from director.terminal import Emulator
 
-MAX_SIZE = (1000, 400)
-"""The largest screen a take may have, in columns and rows: beyond any real terminal."""
+MAX_SIZE = (500, 200)
+"""The largest screen a take may have, in columns and rows (as --record-size's largest): its
+every frame is drawn in a fraction of a second."""
 MAX_CAST_BYTES = 50_000_000
 """A take's cast larger than this is not one."""
 MAX_SECONDS = 2 * 3600
 """The longest a take may play at --speed 1."""
+FEED = 50_000
+"""The most characters of a take the player feeds its terminal emulator at once (a few tenths
+of a second): a take that printed a lot falls behind its clock, but the show never freezes."""
 
 
 class Refused(Exception):
@@ -351,6 +355,8 @@ class Player:
         self.take = take
         self._terminal = Emulator(*take.size)
         self._next = 0
+        self._fed = 0
+        """How much of the next event's output was fed already."""
 
     @property
     def length(self) -> float:
@@ -358,17 +364,23 @@ class Player:
         return self.take.events[-1][0] if self.take.events else 0.0
 
     def until(self, seconds: float) -> bool:
-        """Play the events up to `seconds` into the take; whether any changed the screen."""
-        events, changed = self.take.events, False
-        while self._next < len(events) and events[self._next][0] <= seconds:
+        """Play the events up to `seconds` into the take, at most FEED characters of them a
+        call; whether any changed the screen."""
+        events, changed, budget = self.take.events, False, FEED
+        while self._next < len(events) and events[self._next][0] <= seconds and budget > 0:
             _, kind, data = events[self._next]
             if kind == "o":
-                self._terminal.feed(data)
+                piece = data[self._fed : self._fed + budget]
+                self._terminal.feed(piece)
+                self._fed += len(piece)
+                budget -= len(piece)
                 changed = True
+                if self._fed < len(data):  # the rest on the next call
+                    continue
             elif kind == "r":  # COLSxROWS within MAX_SIZE, as load checked
                 columns, rows = data.split("x")
                 self._terminal.resize(int(columns), int(rows))
-            self._next += 1
+            self._next, self._fed, budget = self._next + 1, 0, budget - 1
         return changed
 
     def frame(self) -> Text:

@@ -212,7 +212,7 @@ SPOILT = {
     ),
     "server-crash": (
         'event [1, "r", "100000x100000"]',
-        "server-crash.cast, line 4: its data must be COLSxROWS, at most 1000x400",
+        "server-crash.cast, line 4: its data must be COLSxROWS, at most 500x200",
     ),
     "event-history": (
         'event [1e12, "o", "x"]',

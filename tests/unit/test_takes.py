@@ -20,7 +20,7 @@ from director.recording import Cast
 from director.results import SceneResult, summary_rows
 from director.scenes import Scene, Show
 from director.steps import Narrate, Pause
-from director.takes import MAX_SECONDS, MAX_SIZE, Player, Refused, Take, Takes, fingerprint
+from director.takes import FEED, MAX_SECONDS, MAX_SIZE, Player, Refused, Take, Takes, fingerprint
 
 SCENE = Scene("intro", "Intro", Path("intro.toml"), (Narrate(title="Hi", body="."), Pause()))
 SHOW = Show("Talk", (SCENE,), limit=10, interval=1.0)
@@ -184,11 +184,11 @@ HAND_EDITED = {
     "output-a-number": ({}, [[0.5, "o", 5]], "intro.cast, line 2: its data must be text, not 5"),
     "output-a-lone-surrogate": ({}, [[0.5, "o", "\ud800"]], "must be text, not '\\ud800'"),
     "marker-a-list": ({}, [[0.5, "m", ["x"]]], "must be text, not ['x']"),
-    "resize-a-number": ({}, [[0.5, "r", 5]], "must be COLSxROWS, at most 1000x400, not 5"),
+    "resize-a-number": ({}, [[0.5, "r", 5]], "must be COLSxROWS, at most 500x200, not 5"),
     "resize-huge": (
-        {}, [[0.5, "r", "100000x100000"]], "must be COLSxROWS, at most 1000x400, not '100000x"
+        {}, [[0.5, "r", "100000x100000"]], "must be COLSxROWS, at most 500x200, not '100000x"
     ),
-    "resize-to-nothing": ({}, [[0.5, "r", "0x10"]], "must be COLSxROWS, at most 1000x400"),
+    "resize-to-nothing": ({}, [[0.5, "r", "0x10"]], "must be COLSxROWS, at most 500x200"),
     "resize-unparsed": ({}, [[0.5, "r", "80 x 24"]], "must be COLSxROWS"),
     "event-of-two": ({}, [[0.5, "o"]], "must be an event [time, kind, data], not [0.5, 'o']"),
     "event-an-object": ({}, [{"t": 1}], "must be an event [time, kind, data], not {'t': 1}"),
@@ -216,7 +216,7 @@ HAND_EDITED = {
     "speed-text": ({"speed": "fast"}, None, "field 'speed' must be a number"),
     "size-huge": (
         {"size": [100000, 100000]}, None,
-        "field 'size' must be [columns, rows] from [1, 1] to [1000, 400], not [100000, 100000]",
+        "field 'size' must be [columns, rows] from [1, 1] to [500, 200], not [100000, 100000]",
     ),
     "size-no-rows": ({"size": [100, 0]}, None, "field 'size' must be [columns, rows]"),
     "size-a-fraction": ({"size": [100.5, 30]}, None, "field 'size' must be [columns, rows]"),
@@ -328,6 +328,22 @@ def test_a_cast_too_large_to_be_a_take_is_refused_unread(
     takes.save(SHOW, SCENE, recorded(), (100, 30), "localhost:7233", HELD)
     monkeypatch.setattr("director.takes.MAX_CAST_BYTES", 100)
     assert takes.state(SHOW, SCENE) == "unusable: its cast cannot be read: larger than 100 bytes"
+
+
+def test_a_take_that_printed_a_lot_is_played_a_bounded_piece_at_a_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fed: list[str] = []
+    monkeypatch.setattr("director.terminal.Emulator.feed", lambda self, text: fed.append(text))
+    said = "".join(f"line {n}\r\n" for n in range(100_000))
+    events = [(0.0, "o", said), (0.0, "m", "x"), (1.0, "o", "more")]
+    player = Player(Take("intro", datetime.now(UTC), "a", [], (80, 24), 1.0, events))
+    calls = 0
+    while player.until(0.5):
+        calls += 1
+        assert len(fed[-1]) <= FEED
+    assert "".join(fed) == said and calls == -(-len(said) // FEED)
+    assert player.until(1.0) and fed[-1] == "more"
 
 
 def test_what_passes_the_check_plays_to_its_end() -> None:
