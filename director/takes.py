@@ -36,7 +36,8 @@ of a second): a take that printed a lot falls behind its clock, but the show nev
 
 
 class Refused(Exception):
-    """A take that is there but cannot be used: truncated, not a cast, or its scene changed."""
+    """A take that is there but cannot be used, and why: truncated, not a cast, its scene
+    changed, or a field or an event of it beyond what can be shown."""
 
 
 Event = tuple[float, str, str]
@@ -238,7 +239,6 @@ def _moment(value: object) -> datetime:
 
 
 _COLUMNS, _ROWS = _count(1, MAX_SIZE[0]), _count(1, MAX_SIZE[1])
-SIZES = f"COLSxROWS, at most {MAX_SIZE[0]}x{MAX_SIZE[1]}"
 
 
 def _size(value: object) -> tuple[int, int]:
@@ -248,8 +248,8 @@ def _size(value: object) -> tuple[int, int]:
             raise ValueError
         return _COLUMNS(value[0]), _ROWS(value[1])
     except ValueError:
-        raise ValueError(f"must be [columns, rows] from [1, 1] to {list(MAX_SIZE)}, "
-                         f"not {shown(value)}") from None  # fmt: skip
+        most = list(MAX_SIZE)
+        raise ValueError(f"must be [columns, rows] up to {most}, not {shown(value)}") from None
 
 
 def _resize(value: object) -> str:
@@ -258,9 +258,11 @@ def _resize(value: object) -> str:
     try:
         if not found:
             raise ValueError
-        _COLUMNS(int(found[1])), _ROWS(int(found[2]))
+        _COLUMNS(int(found[1]))
+        _ROWS(int(found[2]))
     except ValueError:
-        raise ValueError(f"must be {SIZES}, not {shown(value)}") from None
+        most = "x".join(map(str, MAX_SIZE))
+        raise ValueError(f"must be COLSxROWS, at most {most}, not {shown(value)}") from None
     return value
 
 

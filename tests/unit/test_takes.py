@@ -216,7 +216,7 @@ HAND_EDITED = {
     "speed-text": ({"speed": "fast"}, None, "field 'speed' must be a number"),
     "size-huge": (
         {"size": [100000, 100000]}, None,
-        "field 'size' must be [columns, rows] from [1, 1] to [500, 200], not [100000, 100000]",
+        "field 'size' must be [columns, rows] up to [500, 200], not [100000, 100000]",
     ),
     "size-no-rows": ({"size": [100, 0]}, None, "field 'size' must be [columns, rows]"),
     "size-a-fraction": ({"size": [100.5, 30]}, None, "field 'size' must be [columns, rows]"),
