@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import math
 import os
 import re
 from collections.abc import Callable
@@ -202,7 +203,8 @@ def _number(low: float, high: float, above: bool = False) -> Callable[[object], 
         if (
             isinstance(value, bool)
             or not isinstance(value, int | float)
-            or not low <= value <= high  # also false for nan
+            or not low <= value <= high
+            or not math.isfinite(value)
             or (above and value == low)
         ):
             least = f"more than {low:g} and at most" if above else f"from {low:g} to"

@@ -181,6 +181,7 @@ HAND_EDITED = {
     "longer-than-two-hours-at-speed-1": (
         {"speed": 10}, [[721, "o", "x"]], "its time must be a number from 0 to 720, not 721"
     ),
+    "time-inf-at-a-tiny-speed": ({"speed": 1e-320}, [[INF, "o", "x"]], "not inf"),
     "output-a-number": ({}, [[0.5, "o", 5]], "intro.cast, line 2: its data must be text, not 5"),
     "output-a-lone-surrogate": ({}, [[0.5, "o", "\ud800"]], "must be text, not '\\ud800'"),
     "marker-a-list": ({}, [[0.5, "m", ["x"]]], "must be text, not ['x']"),
