@@ -24,7 +24,7 @@ from director.keys import Keys
 from director.layouts import STAGE_MIN, ScrollLayout, StageLayout
 from director.narration import Narrator, ShowConsole
 from director.notes import Publisher, follow, save_rehearsal
-from director.pacing import HandsFree, Pacing, Presenting, Rehearsing
+from director.pacing import MAX_SPEED, HandsFree, Pacing, Presenting, Rehearsing
 from director.recording import (
     NO_TERMINAL_SIZE,
     Cast,
@@ -128,7 +128,11 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         "--rounds", type=_positive(int, 1e9), metavar="N", help="stop after N rounds"
     )
     parser.add_argument(
-        "--speed", type=_positive(float), default=1.0, metavar="X", help="2 = twice as fast"
+        "--speed",
+        type=_positive(float, MAX_SPEED),
+        default=1.0,
+        metavar="X",
+        help="2 = twice as fast",
     )
     parser.add_argument(
         "--scene", action="append", metavar="NAME", help="play only this scene (repeatable)"

@@ -165,12 +165,22 @@ class Cast(io.TextIOBase):
     def _line(self, value: object) -> None:
         # One event a line, flushed: a recording cut short is still valid up to there.
         try:
-            self.file.write(json.dumps(value, ensure_ascii=False) + "\n")
+            self.file.write(json_line(value) + "\n")
             self.file.flush()
         except OSError as error:  # the show goes on; the recording stops, and says why later
             self.failure = error.strerror or str(error)
             with contextlib.suppress(OSError):
                 self.file.close()
+
+
+_SEPARATORS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def json_line(value: object) -> str:
+    """`value` as one line of JSON, its text unescaped but for the three line separators
+    JSON leaves raw (NEL, U+2028, U+2029): a reader that splits on them would cut the line.
+    A cast is read back by "\\n" alone; so may any other reader."""
+    return json.dumps(value, ensure_ascii=False).translate(_SEPARATORS)
 
 
 class Recorder:

@@ -27,6 +27,7 @@ from showreel.exporters.chapters import extract_chapters, ffmetadata, youtube_li
 
 from director.errors import DemoError, Status
 from director.processes import which
+from director.recording import json_line
 from director.results import clock
 
 THEMES = ("asciinema", "dracula", "monokai", "nord", "solarized-dark", "solarized-light")
@@ -240,7 +241,7 @@ def tool(name: str) -> str:
 
 def scene_markers_only(cast: str) -> str:
     """The cast with only the scenes' markers, each named by its scene's title."""
-    header, *lines = cast.splitlines()
+    header, *lines = cast.removesuffix("\n").split("\n")  # by "\n" alone, as it is written
     kept = [header]
     for line in lines:
         event = json.loads(line)
@@ -248,7 +249,7 @@ def scene_markers_only(cast: str) -> str:
             if not event[2].startswith(SCENE):
                 continue
             event[2] = event[2].removeprefix(SCENE)
-            line = json.dumps(event, ensure_ascii=False)
+            line = json_line(event)
         kept.append(line)
     return "\n".join(kept) + "\n"
 
@@ -276,8 +277,9 @@ def page(cast: Path, look: Look) -> str:
     """A page that plays `cast` offline: asciinema-player's script and styles, the recording
     and its markers all inside it, nothing fetched from anywhere."""
     text = cast.read_text(encoding="utf-8")
-    header = json.loads(text.partition("\n")[0])
-    markers = [(e[0], e[2]) for e in map(json.loads, text.splitlines()[1:]) if e[1] == "m"]
+    first, *lines = text.removesuffix("\n").split("\n")  # by "\n" alone, as it is written
+    header = json.loads(first)
+    markers = [(e[0], e[2]) for e in map(json.loads, lines) if e[1] == "m"]
     assets = resources.files(PLAYER) / "assets"
     options = {
         "theme": look.theme,

@@ -106,7 +106,8 @@ def load_scene(path: Path, talk: Path = TALK) -> Scene:
     scene = _build(SceneFile, data, _typed(path))
     if not scene.steps:
         raise DemoError(f"{_typed(path)}: a scene needs at least one [[steps]] table")
-    headers = [n for n, line in enumerate(text.splitlines(), 1) if _STEPS.match(line)]
+    # TOML ends a line with "\n" alone (or "\r\n"): a U+2028 in a string is no line's end.
+    headers = [n for n, line in enumerate(text.split("\n"), 1) if _STEPS.match(line)]
     steps: list[Step] = []
     for number, table in enumerate(scene.steps, 1):
         line = f":{headers[number - 1]}" if number <= len(headers) else ""

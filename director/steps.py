@@ -186,8 +186,8 @@ class ShowCode(StepKind):
 
     def line_numbers(self, text: str) -> tuple[tuple[int, int] | None, set[int]]:
         """The first and last line to show (None: every line) and the lines to highlight."""
-        lines = text.splitlines()
-        shown = _line_numbers("lines", self.lines, lines)
+        lines = text.removesuffix("\n").split("\n")  # as the panel numbers them: a form feed
+        shown = _line_numbers("lines", self.lines, lines)  # or a U+2028 ends no line
         if len(shown) not in (0, 2) or shown != sorted(shown):
             raise Invalid("expected the first and the last line", "lines")
         first_last = (shown[0], shown[1]) if shown else None

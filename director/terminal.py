@@ -15,12 +15,23 @@ SCROLLBACK = 1000
 """The most lines of a program's output kept on the emulated screen."""
 
 
+class _Stream(pyte.Stream):
+    """pyte's stream, but a sequence pyte cannot take (`ESC [1;2A`: a parameter too many)
+    is skipped, as a terminal skips it, instead of raising out of `feed`."""
+
+    def _send_to_parser(self, data: str) -> bool | None:
+        try:
+            return super()._send_to_parser(data)
+        except Exception:  # pyte has reset its parser: go on with plain text
+            return self._taking_plain_text
+
+
 class Emulator:
     """One emulated screen, fed text as it comes."""
 
     def __init__(self, columns: int, rows: int) -> None:
         self.screen = pyte.Screen(columns, rows)
-        self._stream = pyte.Stream(self.screen)
+        self._stream = _Stream(self.screen)
 
     def feed(self, text: str) -> None:
         self._stream.feed(text)

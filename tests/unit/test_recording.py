@@ -135,3 +135,21 @@ def test_a_redraw_that_changes_nothing_is_kept_once(tmp_path: Path) -> None:
     cast.restart()  # a new take starts with a whole screen, even an unchanged one
     cast.write("\x1b[H footer")
     assert len(cast.text().splitlines()) == 2
+
+
+SEPARATORS = "\n \r \r\n \v \f \x1c \x1d \x1e \x85 \u2028 \u2029"
+"""Every line boundary str.splitlines() knows."""
+
+
+def test_every_line_separator_is_written_escaped_one_event_a_line() -> None:
+    cast = Cast(None, (80, 24), f"Talk{SEPARATORS}")
+    cast.marker(f"Scene: {SEPARATORS}")
+    cast.write(f"said {SEPARATORS}")
+    text = cast.text()
+    assert text.splitlines() == text.split("\n")[:-1], "no reader can cut a line"
+    header, *events = map(json.loads, text.splitlines())
+    assert header["title"] == f"Talk{SEPARATORS}"
+    assert [event[1:] for event in events] == [
+        ["m", f"Scene: {SEPARATORS}"],
+        ["o", "said \r\n \r \r\n \v \f \x1c \x1d \x1e \x85 \u2028 \u2029"],
+    ]

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import Progress
 from showreel.exporters.chapters import youtube_list
 
+from director.recording import Cast
 from director.rendering import Job, Look, chapters, length, page, scene_markers_only
 
 CAST = "\n".join(
@@ -26,6 +27,16 @@ CAST = "\n".join(
         [72.5, "o", "bye\r\n"],
     ]
 )
+
+
+def test_a_line_separator_in_a_scenes_title_stays_in_its_line() -> None:
+    separators = "\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+    cast = Cast(None, (80, 24), f"Talk{separators}")
+    cast.marker(f"Scene: A{separators}B")
+    cast.write("out")
+    kept = scene_markers_only(cast.text())
+    assert kept.splitlines() == kept.split("\n")[:-1]
+    assert [json.loads(line)[2] for line in kept.splitlines()[1:]] == [f"A{separators}B", "out"]
 
 
 def test_a_videos_chapters_are_the_scenes_named_by_their_titles(tmp_path: Path) -> None:

@@ -147,6 +147,9 @@ def test_show_code_resolves_lines_by_number_or_text(tmp_path: Path) -> None:
     step.check(Context(tmp_path))
     assert step.line_numbers(step.text(tmp_path)) == ((2, 4), {3})
     assert ShowCode(file="code.py").line_numbers("a\nb") == (None, set())
+    # Lines are numbered as the panel (Rich) numbers them: by "\n" alone.
+    code = "one\x0c\n\x0ctwo\u2028still two\x85\nthree\n"
+    assert ShowCode(file="c.py", highlight=("three",)).line_numbers(code) == (None, {3})
 
 
 @pytest.mark.parametrize(

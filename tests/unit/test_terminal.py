@@ -38,3 +38,8 @@ def test_the_last_rows_are_those_written_last() -> None:
     emulator = Emulator(10, 5)
     emulator.feed("a\r\nb")
     assert emulator.text().plain == "a\nb"
+
+
+def test_a_sequence_the_emulator_cannot_take_is_skipped_as_a_terminal_skips_it() -> None:
+    # pyte raises on these (a parameter too many, a private mark it does not expect).
+    assert terminal_text("1\x1b[1;2A2\x1b[?5K3\x1b[9999999999J4\r\n", 20, None).plain == "1234"
