@@ -15,7 +15,15 @@ import pytest
 from rich.console import Console
 
 from director.keys import Keys
-from director.notes import NotesScreen, Publisher, _connected, planned, save_rehearsal
+from director.notes import (
+    CAP,
+    NotesScreen,
+    Outbox,
+    Publisher,
+    _connected,
+    planned,
+    save_rehearsal,
+)
 
 
 def follower(path: Path) -> socket.socket:
@@ -51,6 +59,88 @@ def test_every_follower_gets_the_state_now_and_each_change(tmp_path: Path) -> No
         show.publish(notes="Still here.")  # a follower gone is no trouble
         assert lines(two, 1)[0]["notes"] == "Still here."
     assert not show.path.exists(), "the socket goes with the show"
+
+
+class Taking:
+    """A follower's socket as the outbox sees it: takes `room` bytes, then would block."""
+
+    def __init__(self, room: int) -> None:
+        self.room, self.got = room, b""
+
+    def __call__(self, data: bytes) -> int:
+        if not self.room:
+            raise BlockingIOError
+        taken = data[: self.room]
+        self.room -= len(taken)
+        self.got += taken
+        return len(taken)
+
+
+def test_a_follower_gets_only_the_latest_state_and_never_a_torn_line() -> None:
+    outbox, follower = Outbox(), Taking(room=5)
+    outbox.offer(b'{"n": 1}\n', now=0)
+    outbox.flush(follower)  # it took 5 bytes of the first line, then stopped reading
+    for n in range(2, 100):
+        outbox.offer(f'{{"n": {n}}}\n'.encode(), now=n)
+        outbox.flush(follower)
+    assert outbox.pending and outbox.behind(now=7, limit=5)
+    follower.room = 1 << 20  # it reads again
+    outbox.flush(follower)
+    assert follower.got == b'{"n": 1}\n{"n": 99}\n', "the line begun is finished; then the latest"
+    assert not outbox.pending and not outbox.behind(now=1000, limit=5), "up to date again"
+
+
+def test_a_follower_that_went_away_is_said_by_the_outbox() -> None:
+    def gone(data: bytes) -> int:
+        raise BrokenPipeError
+
+    outbox = Outbox()
+    outbox.offer(b"{}\n", now=0)
+    with pytest.raises(OSError):
+        outbox.flush(gone)
+
+
+def test_a_follower_that_stops_reading_never_blocks_the_show_and_is_dropped(
+    tmp_path: Path,
+) -> None:
+    with Publisher(tmp_path, behind=0.5) as show:
+        stopped, reading = follower(show.path), follower(show.path)
+        assert lines(stopped, 1) == lines(reading, 1) == [{}]
+        big = "x" * 100_000
+        for n in range(200):  # 20 MB: far more than a socket holds; none of it waits here
+            show.publish(n=n, notes=big)
+        got = b""
+        while b'"n": 199' not in got:  # the one that reads gets the latest
+            got += reading.recv(1 << 20)
+        deadline = time.monotonic() + 10
+        while len(show._followers) > 1:
+            assert time.monotonic() < deadline, "the stopped follower was never let go"
+            time.sleep(0.05)
+        show.publish(n=200)
+        assert b'"n": 200' in reading.recv(1 << 20), "the other one is still followed"
+        data = b""
+        while chunk := stopped.recv(1 << 20):  # what it was sent before it was let go
+            data += chunk
+        *whole, _ = data.split(b"\n")
+        assert whole and all(json.loads(line)["notes"] == big for line in whole), "whole lines"
+
+
+def test_followers_past_the_cap_are_let_in_and_closed_at_once(tmp_path: Path) -> None:
+    with Publisher(tmp_path) as show:
+        show.publish(talk="Talk")
+        followers = [follower(show.path) for _ in range(CAP)]
+        for sock in followers:
+            assert lines(sock, 1) == [{"talk": "Talk"}]
+        late = follower(show.path)
+        assert late.recv(1024) == b"", "one too many: closed, not left waiting"
+        followers.pop().close()
+        deadline = time.monotonic() + 5
+        while len(show._followers) == CAP:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        assert lines(follower(show.path), 1) == [{"talk": "Talk"}], "a place came free"
+        for sock in followers:
+            sock.close()
 
 
 def test_keys_a_follower_sends_are_read_by_the_show_but_never_quit(tmp_path: Path) -> None:
