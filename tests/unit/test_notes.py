@@ -3,6 +3,7 @@ the rehearsal kept to plan by, and the notes screen drawn into a fixed-width con
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
@@ -141,6 +142,28 @@ def test_followers_past_the_cap_are_let_in_and_closed_at_once(tmp_path: Path) ->
         assert lines(follower(show.path), 1) == [{"talk": "Talk"}], "a place came free"
         for sock in followers:
             sock.close()
+
+
+def test_out_of_descriptors_the_show_listens_again_later_instead_of_spinning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls, full = [], [True]
+    accept = socket.socket.accept
+
+    def out_of_descriptors(sock: socket.socket) -> tuple[socket.socket, object]:
+        calls.append(1)
+        if full[0]:
+            raise OSError(errno.EMFILE, "Too many open files")
+        return accept(sock)
+
+    with Publisher(tmp_path) as show:
+        show.publish(talk="Talk")
+        monkeypatch.setattr(socket.socket, "accept", out_of_descriptors)
+        sock = follower(show.path)  # waits in the backlog: the show cannot take it yet
+        time.sleep(1)
+        assert 1 <= len(calls) <= 5, f"{len(calls)} tries in a second: a spin"
+        full[0] = False  # descriptors free again
+        assert lines(sock, 1) == [{"talk": "Talk"}]
 
 
 def test_keys_a_follower_sends_are_read_by_the_show_but_never_quit(tmp_path: Path) -> None:
