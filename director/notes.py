@@ -19,7 +19,6 @@ from rich.console import Console, Group, RenderableType
 from rich.live import Live
 from rich.markup import escape
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 
 from director.errors import Quit
@@ -297,24 +296,18 @@ class NotesScreen:
                 title="[bold]Speaker notes",
                 border_style="magenta",
             )
-        scene_number, scenes, scene = state.get("scene", (0, 0, ""))
-        step_number, steps, step = state.get("step", (0, 0, ""))
-        where = Table.grid(expand=True)
-        where.add_column()
-        where.add_column(justify="right")
-        where.add_row(
-            Text(f"Scene {scene_number} of {scenes}: {scene}", style="bold"),
-            Text(f"step {step_number}/{steps}: {step.partition('. ')[2]}"),
-        )
-        notes = state.get("notes") or "(no notes for this step)"
+        scene_number, scenes, scene = _where(state.get("scene"))
+        step_number, steps, step = _where(state.get("step"))
+        notes = str(state.get("notes") or "(no notes for this step)")
         parts: list[RenderableType] = [
-            where,
+            Text(f"Scene {scene_number} of {scenes}: {scene}", style="bold"),  # a row each:
+            Text(f"Step {step_number} of {steps}: {step}"),  # long names wrap at a word
             Text(""),
             Text(notes, style="bold yellow" if state.get("notes") else "dim"),
             Text(""),
-            Text.assemble(("Next: ", "bold"), state.get("next") or "the end"),
+            Text.assemble(("Next: ", "bold"), str(state.get("next") or "the end")),
             Text(""),
-            self._times(scene, step),
+            self._times(scene, str(state.get("row", ""))),
         ]
         if claims := state.get("claims"):
             parts.append(Text(""))
@@ -337,11 +330,21 @@ class NotesScreen:
             before = sum(t for _, _, t in steps[: spots[0]])
             line.append(f" (rehearsed {planned_step:.0f} s)")
             late = in_talk - before
-            pace = f"{abs(late):.0f} s {'behind' if late > 0 else 'ahead'}"
-            line.append(f"   In the talk {clock(in_talk)} (rehearsed {clock(before)}: {pace})")
+            if abs(late) < 1:
+                pace = "on time"
+            else:
+                pace = f"{abs(late):.0f} s {'behind' if late > 0 else 'ahead'}"
+            line.append(f"\nIn the talk {clock(in_talk)} (rehearsed {clock(before)}: {pace})")
         else:
-            line.append(f"   In the talk {clock(in_talk)}")
+            line.append(f"\nIn the talk {clock(in_talk)}")
         return line
+
+
+def _where(value: object) -> tuple[object, object, str]:
+    """A scene or step as the show publishes it: (number, how many, what), or blanks."""
+    if isinstance(value, list | tuple) and len(value) == 3:
+        return value[0], value[1], str(value[2])
+    return 0, 0, ""
 
 
 def follow(state_dir: Path, console: Console, *, drive: bool = False) -> None:

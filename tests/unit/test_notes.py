@@ -219,17 +219,18 @@ def test_the_notes_screen_shows_notes_next_step_times_against_the_rehearsal_and_
     screen.state = {
         "talk": "Durable execution, live",
         "scene": [1, 6, "Before Temporal"],
-        "step": [2, 11, "2. ask: Why?"],
+        "step": [2, 11, "Why?"],
+        "row": "2. ask: Why?",
         "notes": "Wait for an answer.",
-        "next": "3. run: counter.py",
+        "next": "3. $ python counter.py",
         "step_since": 995.0,
         "talk_since": 975.0,
         "claims": [[True, "it starts again at 1"], [False, "no number is lost"]],
     }
     shown = drawn(screen)
     assert "Durable execution, live" in shown
-    assert "Scene 1 of 6: Before Temporal" in shown and "step 2/11: ask: Why?" in shown
-    assert "Wait for an answer." in shown and "Next: 3. run: counter.py" in shown
+    assert "Scene 1 of 6: Before Temporal" in shown and "Step 2 of 11: Why?" in shown
+    assert "Wait for an answer." in shown and "Next: 3. $ python counter.py" in shown
     # 25 s into the talk where the rehearsal was 10 s in: 15 s behind.
     assert "On this step 5 s (rehearsed 20 s)" in shown
     assert "In the talk 0:25 (rehearsed 0:10: 15 s behind)" in shown
@@ -241,3 +242,48 @@ def test_a_broken_rehearsal_file_plans_nothing(tmp_path: Path) -> None:
     assert planned(tmp_path) == []
     (tmp_path / "rehearsal.json").write_text('[["a", "b"]]')
     assert planned(tmp_path) == []
+
+
+def rows(screen: NotesScreen, width: int) -> list[str]:
+    """The screen's rows inside its border, as a terminal of `width` columns shows them."""
+    return [row.strip("│ ") for row in drawn(screen, width).splitlines()[1:-1]]
+
+
+def test_at_80_columns_long_names_each_get_their_rows_and_break_between_words(
+    tmp_path: Path,
+) -> None:
+    scene = "Before Temporal: what happens to a program that stops halfway through"
+    step = "It stopped at 5. When we run it again, what number will it show first?"
+    screen = NotesScreen(tmp_path)
+    screen.connected = True
+    screen.state = {"talk": "Talk", "scene": [1, 6, scene], "step": [7, 11, step]}
+    shown = rows(screen, 80)
+    assert all(len(row) <= 76 for row in shown)
+    [top] = [i for i, row in enumerate(shown) if row.startswith("Scene 1 of 6:")]
+    [below] = [i for i, row in enumerate(shown) if row.startswith("Step 7 of 11:")]
+    end = shown.index("", below)
+    assert top < below < end, "a row each, the scene first"
+    assert " ".join(shown[top:below]) == f"Scene 1 of 6: {scene}", "whole words, nothing else"
+    assert " ".join(shown[below:end]) == f"Step 7 of 11: {step}"
+
+
+def test_on_time_is_said_as_on_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    save_rehearsal(tmp_path, [("S", "1. narrate: Hi", 10.0), ("S", "2. ask: Why?", 20.0)])
+    monkeypatch.setattr("director.notes.time.time", lambda: 1000.0)
+    screen = NotesScreen(tmp_path)
+    screen.connected = True
+    screen.state = {"scene": [1, 1, "S"], "step": [2, 2, "Why?"], "row": "2. ask: Why?",
+                    "step_since": 999.0, "talk_since": 989.6}  # fmt: skip
+    assert "In the talk 0:10 (rehearsed 0:10: on time)" in drawn(screen, 80)
+    screen.state["talk_since"] = 985.0
+    assert "(rehearsed 0:10: 5 s behind)" in drawn(screen, 80)
+
+
+@pytest.mark.parametrize("state", [{"scene": 5}, {"step": [1, 2]}, {"scene": None, "notes": 3}])
+def test_a_state_of_another_shape_is_drawn_blank_not_a_traceback(
+    tmp_path: Path, state: dict
+) -> None:
+    screen = NotesScreen(tmp_path)
+    screen.connected = True
+    screen.state = state
+    assert "Scene 0 of 0" in drawn(screen, 80)
