@@ -177,7 +177,8 @@ class Publisher:
     def _serve(self) -> None:
         """Take followers as they come, send each what it takes, pass on the keys they send."""
         while not self._stop.is_set():
-            waiting = self._listening_again or any(b.pending for b in self._followers.values())
+            pending = any(outbox.pending for outbox in self._followers.values())
+            waiting = pending or self._listening_again is not None  # a time to look again
             for key, events in self._selector.select(0.25 if waiting else None):
                 if key.fileobj is self._listener:
                     self._accept()
@@ -315,7 +316,7 @@ class NotesScreen:
                 parts.append(
                     Text(f"{'✔' if held else '✘'} {claim}", style="green" if held else "bold red")
                 )
-        title = f"[bold]Speaker notes[/]  {escape(state.get('talk', ''))}"
+        title = f"[bold]Speaker notes[/]  {escape(str(state.get('talk', '')))}"
         return Panel(Group(*parts), title=title, border_style="magenta", padding=(1, 2))
 
     def _times(self, scene: str, step: str) -> Text:
