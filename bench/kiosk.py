@@ -37,9 +37,9 @@ def main() -> None:
     args = parser.parse_args()
     state_dir = tempfile.TemporaryDirectory(prefix="kiosk-")
     state = Path(state_dir.name)
-    argv = [str(ROOT / "demo.py"), "--auto", "--rounds", str(args.rounds)]
+    argv = [str(ROOT / "demo.py"), "--auto", "--rounds", str(args.rounds), "--layout", "scroll"]
     argv += ["--speed", str(args.speed), "--state-dir", str(state)]
-    argv += ["--db-limit", str(args.db_limit)]
+    argv += ["--db-limit", str(args.db_limit), "--layout", "scroll"]  # a round's line, whole
     for scene in args.scene:
         argv += ["--scene", scene]
     child = pexpect.spawn(sys.executable, argv, timeout=600, dimensions=(40, 120))
