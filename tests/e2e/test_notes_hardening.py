@@ -134,3 +134,40 @@ def test_a_thousand_connections_neither_break_the_show_nor_spin_it(tmp_path: Pat
         started = director_process.children(recursive=True) if show.isalive() else []
         show.close(force=True)
         gone(started)
+
+
+def test_out_of_descriptors_the_show_neither_spins_nor_stops_taking_followers(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "scenes"
+    folder.mkdir()
+    (folder / "playlist.toml").write_text('title = "Out of files"\nscenes = ["long"]\n')
+    (folder / "long.toml").write_text(
+        'title = "A long count"\n[[steps]]\nkind = "run"\n'
+        'program = "counter/normal-execution/start-execution.py"\nlimit = 200\n'
+        '[[steps]]\nkind = "wait_for"\nexit = true\n'
+    )  # 10 s at --speed 20: the show opens nothing meanwhile
+    show = director(tmp_path, "--auto", "--speed", "20", "--scenes", str(folder), "--once")
+    director_process = psutil.Process(show.pid)
+    waiting: list[socket.socket] = []
+    try:
+        show.expect(shown("$ python start-execution.py"), timeout=60)
+        limits = director_process.rlimit(resource.RLIMIT_NOFILE)
+        director_process.rlimit(resource.RLIMIT_NOFILE, (director_process.num_fds(), limits[1]))
+        waiting = [connected(tmp_path / "state" / "show.sock") for _ in range(5)]
+        before = director_process.cpu_times()
+        with contextlib.suppress(pexpect.TIMEOUT):
+            show.expect(pexpect.EOF, timeout=2)
+        after = director_process.cpu_times()
+        busy = (after.user - before.user) + (after.system - before.system)
+        assert busy < 1.0, f"out of descriptors, the director used {busy:.1f} s of CPU in 2 s"
+        director_process.rlimit(resource.RLIMIT_NOFILE, limits)
+        for sock in waiting:  # let in once it has descriptors again
+            sock.settimeout(10)
+            assert sock.recv(65536).startswith(b"{"), "the show stopped taking followers"
+        said = ends(show)
+        assert show.exitstatus == 0, said[-2000:]
+    finally:
+        for sock in waiting:
+            sock.close()
+        show.close(force=True)
