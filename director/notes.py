@@ -219,8 +219,10 @@ class Publisher:
                 self._selector.unregister(self._listener)
                 self._listening_again = time.monotonic() + 0.5
                 return
-            if len(self._followers) >= self.cap:
-                follower.close()  # one too many: told at once, by the end of its stream
+            if len(self._followers) >= self.cap:  # one too many: told so, and let go
+                with contextlib.suppress(OSError):
+                    follower.send(f'{{"full": {self.cap}}}\n'.encode())
+                follower.close()
                 continue
             follower.setblocking(False)
             self._followers[follower] = outbox = Outbox()
@@ -284,14 +286,19 @@ class NotesScreen:
         self.state_dir = state_dir
         self.state: dict[str, Any] = {}
         self.connected = False
+        self.full = 0
+        """How many notes screens the show said it serves, when it had no room for this one."""
         self.plan = planned(state_dir)
 
     def __rich__(self) -> RenderableType:
         state = self.state
         if not self.connected:
-            waiting = (
-                "The show ended. Waiting for the next one" if state else "Waiting for the show"
-            )
+            if self.full:
+                waiting = f"The show has {self.full} notes screens already. Waiting for a place"
+            elif state:
+                waiting = "The show ended. Waiting for the next one"
+            else:
+                waiting = "Waiting for the show"
             return Panel(
                 Text(f"{waiting} ({self.state_dir})...", style="dim"),
                 title="[bold]Speaker notes",
@@ -358,7 +365,9 @@ def follow(state_dir: Path, console: Console, *, drive: bool = False) -> None:
     ):
         while True:
             with _connected(state_dir / SOCKET) as show:
-                if show is not None:
+                if show is None:
+                    screen.full = 0  # no show at all now
+                else:
                     screen.plan = planned(state_dir)
                     _follow(show, screen, keys, drive)
             screen.connected = False
@@ -383,8 +392,10 @@ def _follow(show: socket.socket, screen: NotesScreen, keys: Keys, drive: bool) -
             for line in lines:
                 with contextlib.suppress(ValueError):
                     state = json.loads(line)
-                    if isinstance(state, dict):
-                        screen.state, screen.connected = state, True
+                    if isinstance(state, dict) and "full" in state:
+                        screen.full = state["full"]
+                    elif isinstance(state, dict):
+                        screen.state, screen.connected, screen.full = state, True, 0
         key = _key(keys, 0.1)
         if drive and key:
             with contextlib.suppress(OSError):  # a show too busy to read keys misses this one

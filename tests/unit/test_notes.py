@@ -22,6 +22,7 @@ from director.notes import (
     Outbox,
     Publisher,
     _connected,
+    _follow,
     planned,
     save_rehearsal,
 )
@@ -133,7 +134,8 @@ def test_followers_past_the_cap_are_let_in_and_closed_at_once(tmp_path: Path) ->
         for sock in followers:
             assert lines(sock, 1) == [{"talk": "Talk"}]
         late = follower(show.path)
-        assert late.recv(1024) == b"", "one too many: closed, not left waiting"
+        assert lines(late, 1) == [{"full": CAP}], "one too many: told so"
+        assert late.recv(1024) == b"", "and let go at once, not left waiting"
         followers.pop().close()
         deadline = time.monotonic() + 5
         while len(show._followers) == CAP:
@@ -202,6 +204,8 @@ def test_the_notes_screen_waits_for_the_show_then_says_when_it_ended(tmp_path: P
     assert "Waiting for the show" in drawn(screen)
     screen.state = {"talk": "Talk"}
     assert "The show ended. Waiting for the next one" in drawn(screen)
+    screen.full = 64
+    assert "The show has 64 notes screens already. Waiting for a place" in drawn(screen)
 
 
 def test_the_notes_screen_shows_notes_next_step_times_against_the_rehearsal_and_claims(
@@ -287,3 +291,25 @@ def test_a_state_of_another_shape_is_drawn_blank_not_a_traceback(
     screen.connected = True
     screen.state = state
     assert "Scene 0 of 0" in drawn(screen, 80)
+
+
+@pytest.mark.parametrize(
+    ("sent", "state", "full"),
+    [
+        (b'{"talk": "A"}\n{"talk": "B", "no', {"talk": "A"}, 0),  # the show went mid-line
+        (b'{"full": 64}\n', {}, 64),
+        (b'[1, 2]\n"text"\n{"talk": "C"}\n', {"talk": "C"}, 0),
+    ],
+)
+def test_the_notes_screen_takes_whole_states_only(
+    tmp_path: Path, sent: bytes, state: dict, full: int
+) -> None:
+    show, here = socket.socketpair()
+    show.sendall(sent)
+    show.close()
+    screen = NotesScreen(tmp_path)
+    keys = Keys()
+    keys.fd = None  # no terminal here
+    _follow(here, screen, keys, drive=False)  # until the show's end of stream
+    assert screen.state == state and screen.full == full
+    assert screen.connected is bool(state)
