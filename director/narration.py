@@ -175,7 +175,7 @@ class Narrator:
     def narrate(self, title: str, body: str, notes: str = "") -> None:
         heading = Text(title, style="bold")
         self.say(Panel(Markdown(body), title=heading, border_style="cyan", padding=(1, 2)), "main")
-        self._notes(notes)
+        self.speaker_notes(notes)
 
     def code(
         self,
@@ -199,7 +199,7 @@ class Narrator:
         self.say(Panel(syntax, title=Text(title, style="bold"), border_style="blue"), "main")
         if highlight:  # on the stage, a tall file is shown around its first highlighted line
             self.screen.focus = min(highlight) - (lines[0] if lines else 1) + 1  # + the border
-        self._notes(notes)
+        self.speaker_notes(notes)
 
     def ask(self, question: str, notes: str = "") -> None:
         text = Text(question, style="bold yellow", justify="center")
@@ -207,7 +207,7 @@ class Narrator:
             text, title="[bold]Question for the room", border_style="yellow", padding=1
         )
         self.say(question_panel, "main")
-        self._notes(notes)
+        self.speaker_notes(notes)
 
     def info(self, message: str) -> None:
         self.say(Text.from_markup(f"[dim]>[/dim] {message}"))
@@ -286,7 +286,9 @@ class Narrator:
             table.add_row(str(event_id), kind, since, note, style="bold yellow" if note else None)
         self.say(table, "main")
 
-    def _notes(self, notes: str) -> None:
+    def speaker_notes(self, notes: str) -> None:
+        """A step's notes, on the audience's screen when it shows them (rehearsal, no notes
+        screen following)."""
         if self.notes and notes:
             self.say(Text(f"Notes: {notes}", style="italic magenta"))
 

@@ -63,6 +63,7 @@ class ChildProcess:
             cwd=self.cwd,
             env=self.env,
             preexec_fn=die_with_parent,
+            use_poll=True,  # select() fails past descriptor 1024
         )
 
     @property

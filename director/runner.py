@@ -303,15 +303,16 @@ class Stage:
         followed = self.publisher is not None and self.publisher.followed
         self.narrator.notes = self.pacing.rehearsal and not followed
         if index + 1 < len(steps):
-            after = steps[index + 1].describe(index + 2)
+            after = f"{index + 2}. {steps[index + 1].headline}"
         elif number < len(self.show.scenes):
             after = f"scene {number + 1}: {self.show.scenes[number].title}"
         else:
             after = "the end of the round"
         self._publish(
             scene=(number, len(self.show.scenes), scene.title),
-            step=(index + 1, len(steps), step.describe(index + 1)),
-            notes=getattr(step, "notes", ""),
+            step=(index + 1, len(steps), step.headline),
+            row=step.describe(index + 1),  # the rehearsal report's name for it: to plan by
+            notes=step.notes,
             next=after,
             step_since=time.time(),
         )
@@ -336,7 +337,10 @@ class Stage:
             self.child = None
 
     def _play(self, step: Step) -> None:
-        """One step: what its kind does."""
+        """One step: what its kind does; its notes where the rehearsal shows them (a panel's
+        after its panel)."""
+        if not isinstance(step, Narrate | ShowCode | Ask | Summary | History):
+            self.narrator.speaker_notes(step.notes)
         match step:
             case Narrate():
                 self.narrator.narrate(step.title, step.body, step.notes)
@@ -379,6 +383,7 @@ class Stage:
                 self.pacing.beat(1, self._idle)
             case Summary():
                 self.narrator.summary(step.title, summary_rows(self.results))
+                self.narrator.speaker_notes(step.notes)
                 self.pacing.beat(4, self._idle)
             case Server():
                 self._server(step)
@@ -386,6 +391,7 @@ class Stage:
                 events = self.service.history(self.play.workflow_id)
                 notes = history_notes(events, self.play.disrupted, self.play.resumed)
                 self.narrator.history(step.title, events, notes)
+                self.narrator.speaker_notes(step.notes)
                 if url := self.service.workflow_url(self.play.workflow_id):
                     link = f"[link={url}]{escape(url)}[/link]"
                     self.narrator.info(f"The same workflow in the Web UI: {link}")

@@ -7,6 +7,7 @@ import json
 import math
 import re
 import reprlib
+import shlex
 import sys
 import types
 from dataclasses import MISSING, dataclass, field, fields
@@ -100,6 +101,12 @@ class StepKind:
     def check(self, context: Context) -> None:
         """The rules a field's type cannot say; Invalid if one is broken."""
 
+    @property
+    def headline(self) -> str:
+        """What the presenter sees the step as, in a few plain words: the notes screen's
+        step and what comes next. Every kind says its own."""
+        raise NotImplementedError(f"{self.kind} has no headline")
+
     def describe(self, number: int) -> str:
         """`3. run: counter/...`: the step in a line."""
         return f"{number}. {self.kind}" + (f": {self.detail}" if self.detail else "")
@@ -121,7 +128,7 @@ Seconds = Annotated[float, Between(0, 3600)]
 Count = Annotated[int, Between(0, 10_000)]
 """A counter's number."""
 
-NOTES = "speaker notes, shown in rehearsal only"
+NOTES = "speaker notes: on the notes screen, else in rehearsal on the audience's screen"
 HOLD = "seconds on screen in hands-free mode (scaled by --speed)"
 WHEN_SAVED = (
     "durable programs: first wait until Temporal has saved the step just printed, "
@@ -150,6 +157,10 @@ class Narrate(StepKind):
     def detail(self) -> str:
         return self.title
 
+    @property
+    def headline(self) -> str:
+        return self.title
+
 
 @dataclass(frozen=True, kw_only=True)
 class ShowCode(StepKind):
@@ -176,6 +187,10 @@ class ShowCode(StepKind):
     @property
     def detail(self) -> str:
         return self.file
+
+    @property
+    def headline(self) -> str:
+        return self.title or self.file
 
     def check(self, context: Context) -> None:
         self.line_numbers(self.text(context.talk))
@@ -236,6 +251,10 @@ class Ask(StepKind):
     def detail(self) -> str:
         return self.question
 
+    @property
+    def headline(self) -> str:
+        return self.question
+
 
 @dataclass(frozen=True, kw_only=True)
 class Run(StepKind):
@@ -265,6 +284,7 @@ class Run(StepKind):
     interval: Annotated[float, Between(0, 60)] = option(
         "--interval seconds; the playlist's if 0 (scaled by --speed)", 0
     )
+    notes: str = option(NOTES, "")
 
     @property
     def needs_temporal(self) -> bool:
@@ -273,6 +293,15 @@ class Run(StepKind):
     @property
     def detail(self) -> str:
         return self.program or " ".join(self.command)
+
+    @property
+    def headline(self) -> str:
+        if self.label:
+            return self.label
+        if self.program:
+            return f"$ python {Path(self.program).name}"
+        typed = [re.sub(r"\{(python|temporal)\}", r"\1", part) for part in self.command]
+        return f"$ {shlex.join(typed)}"
 
     def check(self, context: Context) -> None:
         if bool(self.program) == bool(self.command):
@@ -305,10 +334,17 @@ class WaitFor(StepKind):
     timeout: Seconds = option(
         "seconds before the step fails; if 0, 10 s plus twice a whole count's time", 0
     )
+    notes: str = option(NOTES, "")
 
     @property
     def detail(self) -> str:
         return str(self.number or self.pattern or "exit")
+
+    @property
+    def headline(self) -> str:
+        if self.number:
+            return f"wait until it prints {self.number}"
+        return f"wait until it prints {self.pattern}" if self.pattern else "wait until it exits"
 
     def check(self, context: Context) -> None:
         if sum(map(bool, (self.number, self.pattern, self.exit))) != 1:
@@ -330,10 +366,18 @@ class Interrupt(StepKind):
     delay: Seconds = option("seconds to wait before sending it (scaled by --speed)", 0)
     when_saved: bool = option(WHEN_SAVED, False)
     timeout: Seconds = option("seconds to wait for the exit before stopping it hard", 5)
+    notes: str = option(NOTES, "")
 
     @property
     def detail(self) -> str:
         return self.signal
+
+    @property
+    def headline(self) -> str:
+        how = {"SIGINT": "Ctrl-C", "SIGKILL": "kill -9"}.get(self.signal, self.signal)
+        return f"stop the program with {how}" + (
+            " once Temporal has saved its step" if self.when_saved else ""
+        )
 
     def check(self, context: Context) -> None:
         _saved_needs_durable(self.when_saved, context)
@@ -350,6 +394,11 @@ class Restart(StepKind):
 
     kind = "restart"
     after_run = True
+    notes: str = option(NOTES, "")
+
+    @property
+    def headline(self) -> str:
+        return "run the program again"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -367,10 +416,18 @@ class Expect(StepKind):
     exit_status: Annotated[int, Between(-1, 255)] = option(
         "the exit status the last run ends with; -1 checks none", -1
     )
+    notes: str = option(NOTES, "")
 
     @property
     def detail(self) -> str:
         return ", ".join(self.claims) or self.output_has or self.output_lacks or "exit status"
+
+    @property
+    def headline(self) -> str:
+        checks = [claim.replace("_", " ") for claim in self.claims]
+        checks += ["what it printed"] if self.output_has or self.output_lacks else []
+        checks += [f"exit status {self.exit_status}"] if self.exit_status >= 0 else []
+        return "check: " + ", ".join(checks)
 
     def check(self, context: Context) -> None:
         if not (self.claims or self.output_has or self.output_lacks or self.exit_status >= 0):
@@ -394,6 +451,11 @@ class Pause(StepKind):
     shows_only = True
     example = "seconds = 2"
     seconds: Seconds = option("how long (scaled by --speed)", 2)
+    notes: str = option(NOTES, "")
+
+    @property
+    def headline(self) -> str:
+        return "a pause"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -404,6 +466,11 @@ class Summary(StepKind):
     shows_only = True
     example = 'title = "What the programs really printed"'
     title: str = option("the table's title", "What the programs really printed")
+    notes: str = option(NOTES, "")
+
+    @property
+    def headline(self) -> str:
+        return self.title
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -415,6 +482,7 @@ class Server(StepKind):
     example = 'action = "kill"\nwhen_saved = true'
     action: Literal["kill", "start"] = option("what to do to the server")
     when_saved: bool = option(WHEN_SAVED, False)
+    notes: str = option(NOTES, "")
 
     @property
     def needs_temporal(self) -> bool:
@@ -423,6 +491,12 @@ class Server(StepKind):
     @property
     def detail(self) -> str:
         return self.action
+
+    @property
+    def headline(self) -> str:
+        if self.action == "start":
+            return "start the Temporal server again"
+        return "kill the Temporal server" + (" once it has saved a step" if self.when_saved else "")
 
     def check(self, context: Context) -> None:
         _saved_needs_durable(self.when_saved, context)
@@ -439,6 +513,11 @@ class History(StepKind):
     after_run = True
     title: str = option("the table's title", "The workflow's event history")
     hold: Seconds = option(HOLD, 8)
+    notes: str = option(NOTES, "")
+
+    @property
+    def headline(self) -> str:
+        return self.title
 
     @property
     def needs_temporal(self) -> bool:

@@ -67,9 +67,9 @@ def notes_picture(path: Path) -> None:
     notes.state = {
         "talk": show.title,
         "scene": [2, 6, scene.title],
-        "step": [index + 1, len(scene.steps), scene.steps[index].describe(index + 1)],
-        "notes": getattr(scene.steps[index], "notes", ""),
-        "next": scene.steps[index + 1].describe(index + 2),
+        "step": [index + 1, len(scene.steps), scene.steps[index].headline],
+        "notes": scene.steps[index].notes,
+        "next": f"{index + 2}. {scene.steps[index + 1].headline}",
         "step_since": now - 12,
         "talk_since": now - 95,
         "claims": [

@@ -10,7 +10,7 @@ import pytest
 
 from director.errors import DemoError, Quit, StepFailed
 from director.layouts import Layout, ScrollLayout, StageLayout
-from director.pacing import HandsFree, Pacing, Presenting
+from director.pacing import HandsFree, Pacing, Presenting, Rehearsing
 from director.runner import Stage, _found
 from director.scenes import Scene, Show
 from director.steps import (
@@ -476,3 +476,44 @@ def test_a_command_can_be_typed_at_a_human_pace_before_it_runs() -> None:
     assert shown == [label[:end] for end in range(1, len(label) + 1)], "a key at a time"
     assert rig.narrator.screen.typing is None and result.held
     assert rig.counters.spawned[0].label == label
+
+
+class Published:
+    """What the notes screen would be told, state after state (no follower)."""
+
+    followed = False
+
+    def __init__(self) -> None:
+        self.state: dict = {}
+        self.states: list[dict] = []
+
+    def publish(self, **changes: object) -> None:
+        self.state.update(changes)
+        self.states.append(dict(self.state))
+
+
+def test_every_step_tells_the_notes_screen_its_headline_notes_and_what_comes_next() -> None:
+    notes = ("Point at the numbers.", "Five is where it breaks.", "Ctrl-C, as a deploy would.")
+    rig = Rig(
+        scene(
+            Run(program=NORMAL, notes=notes[0]),
+            WaitFor(number=5, notes=notes[1]),
+            Interrupt(notes=notes[2]),
+            Restart(),
+            WaitFor(exit=True),
+        ),
+        mode=Rehearsing,
+    )
+    rig.stage.publisher = published = Published()  # type: ignore[assignment]
+    [result] = rig.stage.play_round()
+    assert result.failure is None
+    at = [state for state in published.states if "step" in state]
+    assert [(state["step"], state["notes"], state["next"]) for state in at[:3]] == [
+        ((1, 5, "$ python start-execution.py"), notes[0], "2. wait until it prints 5"),
+        ((2, 5, "wait until it prints 5"), notes[1], "3. stop the program with Ctrl-C"),
+        ((3, 5, "stop the program with Ctrl-C"), notes[2], "4. run the program again"),
+    ]
+    assert at[-1]["next"] == "the end of the round"
+    assert at[0]["row"] == "1. run: " + NORMAL, "the rehearsal report's name for it, to plan by"
+    said = rig.said()  # rehearsing with no notes screen: the notes are on the audience's screen
+    assert all(f"Notes: {note}" in said for note in notes)

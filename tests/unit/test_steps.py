@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import tomllib
 from dataclasses import FrozenInstanceError
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from director.steps import (
     Run,
     Server,
     ShowCode,
+    StepKind,
     Summary,
     WaitFor,
     build,
@@ -198,3 +200,37 @@ def test_a_step_described_in_a_line() -> None:
     assert WaitFor(exit=True).describe(9) == "9. wait_for: exit"
     assert Expect(claims=("resumes", "no_gaps")).describe(10) == "10. expect: resumes, no_gaps"
     assert Restart().describe(8) == "8. restart"
+
+
+@pytest.mark.parametrize("kind", STEP_KINDS)
+def test_every_kind_has_a_headline_for_the_presenter_and_takes_notes(kind: str) -> None:
+    cls = STEP_KINDS[kind]
+    step = build(cls, tomllib.loads(cls.example))
+    assert "headline" in vars(cls), f"{kind}: say what the presenter sees it as"
+    assert step.headline and f"{kind}:" not in step.headline, "plain words, not the kind"
+    assert build(cls, {**tomllib.loads(cls.example), "notes": "Breathe."}).notes == "Breathe."
+
+
+@pytest.mark.parametrize(
+    ("step", "headline"),
+    [
+        (Narrate(title="A program that counts", body="."), "A program that counts"),
+        (ShowCode(file="counter/x.py"), "counter/x.py"),
+        (ShowCode(file="counter/x.py", title="The work"), "The work"),
+        (Ask(question="What first?"), "What first?"),
+        (Run(program=NORMAL), "$ python start-execution.py"),
+        (Run(program=NORMAL, label="the counter"), "the counter"),
+        (Run(command=("{temporal}", "workflow", "show", "--workflow-id", "{workflow_id}")),
+         "$ temporal workflow show --workflow-id '{workflow_id}'"),
+        (Run(command=("{python}", "-c", "print(1)")), "$ python -c 'print(1)'"),
+        (WaitFor(number=5), "wait until it prints 5"),
+        (WaitFor(pattern="tick 2"), "wait until it prints tick 2"),
+        (WaitFor(exit=True), "wait until it exits"),
+        (Interrupt(signal="SIGKILL", when_saved=True),
+         "stop the program with kill -9 once Temporal has saved its step"),
+        (Expect(claims=("no_gaps",), exit_status=0), "check: no gaps, exit status 0"),
+        (Server(action="start"), "start the Temporal server again"),
+    ],
+)  # fmt: skip
+def test_a_headline_says_what_the_presenter_will_see(step: StepKind, headline: str) -> None:
+    assert step.headline == headline
