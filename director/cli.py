@@ -30,6 +30,7 @@ from director.recording import (
     Cast,
     Recorder,
     Recordings,
+    check_transcript,
     save_transcript,
     transcript_console,
 )
@@ -326,6 +327,8 @@ def play(args: argparse.Namespace) -> Status:
             f"{mode.name} mode reads keys from a terminal, and stdin is none: try --auto"
         )
     recordings = Recordings.of(args.record or [], args.state_dir)
+    if args.transcript:
+        check_transcript(args.transcript)
     if recordings is None or not recordings.rendered:
         return _show(args, show, mode, recordings, takes)
     try:
