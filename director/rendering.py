@@ -145,8 +145,9 @@ class Job:
         """Where each file goes once whole (the output, a video's chapter list): where it is
         written meanwhile."""
         self._part = self._final[final]
-        self._made = work / output.name if output.suffix == ".webm" else self._part
-        """Where the renderer writes: the output, or a copy that gets more (WebM chapters)."""
+        self._made = beside(final) if output.suffix == ".webm" else self._part
+        """Where the renderer writes: the output, or a copy that gets more (WebM chapters),
+        beside it too: a file as large as the output is never left in the temporary folder."""
         self._chapters: list[tuple[float, float, str]] = []
         """A video's chapters: (start, end, a scene's title)."""
         self._title: str | None = None
@@ -218,7 +219,7 @@ class Job:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
-        for part in self._final.values():
+        for part in (*self._final.values(), self._made):
             with contextlib.suppress(OSError):
                 part.unlink(missing_ok=True)
 
