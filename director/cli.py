@@ -30,6 +30,7 @@ from director.recording import (
     Cast,
     Recorder,
     Recordings,
+    check_transcript,
     save_transcript,
     transcript_console,
 )
@@ -297,9 +298,7 @@ def main(argv: list[str] | None = None) -> int:
     if given[:1] == ["init"]:
         return _init(parse_init(given[1:]))
     args = parse(argv)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    for signum in STOPPING:
-        signal.signal(signum, _raise_stopped)
+    _answer_signals()
     try:
         return play(args)
     except DemoError as error:
@@ -330,6 +329,13 @@ def _raise_stopped(signum: int, _frame: object) -> None:
     raise Stopped(signum)
 
 
+def _answer_signals() -> None:
+    """Ctrl-C and every stopping signal end what runs (the show, the rendering) cleanly."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    for signum in STOPPING:
+        signal.signal(signum, _raise_stopped)
+
+
 def _ignore_signals() -> None:
     """While cleaning up, a second Ctrl-C must not cut the clean-up short."""
     for signum in (signal.SIGINT, *STOPPING):
@@ -358,13 +364,14 @@ def play(args: argparse.Namespace) -> Status:
             f"{mode.name} mode reads keys from a terminal, and stdin is none: try --auto"
         )
     recordings = Recordings.of(args.record or [], args.state_dir)
+    if args.transcript:
+        check_transcript(args.transcript)
     if recordings is None or not recordings.rendered:
         return _show(args, show, mode, recordings, takes)
     try:
         status = _show(args, show, mode, recordings, takes)
     except (KeyboardInterrupt, Quit) as ended:  # what was recorded is still rendered
-        signal.signal(signal.SIGINT, signal.default_int_handler)  # a second Ctrl-C stops it
-        try:
+        try:  # a second Ctrl-C stops it
             _render(args, recordings)
         except DemoError as error:  # said, and the show still ends as it was ended
             print(f"{program_name()}: {error}", file=sys.stderr)
@@ -380,6 +387,7 @@ def _render(args: argparse.Namespace, recordings: Recordings) -> None:
     for done in render(recordings.cast, recordings.rendered, look, console):
         size = f"{done.bytes / 1e6:.1f} MB" if done.bytes >= 1e5 else f"{done.bytes / 1e3:.0f} kB"
         line = f"Wrote {escape(str(done.path))}: {size}, {clock(round(done.seconds))} long"
+        line += escape(done.note)
         console.print(line, soft_wrap=True)  # a path is not cut in two
 
 
@@ -392,6 +400,7 @@ def _show(
 ) -> Status:
     """The show itself, from the state directory's lock to the last child gone."""
     with ExitStack() as stack:
+        stack.callback(_answer_signals)  # once all is cleaned up: the rendering answers them
         stack.enter_context(StateDir(args.state_dir))
         service = Service(args.state_dir, args.address, args.namespace, args.profile, args.port)
         stack.callback(service.close)

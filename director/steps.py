@@ -123,6 +123,21 @@ class Between:
         return f"from {self.low:g} to {self.high:g}"
 
 
+class OneLine:
+    """A text rule: control characters (C0, DEL, C1) and line breaks become spaces, so a
+    title cannot break a marker, a chapter or a page's button."""
+
+
+Title = Annotated[str, OneLine()]
+"""A title, a label: what becomes a marker of the recording, a chapter, a page's button."""
+_CONTROLS = re.compile(r"(?: *[\x00-\x1f\x7f-\x9f\u2028\u2029])+ *")
+
+
+def one_line(text: str) -> str:
+    """`text` with every run of control characters and line breaks as one space."""
+    return _CONTROLS.sub(" ", text).strip()
+
+
 Seconds = Annotated[float, Between(0, 3600)]
 """A time in a scene: an hour at most."""
 Count = Annotated[int, Between(0, 10_000)]
@@ -148,7 +163,7 @@ class Narrate(StepKind):
         'body = "It counts from **1 to 10**, one number a second."\n'
         'notes = "Ask who has had a job killed halfway."'
     )
-    title: str = option("the panel's title")
+    title: Title = option("the panel's title")
     body: str = option("Markdown text")
     notes: str = option(NOTES, "")
     hold: Seconds = option(HOLD, 4)
@@ -180,7 +195,7 @@ class ShowCode(StepKind):
     highlight: tuple[int | str, ...] = option(
         "lines to highlight: numbers, or text found on the line", ()
     )
-    title: str = option("the panel's title; the file's path if empty", "")
+    title: Title = option("the panel's title; the file's path if empty", "")
     notes: str = option(NOTES, "")
     hold: Seconds = option(HOLD, 5)
 
@@ -273,7 +288,7 @@ class Run(StepKind):
         + ", ".join(f"{{{name}}}" for name in PLACEHOLDERS),
         (),
     )
-    label: str = option("the region's title; the program or command if empty", "")
+    label: Title = option("the region's title; the program or command if empty", "")
     type: bool = option(
         "show the command typed at a human pace before it runs (scaled by --speed)", False
     )
@@ -465,7 +480,7 @@ class Summary(StepKind):
     kind = "summary"
     shows_only = True
     example = 'title = "What the programs really printed"'
-    title: str = option("the table's title", "What the programs really printed")
+    title: Title = option("the table's title", "What the programs really printed")
     notes: str = option(NOTES, "")
 
     @property
@@ -511,7 +526,7 @@ class History(StepKind):
     shows_only = True
     example = "hold = 8"
     after_run = True
-    title: str = option("the table's title", "The workflow's event history")
+    title: Title = option("the table's title", "The workflow's event history")
     hold: Seconds = option(HOLD, 8)
     notes: str = option(NOTES, "")
 
@@ -579,6 +594,8 @@ def convert(value: Any, hint: Any) -> Any:
         for rule in rules:
             if isinstance(rule, Between) and not rule.low <= converted <= rule.high:
                 raise Invalid(f"must be {rule}, not {shown(value)}")
+            if isinstance(rule, OneLine):
+                converted = one_line(converted)
         return converted
     if get_origin(hint) is Literal:
         if not isinstance(value, str) or value not in get_args(hint):

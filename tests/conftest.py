@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import html5lib
 import pexpect
 import psutil
 import pytest
@@ -137,6 +138,23 @@ def read_cast(path: Path) -> tuple[dict, list[list]]:
     times = [event[0] for event in events]
     assert times == sorted(times), "times never go back"
     return meta, events
+
+
+def parsed_page(text: str) -> dict:
+    """The page as a browser's HTML parser reads it (html5lib implements the WHATWG one, its
+    script states included): its title, its scripts, the recording, the marker buttons."""
+    parser = html5lib.HTMLParser(namespaceHTMLElements=False)
+    document = parser.parse(text)
+    scripts = document.findall(".//script")
+    data = [script.text for script in scripts if script.get("id") == "recording"]
+    return {
+        "title": document.find(".//title").text,
+        "heading": document.find(".//h1").text,
+        "scripts": scripts,
+        "recording": json.loads(data[0]) if data else None,
+        "buttons": [b.text for b in document.findall(".//ol[@id='markers']/li/button")],
+        "last": scripts[-1].text if scripts else "",
+    }
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -176,3 +176,10 @@ def test_malformed_files_are_one_line_errors(
     assert caught.value.status == 2 and "\n" not in message
     assert said in message
     assert len(message) < 300, "one readable line, not a dump"
+
+
+def test_the_talks_title_and_a_scenes_title_are_one_line(tmp_path: Path) -> None:
+    hostile = r'"A\r[CHAPTER]\rTIMEBASE=1/1\u0000b\u0085c\u2028d"'
+    scene = f'title = {hostile}\n[[steps]]\nkind = "pause"\n'
+    show = load_show(folder(tmp_path, scene, f'title = {hostile}\nscenes = ["one"]\n'))
+    assert show.title == show.scenes[0].title == "A [CHAPTER] TIMEBASE=1/1 b c d"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import math
 import tomllib
-from dataclasses import FrozenInstanceError
+from dataclasses import FrozenInstanceError, fields
 from pathlib import Path
+from typing import get_type_hints
 
 import pytest
 
@@ -26,9 +27,11 @@ from director.steps import (
     ShowCode,
     StepKind,
     Summary,
+    Title,
     WaitFor,
     build,
     convert,
+    one_line,
     type_name,
 )
 
@@ -234,3 +237,36 @@ def test_every_kind_has_a_headline_for_the_presenter_and_takes_notes(kind: str) 
 )  # fmt: skip
 def test_a_headline_says_what_the_presenter_will_see(step: StepKind, headline: str) -> None:
     assert step.headline == headline
+
+
+HOSTILE = "Two\r[CHAPTER]\rTIMEBASE=1/1\x00cut \t\n\x0b\x0c\x1b[31m\x7f\x85\x9b\u2028\u2029end "
+"""Every kind of control character (C0, DEL, C1) and line break, in a title."""
+
+
+def test_control_characters_and_line_breaks_in_a_title_become_one_space() -> None:
+    assert one_line(HOSTILE) == "Two [CHAPTER] TIMEBASE=1/1 cut [31m end"
+    assert one_line("Before Temporal: ✔ «ok» 🎉") == "Before Temporal: ✔ «ok» 🎉"
+    assert one_line("\x00\r\n") == ""
+
+
+@pytest.mark.parametrize(
+    ("cls", "table", "name"),
+    [
+        (Narrate, {"body": "b"}, "title"),
+        (ShowCode, {"file": NORMAL}, "title"),
+        (Summary, {}, "title"),
+        (History, {}, "title"),
+        (Run, {"program": NORMAL}, "label"),
+    ],
+)
+def test_every_title_and_label_of_a_step_is_one_line(cls: type, table: dict, name: str) -> None:
+    step = build(cls, {**table, name: HOSTILE})
+    assert getattr(step, name) == "Two [CHAPTER] TIMEBASE=1/1 cut [31m end"
+
+
+def test_no_step_has_a_title_or_a_label_that_is_not_a_title() -> None:
+    for cls in STEP_KINDS.values():
+        hints = get_type_hints(cls, include_extras=True)
+        for spec in fields(cls):
+            if spec.name in ("title", "label"):
+                assert hints[spec.name] == Title, (cls.kind, spec.name)
