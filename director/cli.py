@@ -38,7 +38,7 @@ from director.rendering import GIF_FONT_SIZE, THEMES, VIDEO_FONT_SIZE, Look, ren
 from director.results import clock, report_rows, step_times
 from director.runner import Stage
 from director.scenes import Scene, Show, load_show
-from director.state import StateDir
+from director.state import StateDir, in_the_way
 from director.supervision import Keeper
 from director.takes import Takes
 from director.talks import init
@@ -348,8 +348,8 @@ def play(args: argparse.Namespace) -> Status:
     if args.drive and not args.notes:
         raise DemoError("--drive goes with --notes: the notes screen's keys drive the show")
     if args.notes:
-        if args.state_dir.exists() and not args.state_dir.is_dir():  # no show can be there
-            raise DemoError(f"--state-dir {args.state_dir}: a file is in the way of that folder")
+        if blocked := in_the_way(args.state_dir):  # no show can ever be there
+            raise DemoError(f"--state-dir {args.state_dir}: {blocked}")
         follow(args.state_dir, ShowConsole(highlight=False), drive=args.drive)
         return Status.HELD  # follow() ends by q (Quit) or Ctrl-C
     args.talk = args.talk.resolve()  # the programs run in it: no path of theirs is relative

@@ -179,9 +179,20 @@ def test_help_lists_the_presenters_keys_and_every_record_output(
         assert suffix in said
 
 
-def test_notes_from_a_state_directory_that_is_a_file_is_a_usage_error(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("file", "a file is in the way of that folder"),
+        ("file/below", "a file is in the way of that folder"),
+        ("loop", "a link to nothing (or a symlink loop) is in the way of that folder"),
+        ("dangling", "a link to nothing (or a symlink loop) is in the way of that folder"),
+    ],
+)
+def test_notes_from_a_state_directory_no_show_can_have_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, said: str
 ) -> None:
     (tmp_path / "file").write_text("")
-    assert cli.main(["--notes", "--state-dir", str(tmp_path / "file")]) == 2
-    assert "a file is in the way of that folder" in capsys.readouterr().err
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
+    assert cli.main(["--notes", "--state-dir", str(tmp_path / name)]) == 2
+    assert said in capsys.readouterr().err
