@@ -76,12 +76,13 @@ class Terminal:
     what it printed since, and never more than can still be seen.
 
     The emulator (pure Python) runs at well under 1 MB/s, so output waiting for it is pruned
-    soundly: where it is plain (see NOT_PLAIN) and its last SCROLLBACK + rows lines start on a new
-    row, whatever came before those lines has left the screen and the scrollback by the end,
-    so it is replaced by its colours and enough line feeds to put the cursor where it would
-    be. A long line of plain ASCII is first broken where the screen would wrap it, so a
-    single 5 MB line is pruned too. Output that is not plain (cursor addressing) is fed
-    whole. Written from the show's thread, drawn from the screen's: one lock."""
+    soundly: where it is plain (see CONTROL and ESCAPE) and its last SCROLLBACK + rows lines
+    start on a new row, whatever came before those lines has left the screen and the
+    scrollback by the end, so it is replaced by its colours and enough line feeds to put the
+    cursor where it would be. A long line of plain ASCII is first broken where the screen
+    would wrap it, so a single 5 MB line is pruned too. Output that is not plain (cursor
+    addressing) is emulated in full, a read's worth at a time. Written from the show's
+    thread, drawn from the screen's: one lock."""
 
     def __init__(self, columns: int, rows: int) -> None:
         self.screen = _Scrolled(columns, rows)
@@ -91,16 +92,18 @@ class Terminal:
         """How much of what waits is known to be plain, its long runs broken."""
         self._lock = threading.Lock()
         self._version = 0
+        self._writes = 0
         self._drawn: tuple[int, int | None, Text] | None = None
 
     def write(self, text: str) -> None:
         """What the program printed next."""
         with self._lock:
             self._pending += text
+            self._writes += 1
             if len(self._pending) > PRUNE_AT:
                 self._prune()
-                if len(self._pending) > PRUNE_AT:
-                    self._feed(len(self._pending))
+                if len(self._pending) > PRUNE_AT:  # not plain: emulated, a read's worth at a time
+                    self._feed(len(self._pending) - PRUNE_AT // 2)
 
     def resize(self, columns: int, rows: int) -> None:
         with self._lock:
@@ -114,6 +117,12 @@ class Terminal:
         the scrollback (everything still waiting fed first). Not to be changed: shared."""
         with self._lock:
             self._prune()
+            if rows is not None and len(self._pending) > FEED_SLICE:
+                if self._drawn is not None and self._drawn[:2] == (-self._writes, rows):
+                    return self._drawn[2]
+                if (preview := self._preview(rows)) is not None:
+                    self._drawn = (-self._writes, rows, preview)
+                    return preview
             self._feed(FEED_SLICE if rows is not None else len(self._pending))
             if self._drawn is not None and self._drawn[:2] == (self._version, rows):
                 return self._drawn[2]
@@ -122,6 +131,21 @@ class Terminal:
             text = _rows_text(lines, screen.columns, rows)
             self._drawn = (self._version, rows, text)
             return text
+
+    def _preview(self, rows: int) -> Text | None:
+        """The last `rows` rows while much is waiting, on a screen of their own fed only the
+        last lines (their colours from before them kept only from a reset on), where the
+        waiting output is plain; None where it is not."""
+        lines = self.screen.lines
+        cut = self._cut(max(rows, lines) + lines)
+        if cut is None:
+            return None
+        screen = _Scrolled(self.screen.columns, lines)
+        pending = self._pending
+        tail = _colours(pending[:cut]) + "\r" + "\n" * lines + pending[cut : self._plain]
+        pyte.Stream(screen).feed(tail)
+        shown = [*screen.history, *(screen.buffer[y] for y in range(lines))]
+        return _rows_text(shown, screen.columns, rows)
 
     def _feed(self, most: int) -> None:
         """Feed up to `most` characters of what waits, ending at a line end if one is there."""
@@ -136,6 +160,14 @@ class Terminal:
 
     def _prune(self) -> None:
         """Replace what waits by what is left of it once its end is fed, where that is sure."""
+        if (cut := self._cut(SCROLLBACK + self.screen.lines)) is not None:
+            kept = _colours(self._pending[:cut]) + "\r" + "\n" * self.screen.lines
+            self._pending = kept + self._pending[cut:]
+            self._plain += len(kept) - cut
+
+    def _cut(self, keep: int) -> int | None:
+        """Where what waits may be cut so that its last `keep` lines are left: at the start
+        of a row, on the bottom row, all plain from there on; None if nowhere is sure."""
         screen = self.screen
         if not (
             self._stream._taking_plain_text  # not inside an escape sequence
@@ -143,7 +175,7 @@ class Terminal:
             and modes.DECAWM in screen.mode
             and modes.IRM not in screen.mode
         ):
-            return
+            return None
         pending = self._pending
         # Only what came since the last time is looked at, from the start of its row.
         start = max(0, pending.rfind("\r", 0, self._plain))
@@ -155,18 +187,16 @@ class Terminal:
         text = pending[:start] + wrapped + pending[plain:]
         self._pending, self._plain = text, start + len(wrapped)
         end = text.rfind("\n", 0, self._plain) + 1
-        keep = SCROLLBACK + screen.lines
         if text.count("\n", 0, end) <= keep + screen.lines:
-            return
+            return None
         cut = end
         for _ in range(keep):
             cut = text.rfind("\n", 0, cut - 1) + 1
         while cut > 1 and text[cut - 2 : cut] != "\r\n":
             cut = text.rfind("\n", 0, cut - 1) + 1
         if cut < 2 or text.count("\n", 0, cut) < screen.lines:
-            return  # the cursor might not be on the bottom row there
-        kept = _colours(text[:cut]) + "\r" + "\n" * screen.lines
-        self._pending, self._plain = kept + text[cut:], len(kept) + self._plain - cut
+            return None  # the cursor might not be on the bottom row there
+        return cut
 
 
 RUN = re.compile(r"(\n?(?:\x1b\[[0-9;:]*m)*)([\x20-\x7e]+)")

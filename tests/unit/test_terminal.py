@@ -71,6 +71,7 @@ def test_a_flood_of_plain_lines_or_one_long_line_waits_bounded_and_shows_its_end
 ) -> None:
     monkeypatch.setattr(terminal, "SCROLLBACK", 100)
     monkeypatch.setattr(terminal, "PRUNE_AT", 20_000)
+    monkeypatch.setattr(terminal, "FEED_SLICE", 5_000)
     fed: list[int] = []
 
     def counted(screen: Terminal) -> Terminal:
@@ -82,6 +83,10 @@ def test_a_flood_of_plain_lines_or_one_long_line_waits_bounded_and_shows_its_end
     for n in range(20_000):  # 1.5 MB in reads of a line
         screen.write(f"line {n:8d} {'x' * 60}\r\n")
         assert len(screen._pending) <= 20_000 + 100
+    before = sum(fed)
+    last = screen.text(3).plain.split("\n")
+    assert [row[:13] for row in last] == [f"line {n:8d}" for n in range(19_997, 20_000)]
+    assert sum(fed) == before, "drawn while much waits: the last lines alone, on a screen aside"
     rows = screen.text().plain.split("\n")
     assert rows[-1].startswith("line    19999") and rows[0].startswith(f"line {20_000 - 123:8d}")
     assert sum(fed) < 100_000, "the emulator is fed only what can still be seen"
@@ -110,6 +115,7 @@ def test_pruning_shows_exactly_what_feeding_everything_would(
 ) -> None:
     monkeypatch.setattr(terminal, "SCROLLBACK", 20)
     monkeypatch.setattr(terminal, "PRUNE_AT", 800)
+    monkeypatch.setattr(terminal, "FEED_SLICE", 300)
     rng = random.Random(seed)
     columns, rows = rng.randint(5, 12), rng.randint(2, 6)
     plain = ["ab\r\n", "\r\n", "\r\n", "\r", "\n", "\t", "é", "中", "\x1b[32m", "\x1b[0m",
