@@ -21,6 +21,7 @@ import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = {
+    "one line (the show's own cost)": 'print("the end")',
     "20 MB in lines (270,000 lines of 75)": "import sys; w = sys.stdout.write; "
     '[w("line %07d " % i + "x" * 60 + "\\n") for i in range(270000)]',
     "5 MB on one line": 'import sys; sys.stdout.write("y" * 5000000 + "\\nthe end\\n")',

@@ -107,6 +107,7 @@ class Terminal:
 
     def resize(self, columns: int, rows: int) -> None:
         with self._lock:
+            self._prune()
             self._feed(len(self._pending))  # pruned and wrapped for the old size
             with contextlib.suppress(ValueError):
                 self.screen.resize(rows, columns)
