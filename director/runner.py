@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import regex
 from rich.markup import escape
 
 from director import claims
@@ -46,18 +45,15 @@ from director.takes import Player, Refused, Takes
 
 TYPING = 1 / 15
 """Seconds between keys when a command is typed (at --speed 1)."""
-PATTERN_TIME = 0.1
-"""How long one try of a `wait_for` pattern may take: a pattern that backtracks without
-end must not freeze the show."""
 
 
-def _found(pattern: str, output: str) -> bool:
-    """Whether `pattern` matches the program's output (its last 64 KB)."""
+def _found(pattern: str, child: ChildProcess) -> bool:
+    """Whether the program printed something matching `pattern` (looked for as it came)."""
     try:
-        return regex.search(pattern, output[-65536:], timeout=PATTERN_TIME) is not None
+        return child.printed.match(pattern) is not None
     except TimeoutError:
         raise StepFailed(
-            f"matching {pattern!r} took over {PATTERN_TIME:g} s: simplify the pattern"
+            f"matching {pattern!r} took over {claims.OUTPUT_TIME:g} s: simplify the pattern"
         ) from None
 
 
@@ -110,6 +106,13 @@ class ScenePlay:
     @property
     def last_run(self) -> claims.Run:
         return self.result.runs[-1]
+
+    @property
+    def patterns(self) -> list[str]:
+        """What the scene looks for in its programs' output, looked for as it comes."""
+        found = [(s.pattern,) if isinstance(s, WaitFor) else (s.output_has, s.output_lacks)
+                 for s in self.scene.steps if isinstance(s, WaitFor | Expect)]  # fmt: skip
+        return [pattern for patterns in found for pattern in patterns if pattern]
 
 
 class Stage:
@@ -368,6 +371,7 @@ class Stage:
             case Interrupt():
                 self._interrupt(step)
             case Expect():
+                self._note_child()  # still running: what it printed so far
                 runs = self.play.result.runs
                 verdicts = [claims.check(claim, runs) for claim in step.claims]
                 wanted = (("output_has", step.output_has), ("output_lacks", step.output_lacks),
@@ -469,7 +473,7 @@ class Stage:
             done = lambda: step.number in child.numbers  # noqa: E731
         else:
             what = f"print something matching {step.pattern!r}"
-            done = lambda: _found(step.pattern, child.output)  # noqa: E731
+            done = lambda: _found(step.pattern, child)  # noqa: E731
         while not done():
             if not child.running:
                 raise StepFailed(f"the program exited (status {child.status}) before it did {what}")
@@ -530,6 +534,7 @@ class Stage:
     def _start_child(self, label: str) -> None:
         program = self._program
         child = self.spawn(program.argv, label, self.narrator.program_size, program.env, self.talk)
+        child.watch(self.play.patterns)
         child.start()
         self.child = child
         self.play.result.runs.append(claims.Run(label, program.limit))
@@ -540,12 +545,17 @@ class Stage:
         if self.child is None:
             return
         self.child.stop(grace=1.0)
-        run = self.play.last_run
-        run.numbers = self.child.numbers
-        run.status = self.child.status
-        run.output = self.child.output
+        self._note_child()
         self.narrator.program_ended()
         self.child = None
+
+    def _note_child(self) -> None:
+        """The run of the child, if one is on stage, as it is now: its numbers, what it
+        printed, its exit status (None while it runs)."""
+        if self.child is not None:
+            run = self.play.last_run
+            run.numbers, run.printed = self.child.numbers, self.child.printed
+            run.status = self.child.status
 
     def _running_child(self) -> ChildProcess:
         if self.child is None or not self.child.running:

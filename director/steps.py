@@ -344,7 +344,10 @@ class WaitFor(StepKind):
     example = "number = 5"
     after_run = True
     number: Count = option("a number the program prints on a line of its own", 0)
-    pattern: str = option("a regular expression its output matches (each try bounded to 0.1 s)", "")
+    pattern: str = option(
+        "a regular expression its output matches, as text without escape codes (each try "
+        "bounded to 0.1 s)", "",
+    )  # fmt: skip
     exit: bool = option("wait until the program has exited", False)
     timeout: Seconds = option(
         "seconds before the step fails; if 0, 10 s plus twice a whole count's time", 0
@@ -419,7 +422,8 @@ class Restart(StepKind):
 @dataclass(frozen=True, kw_only=True)
 class Expect(StepKind):
     """Check claims against what the scene's runs printed: the counter claims on their numbers,
-    and, for any program, what the last run printed or how it ended. A failure is loud."""
+    and, for any program, what the last run printed so far (as text, escape codes removed; it
+    may still run) or how it ended. A failure is loud."""
 
     kind = "expect"
     example = (

@@ -23,6 +23,7 @@ from director.narration import Narrator  # noqa: E402
 from director.notes import NotesScreen  # noqa: E402
 from director.scenes import load_show  # noqa: E402
 from director.steps import Ask  # noqa: E402
+from director.terminal import Terminal  # noqa: E402
 
 
 @dataclass
@@ -34,6 +35,12 @@ class Stopped:
     running: bool = False
     status: int = 130
     size: tuple[int, int] = (7, 116)
+
+    @property
+    def terminal(self) -> Terminal:
+        terminal = Terminal(self.size[1], self.size[0])
+        terminal.write(self.output)
+        return terminal
 
 
 def console(width: int, height: int) -> Console:

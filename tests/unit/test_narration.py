@@ -15,6 +15,7 @@ from director.layouts import Screen, program_panel
 from director.narration import Narrator
 from director.recording import Cast, Recorder
 from director.results import ReportRow
+from director.terminal import Terminal
 from tests.conftest import plain, read_cast
 
 
@@ -27,6 +28,12 @@ class Program:
     running: bool = True
     status: int | None = None
     size: tuple[int, int] = (24, 76)
+
+    @property
+    def terminal(self) -> Terminal:
+        terminal = Terminal(self.size[1], self.size[0])
+        terminal.write(self.output)
+        return terminal
 
 
 def console(width: int = 60) -> Console:
