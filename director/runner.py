@@ -428,7 +428,10 @@ class Stage:
             values |= {"address": self.service.address, "namespace": self.service.namespace}
             env = self.service.child_env()
         argv = [part.format_map(values) for part in step.command]
-        argv[0] = which(argv[0], self.talk) or argv[0]  # checked before the show; gone now?
+        if found := which(argv[0], self.talk):  # checked before the show, but it may be gone
+            argv[0] = found
+        elif "/" in argv[0]:
+            argv[0] = str(self.talk / argv[0])  # and it is said where it was looked for
         typed = {**values, "python": "python", "temporal": "temporal"}
         command = shlex.join(part.format_map(typed) for part in step.command)  # as a shell shows it
         label = step.label or command
