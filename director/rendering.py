@@ -26,7 +26,7 @@ from showreel.core.parser import parse
 from showreel.exporters.chapters import extract_chapters, ffmetadata, youtube_list
 
 from director.errors import DemoError, Status
-from director.processes import which
+from director.processes import die_with_parent, which
 from director.results import clock
 
 THEMES = ("asciinema", "dracula", "monokai", "nord", "solarized-dark", "solarized-light")
@@ -131,6 +131,7 @@ class Job:
                 stderr=subprocess.PIPE,
                 env=env,
                 start_new_session=True,  # Ctrl-C is the director's to handle
+                preexec_fn=die_with_parent,  # gone with the director, even by SIGKILL
             )
         except (OSError, DemoError, ValueError) as error:
             self.failure = getattr(error, "strerror", None) or str(error)
