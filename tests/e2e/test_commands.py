@@ -4,13 +4,18 @@ own stop never shows an error it caused in a program's panel."""
 
 from __future__ import annotations
 
+import os
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import psutil
 import pytest
 
+from director.errors import StepFailed
+from director.processes import ChildProcess
 from tests.conftest import director, ends, gone, shown
 
 PLAYLIST = 'title = "Commands"\nscenes = [{scenes}]\n'
@@ -45,6 +50,25 @@ def test_a_program_that_cannot_start_fails_its_step_and_the_show_goes_on(tmp_pat
     assert child.exitstatus == 1, out[-2000:]
     said = f"Scene one, step 2 (run): cannot start ./tool.sh: {tool}: not executable (chmod +x)"
     assert out.count(said) == 2, out[-2000:]  # where it happened, and in the round's result
+    assert "The second scene" in out and "Traceback" not in out
+
+
+def test_a_program_whose_exec_fails_in_the_child_fails_its_step(tmp_path: Path) -> None:
+    """An executable file that is no program (no #! line): exec fails in the forked child,
+    which says why and exits, never running the director's own code."""
+    folder = talk(
+        tmp_path,
+        one='[[steps]]\nkind = "run"\ncommand = ["./tool"]\n'
+        '[[steps]]\nkind = "wait_for"\nexit = true\n',
+        two='[[steps]]\nkind = "narrate"\ntitle = "The second scene"\nbody = "b"\nhold = 0\n',
+    )
+    (folder / "tool").write_text("echo hi\n")
+    (folder / "tool").chmod(0o755)
+    child = director(tmp_path, "--talk", str(folder), "--auto", "--once", cols=400)
+    out = ends(child)
+    assert child.exitstatus == 1, out[-2000:]
+    said = f"Scene one, step 1 (run): cannot start ./tool: {folder / 'tool'}: exec format error"
+    assert out.count(said) == 2, out[-2000:]
     assert "The second scene" in out and "Traceback" not in out
 
 
@@ -134,3 +158,62 @@ def test_a_counter_stopped_as_it_starts_shows_no_error_of_the_director(tmp_path:
         assert child.exitstatus == 128 + signal.SIGTERM, out[-2000:]
         for error in ("Fatal Python error", "Traceback", "KeyboardInterrupt", "<frozen"):
             assert error not in out, f"attempt {attempt + 1}: {out[-2000:]}"
+
+
+def test_only_what_the_program_started_goes(tmp_path: Path) -> None:
+    """Beside the program, a process of the director's own in its own session (as the dev
+    server and the renderers are) and a daemon it left behind, adopted by the director:
+    neither is touched, and the bystander's exit status is still its own to collect."""
+    pids = tmp_path / "pids"
+    pids.touch()
+    (tmp_path / "start.py").write_text(GRANDCHILDREN)
+    program = ChildProcess([sys.executable, str(tmp_path / "start.py"), str(pids), "stay"], "p")
+    daemon = (
+        "import os, sys, time\n"
+        "if os.fork() == 0:\n"
+        "    middle = os.getpid()\n"
+        "    if os.fork() == 0:\n"
+        "        os.setsid()\n"
+        "        while os.getppid() == middle:\n"  # until it is an orphan
+        "            time.sleep(0.01)\n"
+        "        open(sys.argv[1], 'w').write(str(os.getpid()))\n"
+        "        time.sleep(300)\n"
+        "    os._exit(0)\n"
+        "time.sleep(300)\n"
+    )
+    program.start()  # the director now adopts orphans
+    bystander = subprocess.Popen(
+        [sys.executable, "-c", daemon, str(tmp_path / "daemon")], start_new_session=True
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while "all started" not in program.output and time.monotonic() < deadline:
+            program.read(0.1)
+        written = tmp_path / "daemon"
+        while not (written.exists() and written.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        started = [psutil.Process(int(pid)) for pid in pids.read_text().split()]
+        orphan = psutil.Process(int(written.read_text()))
+        assert orphan.ppid() == os.getpid(), "adopted by the director"
+        program.stop(grace=0.5)
+        assert gone(started) and not program.running
+        assert bystander.poll() is None and orphan.is_running()
+        orphan.kill()
+        os.waitpid(orphan.pid, 0)
+        bystander.terminate()
+        assert bystander.wait(5) == -signal.SIGTERM, "its exit status is its own"
+    finally:
+        program.stop(grace=0.1)
+        bystander.kill()
+
+
+def test_a_program_that_cannot_start_says_why_in_a_line(tmp_path: Path) -> None:
+    for argv, said in (
+        (["/bin/echo", "a\0b"], "embedded null byte"),
+        (["/bin/echo", "x" * 200_000], "argument list too long"),
+        ([str(tmp_path)], "a directory, not a program"),
+    ):
+        with pytest.raises(StepFailed, match=f"cannot start p: .*{said}"):
+            ChildProcess(argv, "p").start()
+    with pytest.raises(StepFailed, match="cannot start p: /gone: no such file or directory"):
+        ChildProcess(["/bin/echo"], "p", cwd=Path("/gone")).start()
