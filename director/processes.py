@@ -100,11 +100,12 @@ class Family:
         does not: it waits for its parent to collect it), and its parent."""
         if self.leader is not None:
             self._sessions.add(self.leader)
-        in_cgroup = self._in_cgroup()
+        in_cgroup, own = self._in_cgroup(), os.getsid(0)
         found = {}
         for pid, (state, parent, session) in _processes().items():
             if pid not in (os.getpid(), self.leader) and self._has(pid, session, in_cgroup):
-                self._sessions.add(session)
+                if session != own:  # never the director's: what of it is not the program's
+                    self._sessions.add(session)
                 found[pid] = (state not in ("Z", "X"), parent)
         return found
 
