@@ -298,6 +298,7 @@ class ChildProcess:
                 )
                 family.leader = self._child.pid
         except (OSError, ValueError, pexpect.ExceptionPexpect) as error:
+            failure.close()
             family.end(0)
             raise StepFailed(f"cannot start {self.label}: {_reason(error)}") from None
         why = failure[:].rstrip(b"\0").decode("utf-8", "replace")
