@@ -46,6 +46,7 @@ $(VENV)/.installed-test: pyproject.toml | $(PY)
 bench: $(VENV)/.installed
 	$(PY) bench/counters.py
 	$(PY) bench/director.py
+	$(PY) bench/output.py
 	$(PY) bench/render.py
 
 clean:

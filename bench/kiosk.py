@@ -1,12 +1,16 @@
-"""Measure a kiosk: many hands-free rounds; director memory, open files, children, db file size.
+"""Measure a kiosk: many hands-free rounds; director memory, open files, children, db file size,
+a round's time (with --stopped-follower: while a notes screen follows, stopped as Ctrl-Z stops it).
 
 Run: .venv/bin/python bench/kiosk.py [--rounds 200] [--speed 20] [--scene NAME ...]
+     [--stopped-follower]
 Prints a line every 20 rounds and a summary for the README.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
+import signal
 import sys
 import tempfile
 import time
@@ -27,20 +31,30 @@ def main() -> None:
     parser.add_argument(
         "--db-limit", type=float, default=8, help="MB; below the default 32 so 200 rounds trim"
     )
+    parser.add_argument(
+        "--stopped-follower", action="store_true", help="a notes screen follows, SIGSTOPped"
+    )
     args = parser.parse_args()
     state_dir = tempfile.TemporaryDirectory(prefix="kiosk-")
     state = Path(state_dir.name)
-    argv = [str(ROOT / "demo.py"), "--auto", "--rounds", str(args.rounds)]
+    argv = [str(ROOT / "demo.py"), "--auto", "--rounds", str(args.rounds), "--layout", "scroll"]
     argv += ["--speed", str(args.speed), "--state-dir", str(state)]
-    argv += ["--db-limit", str(args.db_limit)]
+    argv += ["--db-limit", str(args.db_limit), "--layout", "scroll"]  # a round's line, whole
     for scene in args.scene:
         argv += ["--scene", scene]
     child = pexpect.spawn(sys.executable, argv, timeout=600, dimensions=(40, 120))
     director = psutil.Process(child.pid)
     started = time.monotonic()
-    rows, failed = [], 0
+    rows, failed, ended = [], 0, [started]
+    notes = None
+    if args.stopped_follower:
+        notes_argv = [str(ROOT / "demo.py"), "--notes", "--state-dir", str(state)]
+        notes = pexpect.spawn(sys.executable, notes_argv, timeout=60, dimensions=(30, 100))
+        notes.expect(rb"Scene \d+ of")  # it follows the show
+        notes.kill(signal.SIGSTOP)
     for _ in range(args.rounds):
         child.expect(ROUND)
+        ended.append(time.monotonic())
         number, outcome = int(child.match.group(1)), child.match.group(2)
         failed += outcome != b": every claim held"
         rows.append(
@@ -57,10 +71,18 @@ def main() -> None:
             print(f"round {n:4d}: RSS {rss:6.1f} MB, fds {fds}, children {kids}, db {size:.2f} MB")
     child.expect(pexpect.EOF)
     child.close()
+    if notes is not None:
+        notes.kill(signal.SIGCONT)
+        notes.close(force=True)
     state_dir.cleanup()
     minutes = (time.monotonic() - started) / 60
     rss = [r[1] for r in rows]
     print(f"\n{args.rounds} rounds at --speed {args.speed:g} in {minutes:.1f} min, {failed} failed")
+    took = [b - a for a, b in itertools.pairwise(ended[1:])]  # the first also starts Temporal
+    if took:
+        stopped = " (a notes screen following, stopped)" if args.stopped_follower else ""
+        average = sum(took) / len(took)
+        print(f"- a round: {average:.2f} s on average, {max(took):.2f} s at most{stopped}")
     print(f"- director RSS: {rss[0]:.1f} MB after round 1, {rss[-1]:.1f} MB after the last")
     print(f"  (growth {rss[-1] - rss[0]:+.1f} MB; max {max(rss):.1f} MB)")
     print(f"- open fds between rounds: {sorted({r[2] for r in rows})}")

@@ -3,9 +3,88 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import regex
+
+ANSI = regex.compile(r"\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
+"""A terminal's escape sequences: an output claim reads what the program printed, as text."""
+UNFINISHED = regex.compile(r"\x1b(?:\[[0-9;?]*[ -/]*|\][^\x07\x1b]*\x1b?)?\Z")
+"""An escape sequence cut off by the end of a read: kept until the rest comes."""
+OUTPUT_TIME = 0.1
+"""How long one try of a pattern may take on the output."""
+OVERLAP = 16384
+"""How much of the output before a read a pattern's match may start in: a match up to this
+long is found even when it comes in two reads."""
+
+
+class Printed:
+    """What a program printed, kept as the claims need it and no more: its numbers (the whole
+    lines that are numbers) and each watched pattern's first match, found as the output comes,
+    on its text (escape codes and \\r removed)."""
+
+    def __init__(self, patterns: Iterable[str] = ()) -> None:
+        self.numbers: list[int] = []
+        self.found: dict[str, str | None] = {}
+        """Each pattern watched: its first match, or None."""
+        self.slow: set[str] = set()
+        """The patterns a try of which took over OUTPUT_TIME: no longer tried."""
+        self._line = ""  # the last line, not finished yet
+        self._cut = ""  # an escape sequence the read cut off
+        self._window = ""  # the end of the text so far, for a match that spans two reads
+        self.watch(patterns)
+
+    @classmethod
+    def of(cls, output: str, patterns: Iterable[str] = ()) -> Printed:
+        printed = cls(patterns)
+        printed.add(output)
+        return printed
+
+    def watch(self, patterns: Iterable[str]) -> None:
+        """Look for these patterns too, from now on (and in what is still kept)."""
+        for pattern in patterns:
+            if pattern not in self.found:
+                self.found[pattern] = None
+                self._search(pattern, self._window)
+
+    def add(self, output: str) -> None:
+        """What the program printed next: its numbers counted, the patterns looked for."""
+        output = self._cut + output
+        unfinished = UNFINISHED.search(output, max(0, len(output) - 4096))
+        self._cut = output[unfinished.start() :] if unfinished else ""
+        text = ANSI.sub("", output[: len(output) - len(self._cut)]).replace("\r", "")
+        if not text:
+            return
+        lines = (self._line + text).split("\n")
+        self._line = lines.pop()[-4301:]  # longer is no number (int() refuses over 4300 digits)
+        self.numbers += [int(line) for line in lines if _number(line)]
+        window, self._window = self._window + text, (self._window + text)[-OVERLAP:]
+        for pattern, match in self.found.items():
+            if match is None and pattern not in self.slow:
+                self._search(pattern, window)
+
+    def match(self, pattern: str) -> str | None:
+        """The pattern's first match so far (watched from now on if it was not); TimeoutError
+        if a try of it took over OUTPUT_TIME."""
+        self.watch([pattern])
+        if pattern in self.slow:
+            raise TimeoutError(pattern)
+        return self.found[pattern]
+
+    def _search(self, pattern: str, text: str) -> None:
+        try:
+            found = regex.search(pattern, text, timeout=OUTPUT_TIME)
+        except TimeoutError:
+            self.slow.add(pattern)
+            return
+        if found is not None:
+            self.found[pattern] = found[0]
+
+
+def _number(line: str) -> bool:
+    line = line.strip()
+    return line.isdecimal() and len(line) <= 4300
 
 
 @dataclass
@@ -18,7 +97,7 @@ class Run:
     stopped_by: str | None = None  # the signal the director sent, e.g. "SIGINT"
     status: int | None = None  # exit status; 128 + n when a signal ended it
     cut: int | None = None  # how many numbers it had printed when the disruption came
-    output: str = ""  # everything it printed, escape codes and all
+    printed: Printed = field(default_factory=Printed)  # what it printed, as the claims need it
 
 
 @dataclass(frozen=True)
@@ -119,12 +198,6 @@ def _list(numbers: list[int]) -> str:
     return ", ".join(map(str, numbers)) or "none"
 
 
-ANSI = regex.compile(r"\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
-"""A terminal's escape sequences: an output claim reads what the program printed, as text."""
-OUTPUT_TIME = 0.1
-"""How long one output claim's pattern may take on the output."""
-
-
 def output_claim(kind: str, expected: str | int, runs: list[Run]) -> Verdict:
     """A claim about what the scene's last run printed or how it ended: `output_has` or
     `output_lacks` (a regular expression) or `exit_status` (a number)."""
@@ -134,13 +207,11 @@ def output_claim(kind: str, expected: str | int, runs: list[Run]) -> Verdict:
     if kind == "exit_status":
         return Verdict(f"it exits with status {expected}", run.status == expected,
                        f"exit status {_show(run.status)}")  # fmt: skip
-    text = ANSI.sub("", run.output).replace("\r", "")[-65536:]
     try:
-        found = regex.search(str(expected), text, timeout=OUTPUT_TIME)
+        found = run.printed.match(str(expected))
     except TimeoutError:
         return Verdict(f"{kind} {expected!r}", False, f"matching took over {OUTPUT_TIME:g} s")
+    seen = f"printed {found!r}" if found is not None else "never printed it"
     if kind == "output_has":
-        seen = f"printed {found[0]!r}" if found else "never printed it"
         return Verdict(f"it prints {expected!r}", found is not None, seen)
-    seen = f"printed {found[0]!r}" if found else "never printed it"
     return Verdict(f"it never prints {expected!r}", found is None, seen)

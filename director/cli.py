@@ -24,20 +24,21 @@ from director.keys import Keys
 from director.layouts import STAGE_MIN, ScrollLayout, StageLayout
 from director.narration import Narrator, ShowConsole
 from director.notes import Publisher, follow, save_rehearsal
-from director.pacing import HandsFree, Pacing, Presenting, Rehearsing
+from director.pacing import MAX_SPEED, HandsFree, Pacing, Presenting, Rehearsing
 from director.recording import (
     NO_TERMINAL_SIZE,
     Cast,
     Recorder,
     Recordings,
+    check_transcript,
     save_transcript,
     transcript_console,
 )
 from director.rendering import GIF_FONT_SIZE, THEMES, VIDEO_FONT_SIZE, Look, render
-from director.results import clock, report_rows, verdicts
+from director.results import clock, report_rows, step_times
 from director.runner import Stage
-from director.scenes import Show, load_show
-from director.state import StateDir
+from director.scenes import Scene, Show, load_show
+from director.state import StateDir, in_the_way
 from director.supervision import Keeper
 from director.takes import Takes
 from director.talks import init
@@ -81,8 +82,27 @@ def version() -> str:
         return "(not installed)"
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse's parser, but a bad flag is one line on stderr, as every other mistake is:
+    the program, the flag and what is wrong with it (exit 2). --help is argparse's own."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(Status.USAGE, f"{self.prog}: {_one_line(message)}\n")
+
+
+def _one_line(message: str) -> str:
+    """argparse's error message as the README writes errors: `--speed: must be ...`."""
+    message = re.sub(r"\bargument ", "", message)  # "argument --speed: ..." and "with argument"
+    message = message.replace("expected one argument", "needs a value")
+    if found := re.fullmatch(r"unrecognized arguments: (.*)", message, re.S):
+        message = f"{found[1]}: not a flag it knows (--help lists them)"
+    elif found := re.fullmatch(r"the following arguments are required: (.*)", message, re.S):
+        message = f"{found[1]}: missing (--help says what it is)"
+    return " ".join(message.split())  # a value given with a newline in it stays on one line
+
+
 def parse(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog=program_name(),
         description="Play the counter talk: a live demo of durable execution with Temporal. "
         "`init DIR` writes an editable copy of the talk to play with --talk DIR.",
@@ -109,7 +129,11 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         "--rounds", type=_positive(int, 1e9), metavar="N", help="stop after N rounds"
     )
     parser.add_argument(
-        "--speed", type=_positive(float), default=1.0, metavar="X", help="2 = twice as fast"
+        "--speed",
+        type=_positive(float, MAX_SPEED),
+        default=1.0,
+        metavar="X",
+        help="2 = twice as fast",
     )
     parser.add_argument(
         "--scene", action="append", metavar="NAME", help="play only this scene (repeatable)"
@@ -204,6 +228,10 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         f"(default: a --talk folder's .state/, else {state_home()})",
     )
     args = parser.parse_args(argv)
+    try:
+        args.talk.resolve()
+    except (RuntimeError, OSError):  # Python 3.11 and 3.12 say "Symlink loop from ..."
+        parser.error(f"argument --talk: {args.talk} is a symlink loop")
     if args.state_dir is None:  # a talk of one's own keeps its own state
         own = args.talk.resolve() != TALK.resolve()
         args.state_dir = args.talk / ".state" if own else state_home()
@@ -211,7 +239,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 
 
 def parse_init(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog=f"{program_name()} init",
         description="Write an editable copy of the default talk (scenes, programs, README) "
         "into DIR, to change and play with --talk DIR.",
@@ -225,10 +253,15 @@ def _positive(kind: type, most: float = 1e6) -> object:
     """A flag's converter: a number of `kind`, more than 0 and at most `most`."""
 
     def convert(text: str) -> int | float:
-        value = kind(text)
-        if not 0 < value <= most:  # also false for nan
+        try:
+            value = kind(text)
+        except ValueError:
+            value = None
+        if value is None or not 0 < value <= most:  # also false for nan
+            whole = ", a whole number" if kind is int else ""
+            given = text.strip() or "nothing"
             raise argparse.ArgumentTypeError(
-                f"must be more than 0 and at most {most:g}, not {text}"
+                f"must be more than 0 and at most {int(most):,}{whole}, not {given}"
             )
         return value
 
@@ -265,9 +298,7 @@ def main(argv: list[str] | None = None) -> int:
     if given[:1] == ["init"]:
         return _init(parse_init(given[1:]))
     args = parse(argv)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    for signum in STOPPING:
-        signal.signal(signum, _raise_stopped)
+    _answer_signals()
     try:
         return play(args)
     except DemoError as error:
@@ -298,6 +329,13 @@ def _raise_stopped(signum: int, _frame: object) -> None:
     raise Stopped(signum)
 
 
+def _answer_signals() -> None:
+    """Ctrl-C and every stopping signal end what runs (the show, the rendering) cleanly."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    for signum in STOPPING:
+        signal.signal(signum, _raise_stopped)
+
+
 def _ignore_signals() -> None:
     """While cleaning up, a second Ctrl-C must not cut the clean-up short."""
     for signum in (signal.SIGINT, *STOPPING):
@@ -310,8 +348,8 @@ def play(args: argparse.Namespace) -> Status:
     if args.drive and not args.notes:
         raise DemoError("--drive goes with --notes: the notes screen's keys drive the show")
     if args.notes:
-        if args.state_dir.exists() and not args.state_dir.is_dir():  # no show can be there
-            raise DemoError(f"--state-dir {args.state_dir}: a file is in the way of that folder")
+        if blocked := in_the_way(args.state_dir):  # no show can ever be there
+            raise DemoError(f"--state-dir {args.state_dir}: {blocked}")
         follow(args.state_dir, ShowConsole(highlight=False), drive=args.drive)
         return Status.HELD  # follow() ends by q (Quit) or Ctrl-C
     args.talk = args.talk.resolve()  # the programs run in it: no path of theirs is relative
@@ -326,13 +364,14 @@ def play(args: argparse.Namespace) -> Status:
             f"{mode.name} mode reads keys from a terminal, and stdin is none: try --auto"
         )
     recordings = Recordings.of(args.record or [], args.state_dir)
+    if args.transcript:
+        check_transcript(args.transcript)
     if recordings is None or not recordings.rendered:
         return _show(args, show, mode, recordings, takes)
     try:
         status = _show(args, show, mode, recordings, takes)
     except (KeyboardInterrupt, Quit) as ended:  # what was recorded is still rendered
-        signal.signal(signal.SIGINT, signal.default_int_handler)  # a second Ctrl-C stops it
-        try:
+        try:  # a second Ctrl-C stops it
             _render(args, recordings)
         except DemoError as error:  # said, and the show still ends as it was ended
             print(f"{program_name()}: {error}", file=sys.stderr)
@@ -348,6 +387,7 @@ def _render(args: argparse.Namespace, recordings: Recordings) -> None:
     for done in render(recordings.cast, recordings.rendered, look, console):
         size = f"{done.bytes / 1e6:.1f} MB" if done.bytes >= 1e5 else f"{done.bytes / 1e3:.0f} kB"
         line = f"Wrote {escape(str(done.path))}: {size}, {clock(round(done.seconds))} long"
+        line += escape(done.note)
         console.print(line, soft_wrap=True)  # a path is not cut in two
 
 
@@ -360,6 +400,7 @@ def _show(
 ) -> Status:
     """The show itself, from the state directory's lock to the last child gone."""
     with ExitStack() as stack:
+        stack.callback(_answer_signals)  # once all is cleaned up: the rendering answers them
         stack.enter_context(StateDir(args.state_dir))
         service = Service(args.state_dir, args.address, args.namespace, args.profile, args.port)
         stack.callback(service.close)
@@ -496,9 +537,8 @@ def _play_rounds(
         held = all(result.held for result in results)
         all_held &= held
         if stage.pacing.rehearsal:
-            rows = report_rows(results)
-            narrator.report(rows, verdicts(results))
-            save_rehearsal(state_dir, rows)  # the notes screen plans by it
+            narrator.report(report_rows(results))
+            save_rehearsal(state_dir, step_times(results))  # the notes screen plans by it
         if held and stage.offline:
             shown = f"Round {number}: every scene shown from its verified recording (not live)."
             narrator.say(f"[bold yellow]{shown}[/]", "result")
@@ -512,10 +552,18 @@ def _play_rounds(
 
 def _list(show: Show, takes: Takes) -> None:
     table = Table(title=Text(show.title))
-    for column in ("Scene", "Title", "Steps", "Needs Temporal", "Take"):
+    for column in ("Scene", "Title", "Steps", "Needs", "Take"):
         table.add_column(column)
     for scene in show.scenes:
-        steps, needs = str(len(scene.steps)), str(scene.needs_temporal)
         take = Text(takes.state(show, scene))
-        table.add_row(Text(scene.name), Text(scene.title), steps, needs, take)
+        table.add_row(
+            Text(scene.name), Text(scene.title), str(len(scene.steps)), _needs(scene), take
+        )
     ShowConsole().print(table)
+
+
+def _needs(scene: Scene) -> str:
+    """What a scene needs to play live, in the words --list uses."""
+    if scene.needs_embedded_server:  # it stops and starts the server: not an existing one
+        return "Temporal's dev server"
+    return "Temporal" if scene.needs_temporal else "nothing"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import re
-import select
+import selectors
 import sys
 import termios
+import time
 import tty
 from types import TracebackType
 
@@ -65,10 +66,12 @@ class Keys:
         """The meaning of the first key pressed within `timeout` seconds (see KEYS), or None."""
         sources = [fd for fd in (self.fd, self.also) if fd is not None]
         if not sources:
-            if timeout > 0:
-                select.select([], [], [], timeout)
+            time.sleep(max(0.0, timeout))
             return None
-        ready, _, _ = select.select(sources, [], [], timeout)
+        with selectors.PollSelector() as selector:  # poll(): any descriptor, and opens none
+            for fd in sources:
+                selector.register(fd, selectors.EVENT_READ)
+            ready = [key.fd for key, _ in selector.select(timeout)]
         if self.also is not None and self.also in ready:
             sent = os.read(self.also, 1024).decode(errors="replace").split("\n")[0]
             return sent if sent in MEANINGS else None

@@ -22,7 +22,6 @@ from rich.text import Text
 
 from director.keys import HELP
 from director.processes import ChildProcess
-from director.terminal import terminal_text
 
 PROGRAM_PTY_ROWS = 24
 """A program's pty is this tall; the screen shows its last lines."""
@@ -335,7 +334,7 @@ def typing_panel(typed: str) -> Panel:
 
 def program_panel(child: ChildProcess, rows: int | None) -> Panel:
     """A program's output in a panel titled with its command; its last `rows` lines if given."""
-    text = terminal_text(child.output, child.size[1], rows).copy()  # as a terminal shows it
+    text = child.terminal.text(rows).copy()  # as a terminal shows it
     text.stylize("bold")
     if not text:
         text = Text(" ")

@@ -25,7 +25,7 @@ from director.layouts import (
 )
 from director.processes import ChildProcess
 from director.recording import Recorder
-from director.results import Event, around
+from director.results import Event, ReportRow, around, duration
 
 
 class ShowConsole(Console):
@@ -175,7 +175,7 @@ class Narrator:
     def narrate(self, title: str, body: str, notes: str = "") -> None:
         heading = Text(title, style="bold")
         self.say(Panel(Markdown(body), title=heading, border_style="cyan", padding=(1, 2)), "main")
-        self._notes(notes)
+        self.speaker_notes(notes)
 
     def code(
         self,
@@ -199,7 +199,7 @@ class Narrator:
         self.say(Panel(syntax, title=Text(title, style="bold"), border_style="blue"), "main")
         if highlight:  # on the stage, a tall file is shown around its first highlighted line
             self.screen.focus = min(highlight) - (lines[0] if lines else 1) + 1  # + the border
-        self._notes(notes)
+        self.speaker_notes(notes)
 
     def ask(self, question: str, notes: str = "") -> None:
         text = Text(question, style="bold yellow", justify="center")
@@ -207,7 +207,7 @@ class Narrator:
             text, title="[bold]Question for the room", border_style="yellow", padding=1
         )
         self.say(question_panel, "main")
-        self._notes(notes)
+        self.speaker_notes(notes)
 
     def info(self, message: str) -> None:
         self.say(Text.from_markup(f"[dim]>[/dim] {message}"))
@@ -246,19 +246,27 @@ class Narrator:
             )
         self.say(table, "summary")
 
-    def report(self, rows: list[tuple[str, str, float]], verdicts: list[Verdict]) -> None:
-        """The rehearsal report: time per scene and step, every claim passed or failed."""
+    def report(self, rows: list[ReportRow]) -> None:
+        """The rehearsal report: each scene's time, its steps' and its claims under it, and
+        the round's time at the end."""
         table = Table(title="[bold]Rehearsal report", border_style="magenta")
-        table.add_column("Scene")
-        table.add_column("Step")
-        table.add_column("Seconds", justify="right")
-        for scene, step, seconds in rows:
-            style = "bold" if not step else ""
-            what = Text(step) if step else Text("whole scene", style="bold")
-            table.add_row(Text(scene), what, f"{seconds:.1f}", style=style)
-        for verdict in verdicts:
-            mark = "[green]✔ passed" if verdict.held else "[bold red]✘ FAILED"
-            table.add_row("claim", Text(f"{verdict.claim} ({verdict.seen})"), mark)
+        table.add_column("Scene, steps, claims", ratio=1, overflow="fold")
+        table.add_column("Time", justify="right", no_wrap=True)
+        for row in rows:
+            took = duration(row.seconds) if row.seconds is not None else ""
+            if row.kind in ("scene", "total"):
+                if table.row_count:
+                    table.add_section()
+                style = "bold" if row.held else "bold red"
+                table.add_row(Text(row.text, style=style), Text(took, style=style))
+            elif row.kind == "step":
+                table.add_row(_under(" ", Text(row.text)), took)
+            elif row.kind == "claim":
+                seen = Text.assemble(row.text, "\n", (row.seen, "dim"))
+                mark = Text(" ✔", "green") if row.held else Text(" ✘ FAILED:", "bold red")
+                table.add_row(_under(mark, seen), "")
+            else:
+                table.add_row(_under(Text(" ✘", "red"), Text(row.text, "red")), "")
         self.say(table, "summary")
 
     def history(self, title: str, events: list[Event], notes: dict[int, str]) -> None:
@@ -278,9 +286,20 @@ class Narrator:
             table.add_row(str(event_id), kind, since, note, style="bold yellow" if note else None)
         self.say(table, "main")
 
-    def _notes(self, notes: str) -> None:
+    def speaker_notes(self, notes: str) -> None:
+        """A step's notes, on the audience's screen when it shows them (rehearsal, no notes
+        screen following)."""
         if self.notes and notes:
             self.say(Text(f"Notes: {notes}", style="italic magenta"))
+
+
+def _under(mark: str | Text, body: Text) -> Table:
+    """`body` under its scene after `mark` (an indent, a tick), its lines wrapped in line."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")  # a path longer than the column is folded, not cut
+    grid.add_row(mark, body)
+    return grid
 
 
 def _number(number: int | None) -> str:

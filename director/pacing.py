@@ -9,6 +9,9 @@ from typing import ClassVar
 
 from director.narration import Narrator
 
+MAX_SPEED = 1e6
+"""The fastest --speed (and the fastest a take may have been recorded at)."""
+
 Wait = Callable[[float], str | None]
 """Waits up to so many seconds while the show goes on around it; "next" if a key said so."""
 

@@ -19,7 +19,9 @@ from pathlib import Path
 
 import pexpect
 
+from director.claims import Printed
 from director.errors import StepFailed
+from director.terminal import Terminal
 
 PR_SET_PDEATHSIG = 1
 PR_SET_CHILD_SUBREAPER = 36
@@ -234,7 +236,8 @@ def _remove_stale(parent: Path) -> None:
 
 
 class ChildProcess:
-    """A program in its own pty: what it printed so far, its numbers, and how it ended."""
+    """A program in its own pty: its screen, what it printed as the claims need it (its
+    numbers, the scene's patterns), and how it ended. Nothing grows with its output."""
 
     def __init__(
         self,
@@ -249,7 +252,9 @@ class ChildProcess:
         self.label = label
         self.size = size
         self.env = env
-        self.output = ""
+        self.terminal = Terminal(size[1], size[0])
+        """Its screen, and the rows scrolled off it: what its panel shows."""
+        self.printed = Printed()
         self.status: int | None = None
         self._child: pexpect.spawn | None = None
         self.family: Family | None = None
@@ -295,6 +300,7 @@ class ChildProcess:
                     dimensions=self.size,
                     env=env,
                     preexec_fn=in_child,
+                    use_poll=True,  # select() fails past descriptor 1024
                 )
                 family.leader = self._child.pid
         except (OSError, ValueError, pexpect.ExceptionPexpect) as error:
@@ -308,11 +314,14 @@ class ChildProcess:
             family.end(0)
             raise StepFailed(f"cannot start {self.label}: {why}")
 
+    def watch(self, patterns: list[str]) -> None:
+        """Look for these patterns in its output as it comes (before it starts: all of it)."""
+        self.printed.watch(patterns)
+
     @property
     def numbers(self) -> list[int]:
         """The whole lines it printed that are numbers, in order."""
-        lines = self.output.replace("\r", "").split("\n")[:-1]  # the last one is not finished
-        return [int(line) for line in lines if line.strip().isdigit()]
+        return self.printed.numbers
 
     @property
     def running(self) -> bool:
@@ -331,12 +340,14 @@ class ChildProcess:
         except pexpect.EOF:
             self._reap()
             return ""
-        self.output += text
+        self.terminal.write(text)
+        self.printed.add(text)
         return text
 
     def resize(self, size: tuple[int, int]) -> None:
         """Give its pty a new size (rows, columns); the program gets SIGWINCH."""
         self.size = size
+        self.terminal.resize(size[1], size[0])
         if self.running and self._child is not None:
             with contextlib.suppress(OSError):
                 self._child.setwinsize(*size)

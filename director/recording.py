@@ -8,6 +8,9 @@ import io
 import json
 import os
 import re
+import secrets
+import stat
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -17,6 +20,7 @@ from typing import TextIO
 from rich.console import Console
 
 from director.errors import DemoError
+from director.steps import one_line
 
 TRANSCRIPTS = (".html", ".svg", ".txt")
 RECORDED = (".cast", ".gif", ".mp4", ".webm", ".html")
@@ -48,7 +52,7 @@ class Recordings:
             if path.resolve() in seen:
                 raise DemoError(f"--record {path}: given twice")
             seen.add(path.resolve())
-            _writable(path)
+            writable(path, "--record")
         casts = [path for path in paths if path.suffix == ".cast"]
         if len(casts) > 1:
             raise DemoError(f"--record {casts[1]}: one .cast at a time (the show writes one)")
@@ -56,19 +60,41 @@ class Recordings:
         return cls(cast, tuple(path for path in paths if path.suffix != ".cast"))
 
 
-def _writable(path: Path) -> None:
-    """A one-line error unless `path` can be written (tried, not guessed: root passes every
-    permission check, not a folder in its place or a read-only file system)."""
+def writable(path: Path, flag: str) -> None:
+    """A one-line error unless `path` can be written: absent or a regular file (a FIFO, a
+    device, a socket or a folder is never opened, so nothing blocks), in a folder where a
+    file can be made beside it (tried, not guessed: root passes every permission check, not
+    a read-only file system)."""
     if not path.parent.is_dir():
-        raise DemoError(f"--record {path}: the folder {path.parent} does not exist")
-    existed = path.exists()
+        raise DemoError(f"{flag} {path}: the folder {path.parent} does not exist")
     try:
-        with path.open("a"):
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        mode = stat.S_IFREG
+    except OSError as error:
+        raise DemoError(f"{flag} {path}: cannot be written: {error.strerror}") from None
+    if not stat.S_ISREG(mode):
+        raise DemoError(f"{flag} {path}: {_KINDS.get(stat.S_IFMT(mode), 'not a regular file')}")
+    try:
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}."):
             pass
     except OSError as error:
-        raise DemoError(f"--record {path}: cannot be written: {error.strerror}") from None
-    if not existed:
-        path.unlink()
+        raise DemoError(f"{flag} {path}: cannot be written: {error.strerror}") from None
+
+
+_KINDS = {
+    stat.S_IFDIR: "a folder, not a file",
+    stat.S_IFIFO: "a FIFO, not a regular file",
+    stat.S_IFSOCK: "a socket, not a regular file",
+    stat.S_IFCHR: "a device, not a regular file",
+    stat.S_IFBLK: "a device, not a regular file",
+}
+
+
+def beside(path: Path) -> Path:
+    """A hidden name in `path`'s folder to write it under; renamed over `path` once whole, a
+    file at `path` is never broken, and an earlier one stays until then."""
+    return path.with_name(f".{path.name}.{secrets.token_hex(4)}.part{path.suffix}")
 
 
 class Cast(io.TextIOBase):
@@ -106,7 +132,7 @@ class Cast(io.TextIOBase):
             "width": self.size[0],
             "height": self.size[1],
             "timestamp": int(time.time()),
-            "title": self.title,
+            "title": one_line(self.title),
             "env": {"TERM": TERM, "SHELL": os.environ.get("SHELL", "/bin/sh")},
         }
         if self.idle_limit:
@@ -138,8 +164,9 @@ class Cast(io.TextIOBase):
         return len(text)
 
     def marker(self, label: str) -> None:
-        """A marker a viewer can jump to (asciinema's "m" event)."""
-        self._event("m", label)
+        """A marker a viewer can jump to (asciinema's "m" event), on one line: it becomes a
+        chapter and a page's button."""
+        self._event("m", one_line(label))
 
     def resize(self, size: tuple[int, int]) -> None:
         if size != self.size:
@@ -165,12 +192,22 @@ class Cast(io.TextIOBase):
     def _line(self, value: object) -> None:
         # One event a line, flushed: a recording cut short is still valid up to there.
         try:
-            self.file.write(json.dumps(value, ensure_ascii=False) + "\n")
+            self.file.write(json_line(value) + "\n")
             self.file.flush()
         except OSError as error:  # the show goes on; the recording stops, and says why later
             self.failure = error.strerror or str(error)
             with contextlib.suppress(OSError):
                 self.file.close()
+
+
+_SEPARATORS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def json_line(value: object) -> str:
+    """`value` as one line of JSON, its text unescaped but for the three line separators
+    JSON leaves raw (NEL, U+2028, U+2029): a reader that splits on them would cut the line.
+    A cast is read back by "\\n" alone; so may any other reader."""
+    return json.dumps(value, ensure_ascii=False).translate(_SEPARATORS)
 
 
 class Recorder:
@@ -202,22 +239,30 @@ class Recorder:
 
 def transcript_console(path: Path, width: int) -> Console:
     """A console that records the panels for a transcript (no live region, no escape codes)."""
-    if path.suffix not in TRANSCRIPTS:
-        raise DemoError(f"--transcript {path}: use a name ending in {', '.join(TRANSCRIPTS)}")
-    folder = path.parent
-    if not folder.is_dir() or not os.access(folder, os.W_OK):
-        raise DemoError(f"--transcript {path}: {folder} is not a folder this user can write in")
+    check_transcript(path)
     return Console(file=io.StringIO(), record=True, width=width, force_terminal=True)
 
 
+def check_transcript(path: Path) -> None:
+    """A one-line error unless `path` is a transcript that can be written."""
+    if path.suffix not in TRANSCRIPTS:
+        raise DemoError(f"--transcript {path}: use a name ending in {', '.join(TRANSCRIPTS)}")
+    writable(path, "--transcript")
+
+
 def save_transcript(console: Console, path: Path, title: str) -> None:
-    """Write what `console` recorded as HTML, SVG or text, by the file name's ending."""
+    """Write what `console` recorded as HTML, SVG or text, by the file name's ending: whole
+    at `path`, or not at all."""
+    part = beside(path)
     try:
         if path.suffix == ".html":
-            console.save_html(str(path))
+            console.save_html(str(part))
         elif path.suffix == ".svg":
-            console.save_svg(str(path), title=title)
+            console.save_svg(str(part), title=title)
         else:
-            console.save_text(str(path))
+            console.save_text(str(part))
+        os.replace(part, path)
     except OSError as error:
         raise DemoError(f"cannot write the transcript {path}: {error.strerror}") from None
+    finally:
+        part.unlink(missing_ok=True)

@@ -14,8 +14,9 @@ import tempfile
 import threading
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from importlib import resources
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from showreel.exporters.chapters import extract_chapters, ffmetadata, youtube_li
 
 from director.errors import DemoError, Status
 from director.processes import die_with_parent, which
+from director.recording import beside, json_line
 from director.results import clock
 
 THEMES = ("asciinema", "dracula", "monokai", "nord", "solarized-dark", "solarized-light")
@@ -46,6 +48,8 @@ GIF_HOLD = 2
 PLAYER = "mkdocs_asciinema_player"
 """The package that ships asciinema-player's script and styles (Apache-2.0)."""
 _PROGRESS = re.compile(rb"(\d+) ?/ ?(\d+)")
+YOUTUBE_CHAPTERS = (3, 10.0)
+"""YouTube uses a description's chapter list of at least 3 chapters, each at least 10 s."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -67,26 +71,30 @@ class Rendered:
     path: Path
     bytes: int
     seconds: float
+    note: str = ""
+    """What the line saying it was written adds (its chapter list cannot be used...)."""
 
 
 def render(cast: Path, outputs: Sequence[Path], look: Look, console: Console) -> list[Rendered]:
     """Render every output from `cast` at once, each with its progress bar; what was written.
 
     A renderer that fails does not stop the others: once all are done, a DemoError names
-    each failed output and why. Ctrl-C stops them all (no renderer is left behind)."""
+    each failed output and why. Ctrl-C or a stopping signal stops them all (no renderer is
+    left behind), and each output is whole at its name or not written at all."""
     with tempfile.TemporaryDirectory(prefix="counter-demo-render-") as work:
         jobs = [Job(cast, output, look, Path(work)) for output in outputs]
         percent = TextColumn("{task.percentage:>3.0f} %")
         columns = (TextColumn("{task.description}"), BarColumn(), percent, TimeElapsedColumn())
         with Progress(*columns, console=console, transient=True) as progress:
-            for job in jobs:
-                job.start(progress)
             try:
+                for job in jobs:
+                    job.start(progress)
                 for job in jobs:
                     job.wait()
             finally:
-                for job in jobs:
-                    job.stop()
+                with _signals_held():
+                    for job in jobs:
+                        job.stop()
     failed = [f"{job.output}: {job.failure}" for job in jobs if job.failure]
     if failed:
         kept = f" (the recording is kept in {cast})"
@@ -94,14 +102,37 @@ def render(cast: Path, outputs: Sequence[Path], look: Look, console: Console) ->
     return [job.rendered for job in jobs if job.rendered]
 
 
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Signals the director answers wait until the renderers are stopped: a second Ctrl-C
+    cannot leave one running. Each is answered then, in the order they came."""
+    if threading.current_thread() is not threading.main_thread():  # only it handles signals
+        yield
+        return
+    arrived: list[int] = []
+    answered = {n: signal.getsignal(n) for n in signal.valid_signals()}
+    answered = {n: handler for n, handler in answered.items() if callable(handler)}
+    for signum in answered:
+        signal.signal(signum, lambda signum, _: arrived.append(signum))
+    try:
+        yield
+    finally:
+        for signum, handler in answered.items():
+            signal.signal(signum, handler)
+        for signum in arrived:
+            signal.raise_signal(signum)
+
+
 class Job:
-    """One output being rendered: a renderer in its own process group, or the page here."""
+    """One output being rendered: renderers in their own process groups (a video's chapters
+    are its second), or the page here; written beside the output, renamed over it once it
+    plays back."""
 
     def __init__(self, cast: Path, output: Path, look: Look, work: Path) -> None:
         self.cast = cast
         self.output = output
         self.look = look
-        self.work = work
+        self.work = work = Path(tempfile.mkdtemp(dir=work))  # its own: two t.webm never meet
         self.process: subprocess.Popen[bytes] | None = None
         self.failure: str | None = None
         self.rendered: Rendered | None = None
@@ -109,77 +140,88 @@ class Job:
         self._reader: threading.Thread | None = None
         self._scenes = work / f"{output.name}-scenes.cast"
         """A video's cast: its markers are the scenes alone, its chapters."""
-        self._made = work / output.name if output.suffix == ".webm" else output
-        """Where the renderer writes: the output, or a copy that gets more (WebM chapters)."""
+        final = Path(os.path.realpath(output))  # a link to a file: the file is written
+        self._final = {final: beside(final)}
+        """Where each file goes once whole (the output, a video's chapter list): where it is
+        written meanwhile."""
+        self._part = self._final[final]
+        self._made = beside(final) if output.suffix == ".webm" else self._part
+        """Where the renderer writes: the output, or a copy that gets more (WebM chapters),
+        beside it too: a file as large as the output is never left in the temporary folder."""
         self._chapters: list[tuple[float, float, str]] = []
         """A video's chapters: (start, end, a scene's title)."""
         self._title: str | None = None
+        self._note = ""
 
     def start(self, progress: Progress) -> None:
         self.progress = progress
         self.task: TaskID = progress.add_task(f"{self.output.name:<24}", total=None)
         try:
             if self.output.suffix == ".html":
-                self.output.write_text(page(self.cast, self.look), encoding="utf-8")
+                self._part.write_text(page(self.cast, self.look), encoding="utf-8")
                 self._done()
                 return
-            command, env = self._command()
-            self.process = subprocess.Popen(
-                command,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                env=env,
-                start_new_session=True,  # Ctrl-C is the director's to handle
-                preexec_fn=die_with_parent,  # gone with the director, even by SIGKILL
-            )
+            self._run(*self._command())
         except (OSError, DemoError, ValueError) as error:
             self.failure = getattr(error, "strerror", None) or str(error)
-            return
+
+    def _run(self, command: list[str], env: dict[str, str] | None = None) -> None:
+        self._said.clear()
+        self.process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env=env,
+            start_new_session=True,  # Ctrl-C is the director's to handle; stopped as a group
+            preexec_fn=die_with_parent,  # and gone with the director, even killed by SIGKILL
+        )
         self._reader = threading.Thread(target=self._follow, daemon=True)
         self._reader.start()
 
     def wait(self) -> None:
-        if self.process is None:
+        if self.process is None or not self._finished():
             return
+        if self._made != self._part:  # a WebM: made without chapters, copied with them
+            metadata = self.work / f"{self.output.stem}.ffmeta"
+            try:
+                metadata.write_text(ffmetadata(self._chapters, self._title), "utf-8")
+                self._run(self._with_chapters(metadata))
+            except OSError as error:
+                self.failure = f"ffmpeg failed: {error.strerror}"
+                return
+            if not self._finished():
+                return
+        self._done()
+
+    def _with_chapters(self, metadata: Path) -> list[str]:
+        """showreel leaves chapters out of WebM, which has them (Matroska's): its video copied
+        into the output with the scenes' chapters, as in the MP4."""
+        return [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", "-i", str(self._made),
+                "-i", str(metadata), "-map", "0", "-map_chapters", "1", "-c", "copy",
+                str(self._part)]  # fmt: skip
+
+    def _finished(self) -> bool:
+        """Wait for the renderer: whether it did its work (else why not is its failure)."""
+        assert self.process is not None
         status = self.process.wait()
         if self._reader is not None:
             self._reader.join()
         if status != 0:
             why = " / ".join(self._said) or f"exit status {status}"
             self.failure = f"{Path(self.process.args[0]).name} failed: {why}"  # type: ignore[index]
-            return
-        if self._made != self.output:  # a WebM: made without chapters, copied with them
-            self._add_chapters()
-        if self.failure is None:
-            if not self.output.is_file() or self.output.stat().st_size == 0:
-                self.failure = "the renderer wrote nothing"
-            else:
-                self._done()
-
-    def _add_chapters(self) -> None:
-        """showreel leaves chapters out of WebM, which has them (Matroska's): copy its video
-        into the output with the scenes' chapters, as in the MP4."""
-        metadata = self.work / f"{self.output.stem}.ffmeta"
-        metadata.write_text(ffmetadata(self._chapters, self._title), "utf-8")
-        done = subprocess.run(
-            [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", "-i", str(self._made),
-             "-i", str(metadata), "-map", "0", "-map_chapters", "1", "-c", "copy",
-             str(self.output)],
-            stdin=subprocess.DEVNULL, capture_output=True, text=True,
-        )  # fmt: skip
-        if done.returncode != 0:
-            said = done.stderr.strip().splitlines()
-            self.failure = (
-                f"ffmpeg failed: {said[-1] if said else f'exit status {done.returncode}'}"
-            )
+        return status == 0
 
     def stop(self) -> None:
-        """End the renderer and everything it started (ffmpeg), if it still runs."""
+        """End the renderer and everything it started (ffmpeg), if it still runs; remove what
+        was written and not renamed into place."""
         if self.process is not None and self.process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
+        for part in (*self._final.values(), self._made):
+            with contextlib.suppress(OSError):
+                part.unlink(missing_ok=True)
 
     def _command(self) -> tuple[list[str], dict[str, str]]:
         look, idle = self.look, str(self.look.idle_limit or UNLIMITED)
@@ -189,14 +231,17 @@ class Job:
         if gif:
             command = [tool("agg"), *common, f"--idle-time-limit={idle}"]
             command.append(f"--last-frame-duration={GIF_HOLD}")
-            return [*command, str(self.cast), str(self.output)], dict(os.environ)
+            return [*command, str(self.cast), str(self._part)], dict(os.environ)
         # A video: its chapters are the scenes (claims stay markers of the cast and the page).
         scenes = self._scenes
         scenes.write_text(scene_markers_only(self.cast.read_text(encoding="utf-8")), "utf-8")
         self._chapters, self._title = chapters(scenes)
-        self.output.with_suffix(".chapters.txt").write_text(
-            youtube_list(self._chapters), encoding="utf-8"
-        )
+        listed = for_youtube(self._chapters)
+        if len(listed) < YOUTUBE_CHAPTERS[0]:
+            self._note = " (its chapter list needs 3 chapters of 10 s or more for YouTube)"
+        final = next(iter(self._final)).with_suffix(".chapters.txt")
+        self._final[final] = beside(final)
+        self._final[final].write_text(youtube_list(listed), encoding="utf-8")
         ffmpeg = self.work / "bin" / "ffmpeg"  # showreel finds ffmpeg on PATH by that name
         if not ffmpeg.exists():
             ffmpeg.parent.mkdir(exist_ok=True)
@@ -206,7 +251,8 @@ class Job:
         if look.idle_limit:
             command += ["--idle-limit", idle]
         path = f"{ffmpeg.parent}{os.pathsep}{os.environ.get('PATH', '')}"
-        return command, {**os.environ, "PATH": path}
+        # Its own temporary files (the chapters for ffmpeg) go with ours.
+        return command, {**os.environ, "PATH": path, "TMPDIR": str(self.work)}
 
     def _follow(self) -> None:
         """Read what the renderer says: its progress moves the bar, its other lines are kept."""
@@ -227,8 +273,28 @@ class Job:
             self._said.append(text)
 
     def _done(self) -> None:
+        """The output is made: renamed over its name (and its chapter list over theirs) if it
+        plays back, else that is its failure."""
+        try:
+            size = self._part.stat().st_size
+        except OSError:
+            size = 0
+        if not size:
+            self.failure = "the renderer wrote nothing"
+            return
+        try:
+            seconds = length(self._part)
+        except (OSError, RuntimeError, ValueError):
+            self.failure = "the renderer wrote nothing that plays"
+            return
+        try:
+            for final, written in self._final.items():
+                os.replace(written, final)
+        except OSError as error:
+            self.failure = f"cannot be written: {error.strerror}"
+            return
         self.progress.update(self.task, completed=1, total=1)
-        self.rendered = Rendered(self.output, self.output.stat().st_size, length(self.output))
+        self.rendered = Rendered(self.output, size, seconds, self._note)
 
 
 def tool(name: str) -> str:
@@ -241,7 +307,7 @@ def tool(name: str) -> str:
 
 def scene_markers_only(cast: str) -> str:
     """The cast with only the scenes' markers, each named by its scene's title."""
-    header, *lines = cast.splitlines()
+    header, *lines = cast.removesuffix("\n").split("\n")  # by "\n" alone, as it is written
     kept = [header]
     for line in lines:
         event = json.loads(line)
@@ -249,7 +315,7 @@ def scene_markers_only(cast: str) -> str:
             if not event[2].startswith(SCENE):
                 continue
             event[2] = event[2].removeprefix(SCENE)
-            line = json.dumps(event, ensure_ascii=False)
+            line = json_line(event)
         kept.append(line)
     return "\n".join(kept) + "\n"
 
@@ -260,25 +326,73 @@ def chapters(cast: Path) -> tuple[list[tuple[float, float, str]], str | None]:
     return extract_chapters(parsed), parsed.header.title
 
 
+def for_youtube(chapters: list[tuple[float, float, str]]) -> list[tuple[float, float, str]]:
+    """The chapters as YouTube takes them in a description: the first at 0:00 (an intro
+    before the first scene if it starts later), and each shorter than 10 s joined to its
+    shorter neighbour, under the title of the longer part."""
+    listed = list(chapters)
+    if listed and listed[0][0] > 0.5:
+        listed.insert(0, (0.0, listed[0][0], "Intro"))
+    elif listed:
+        listed[0] = (0.0, *listed[0][1:])
+
+    def seconds(index: int) -> float:
+        return listed[index][1] - listed[index][0]
+
+    while len(listed) > 1:
+        short = min(range(len(listed)), key=seconds)
+        if seconds(short) >= YOUTUBE_CHAPTERS[1]:
+            break
+        neighbours = [i for i in (short - 1, short + 1) if 0 <= i < len(listed)]
+        first, last = sorted((short, min(neighbours, key=seconds)))
+        title = max(listed[first], listed[last], key=lambda c: c[1] - c[0])[2]
+        listed[first : last + 1] = [(listed[first][0], listed[last][1], title)]
+    return listed
+
+
 def length(path: Path) -> float:
-    """How long an output plays, in seconds: a page plays its recording."""
+    """How long an output plays, in seconds (a page plays its recording); RuntimeError if it
+    does not play (ffmpeg cannot decode it, the page does not hold its recording)."""
     if path.suffix == ".html":
-        return _duration(path.read_text(encoding="utf-8"))
-    return imageio_ffmpeg.count_frames_and_secs(str(path))[1]
+        cast = recording(path.read_text(encoding="utf-8"))["cast"]
+        last = json.loads(cast.rstrip("\n").rpartition("\n")[2])
+        return float(last[0]) if isinstance(last, list) else 0.0
+    frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(path))
+    if not frames:
+        raise RuntimeError(f"{path}: no frames")
+    return seconds
 
 
-def _duration(text: str) -> float:
-    """The time of the last event of a cast in `text` (a page holds one as JSON)."""
-    found = re.findall(r"\[(\d+(?:\.\d+)?), \\?\"[omr]\\?\"", text)
-    return float(found[-1]) if found else 0.0
+def recording(text: str) -> dict:
+    """The recording and the player's options a page holds, read as a browser reads them."""
+    found: list[str] = []
+
+    class Reader(HTMLParser):
+        inside = False
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.inside = tag == "script" and ("id", "recording") in attrs
+
+        def handle_endtag(self, tag: str) -> None:
+            self.inside = False
+
+        def handle_data(self, data: str) -> None:
+            if self.inside:
+                found.append(data)
+
+    Reader().feed(text)
+    if not found:
+        raise RuntimeError("the page holds no recording")
+    return json.loads("".join(found))
 
 
 def page(cast: Path, look: Look) -> str:
     """A page that plays `cast` offline: asciinema-player's script and styles, the recording
     and its markers all inside it, nothing fetched from anywhere."""
     text = cast.read_text(encoding="utf-8")
-    header = json.loads(text.partition("\n")[0])
-    markers = [(e[0], e[2]) for e in map(json.loads, text.splitlines()[1:]) if e[1] == "m"]
+    first, *lines = text.removesuffix("\n").split("\n")  # by "\n" alone, as it is written
+    header = json.loads(first)
+    markers = [(e[0], e[2]) for e in map(json.loads, lines) if e[1] == "m"]
     assets = resources.files(PLAYER) / "assets"
     options = {
         "theme": look.theme,
@@ -295,18 +409,36 @@ def page(cast: Path, look: Look) -> str:
     title = html.escape(header.get("title") or "counter-demo")
     return _PAGE.format(
         title=title,
-        css=(assets / "asciinema-player.css").read_text(encoding="utf-8"),
-        js=_script((assets / "asciinema-player.min.js").read_text(encoding="utf-8")),
-        cast=_script(json.dumps(text)),
-        options=_script(json.dumps(options)),
+        css=_inline((assets / "asciinema-player.css").read_text(encoding="utf-8"), "style"),
+        js=_inline((assets / "asciinema-player.min.js").read_text(encoding="utf-8"), "script"),
+        recording=script_json({"cast": text, "options": options}),
         buttons=buttons,
         took=time.strftime("%Y-%m-%d %H:%M", time.localtime(header.get("timestamp", 0))),
     )
 
 
-def _script(text: str) -> str:
-    """Text that is safe inside a <script> element."""
-    return text.replace("</", "<\\/")
+def script_json(value: object) -> str:
+    """`value` as JSON that HTML cannot read into when inside a <script> element: no <, >
+    or & as themselves (no comment, no tag), nor U+2028 and U+2029."""
+    text = json.dumps(value)
+    for char in "<>&\u2028\u2029":  # str.replace: a page's megabytes in milliseconds
+        text = text.replace(char, f"\\u{ord(char):04x}")
+    return text
+
+
+def _inline(text: str, element: str) -> str:
+    """The player's own script or styles as the text of a <script> or <style> element;
+    DemoError if HTML would read markup in it (no escaping is safe in code)."""
+    found = re.search(_MARKUP[element], text, re.IGNORECASE)
+    if found:
+        raise DemoError(
+            f"{PLAYER}'s {element} holds {found[0]!r}, which would break the page", Status.FAILED
+        )
+    return text
+
+
+_MARKUP = {"script": r"<!--|</?script", "style": r"</style"}
+"""What ends (or, in a script, hides the end of) an element whose text is not HTML."""
 
 
 _PAGE = """<!doctype html>
@@ -335,12 +467,14 @@ player):</p>
 <ol id="markers">
 {buttons}
 </ol>
+<script id="recording" type="application/json">{recording}</script>
 <script>
 {js}
 </script>
 <script>
-const player = AsciinemaPlayer.create({{ data: {cast} }}, document.getElementById("player"),
-                                      {options});
+const recording = JSON.parse(document.getElementById("recording").textContent);
+const player = AsciinemaPlayer.create({{ data: recording.cast }},
+                                      document.getElementById("player"), recording.options);
 for (const button of document.querySelectorAll("#markers button")) {{
   button.addEventListener("click", () => {{
     player.seek({{ marker: Number(button.dataset.marker) }}).then(() => player.play());

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal
 
 from director.claims import Run, Tally, Verdict, tally
 from director.scenes import Scene
@@ -54,8 +55,9 @@ def _failure(result: SceneResult) -> str | None:
     return f"{result.failure or live}; shown from its verified take of {result.shown_from}"
 
 
-def report_rows(results: list[SceneResult]) -> list[tuple[str, str, float]]:
-    """The rehearsal report: each scene's whole time (step ""), then each of its steps'."""
+def step_times(results: list[SceneResult]) -> list[tuple[str, str, float]]:
+    """What the notes screen plans by: each scene's whole time (step ""), then each of its
+    steps' (scene, step, seconds)."""
     rows = []
     for result in results:
         rows.append((result.scene.title, "", result.seconds))
@@ -63,9 +65,36 @@ def report_rows(results: list[SceneResult]) -> list[tuple[str, str, float]]:
     return rows
 
 
-def verdicts(results: list[SceneResult]) -> list[Verdict]:
-    """Every claim checked in the round, in order."""
-    return [verdict for result in results for verdict in result.verdicts]
+@dataclass(frozen=True)
+class ReportRow:
+    """A row of the rehearsal report: a scene with its whole time, then its steps' times and
+    its claims (and why it failed), and at the end the round's total."""
+
+    kind: Literal["scene", "step", "claim", "failure", "total"]
+    text: str
+    seconds: float | None = None
+    held: bool = True
+    seen: str = ""
+
+
+def report_rows(results: list[SceneResult]) -> list[ReportRow]:
+    """The rehearsal report: each scene, its steps and its claims together; then the round,
+    whose time is its scenes' added up (as the talk would go, each scene played once)."""
+    rows = []
+    for result in results:
+        rows.append(ReportRow("scene", result.scene.title, result.seconds, result.held))
+        rows += [ReportRow("step", step, seconds) for step, seconds in result.step_seconds]
+        rows += [ReportRow("claim", v.claim, held=v.held, seen=v.seen) for v in result.verdicts]
+        if failure := _failure(result):  # under its scene, which it need not name again
+            failure = failure.removeprefix(f"{result.scene.title}, ")
+            rows.append(ReportRow("failure", failure, held=False))
+    claims = [verdict for result in results for verdict in result.verdicts]
+    scenes = f"{len(results)} scene{'s' if len(results) != 1 else ''}"
+    held = f"{sum(v.held for v in claims)} of {len(claims)} claims held" if claims else "no claims"
+    total = sum(result.seconds for result in results)
+    every = all(result.held for result in results)
+    rows.append(ReportRow("total", f"The round: {scenes}, {held}", total, every))
+    return rows
 
 
 def history_notes(
@@ -102,3 +131,8 @@ def clock(seconds: float) -> str:
     """A time as the audience reads it: `1:05`, whole seconds."""
     minutes, seconds = divmod(int(seconds), 60)
     return f"{minutes}:{seconds:02d}"
+
+
+def duration(seconds: float) -> str:
+    """A time as a rehearsal reports it: `4.7 s` under a minute, else `2:05`."""
+    return f"{seconds:.1f} s" if seconds < 59.95 else clock(round(seconds))

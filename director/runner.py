@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import regex
 from rich.markup import escape
 
 from director import claims
@@ -47,18 +46,15 @@ from director.takes import Player, Refused, Takes
 
 TYPING = 1 / 15
 """Seconds between keys when a command is typed (at --speed 1)."""
-PATTERN_TIME = 0.1
-"""How long one try of a `wait_for` pattern may take: a pattern that backtracks without
-end must not freeze the show."""
 
 
-def _found(pattern: str, output: str) -> bool:
-    """Whether `pattern` matches the program's output (its last 64 KB)."""
+def _found(pattern: str, child: ChildProcess) -> bool:
+    """Whether the program printed something matching `pattern` (looked for as it came)."""
     try:
-        return regex.search(pattern, output[-65536:], timeout=PATTERN_TIME) is not None
+        return child.printed.match(pattern) is not None
     except TimeoutError:
         raise StepFailed(
-            f"matching {pattern!r} took over {PATTERN_TIME:g} s: simplify the pattern"
+            f"matching {pattern!r} took over {claims.OUTPUT_TIME:g} s: simplify the pattern"
         ) from None
 
 
@@ -111,6 +107,13 @@ class ScenePlay:
     @property
     def last_run(self) -> claims.Run:
         return self.result.runs[-1]
+
+    @property
+    def patterns(self) -> list[str]:
+        """What the scene looks for in its programs' output, looked for as it comes."""
+        found = [(s.pattern,) if isinstance(s, WaitFor) else (s.output_has, s.output_lacks)
+                 for s in self.scene.steps if isinstance(s, WaitFor | Expect)]  # fmt: skip
+        return [pattern for patterns in found for pattern in patterns if pattern]
 
 
 class Stage:
@@ -304,15 +307,16 @@ class Stage:
         followed = self.publisher is not None and self.publisher.followed
         self.narrator.notes = self.pacing.rehearsal and not followed
         if index + 1 < len(steps):
-            after = steps[index + 1].describe(index + 2)
+            after = f"{index + 2}. {steps[index + 1].headline}"
         elif number < len(self.show.scenes):
             after = f"scene {number + 1}: {self.show.scenes[number].title}"
         else:
             after = "the end of the round"
         self._publish(
             scene=(number, len(self.show.scenes), scene.title),
-            step=(index + 1, len(steps), step.describe(index + 1)),
-            notes=getattr(step, "notes", ""),
+            step=(index + 1, len(steps), step.headline),
+            row=step.describe(index + 1),  # the rehearsal report's name for it: to plan by
+            notes=step.notes,
             next=after,
             step_since=time.time(),
         )
@@ -337,7 +341,10 @@ class Stage:
             self.child = None
 
     def _play(self, step: Step) -> None:
-        """One step: what its kind does."""
+        """One step: what its kind does; its notes where the rehearsal shows them (a panel's
+        after its panel)."""
+        if not isinstance(step, Narrate | ShowCode | Ask | Summary | History):
+            self.narrator.speaker_notes(step.notes)
         match step:
             case Narrate():
                 self.narrator.narrate(step.title, step.body, step.notes)
@@ -365,6 +372,7 @@ class Stage:
             case Interrupt():
                 self._interrupt(step)
             case Expect():
+                self._note_child()  # still running: what it printed so far
                 runs = self.play.result.runs
                 verdicts = [claims.check(claim, runs) for claim in step.claims]
                 wanted = (("output_has", step.output_has), ("output_lacks", step.output_lacks),
@@ -380,6 +388,7 @@ class Stage:
                 self.pacing.beat(1, self._idle)
             case Summary():
                 self.narrator.summary(step.title, summary_rows(self.results))
+                self.narrator.speaker_notes(step.notes)
                 self.pacing.beat(4, self._idle)
             case Server():
                 self._server(step)
@@ -387,6 +396,7 @@ class Stage:
                 events = self.service.history(self.play.workflow_id)
                 notes = history_notes(events, self.play.disrupted, self.play.resumed)
                 self.narrator.history(step.title, events, notes)
+                self.narrator.speaker_notes(step.notes)
                 if url := self.service.workflow_url(self.play.workflow_id):
                     link = f"[link={url}]{escape(url)}[/link]"
                     self.narrator.info(f"The same workflow in the Web UI: {link}")
@@ -468,7 +478,7 @@ class Stage:
             done = lambda: step.number in child.numbers  # noqa: E731
         else:
             what = f"print something matching {step.pattern!r}"
-            done = lambda: _found(step.pattern, child.output)  # noqa: E731
+            done = lambda: _found(step.pattern, child)  # noqa: E731
         while not done():
             if not child.running:
                 raise StepFailed(f"the program exited (status {child.status}) before it did {what}")
@@ -529,6 +539,7 @@ class Stage:
     def _start_child(self, label: str) -> None:
         program = self._program
         child = self.spawn(program.argv, label, self.narrator.program_size, program.env, self.talk)
+        child.watch(self.play.patterns)
         child.start()
         self.child = child
         self.play.result.runs.append(claims.Run(label, program.limit))
@@ -539,12 +550,17 @@ class Stage:
         if self.child is None:
             return
         self.child.stop(grace=1.0)
-        run = self.play.last_run
-        run.numbers = self.child.numbers
-        run.status = self.child.status
-        run.output = self.child.output
+        self._note_child()
         self.narrator.program_ended()
         self.child = None
+
+    def _note_child(self) -> None:
+        """The run of the child, if one is on stage, as it is now: its numbers, what it
+        printed, its exit status (None while it runs)."""
+        if self.child is not None:
+            run = self.play.last_run
+            run.numbers, run.printed = self.child.numbers, self.child.printed
+            run.status = self.child.status
 
     def _running_child(self) -> ChildProcess:
         if self.child is None or not self.child.running:

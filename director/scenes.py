@@ -19,6 +19,7 @@ from director.steps import (
     Invalid,
     Server,
     Step,
+    Title,
     build,
     fields_table,
     guess,
@@ -31,7 +32,7 @@ from director.steps import (
 class Playlist:
     """playlist.toml: the talk's title, its scenes in order, and the counters' pace."""
 
-    title: str = option("the talk's title")
+    title: Title = option("the talk's title")
     scenes: tuple[str, ...] = option("scene names (file names without .toml) in the order played")
     limit: Annotated[int, Between(1, 10_000)] = option("what counters count to", 10)
     interval: Annotated[float, Between(0.01, 60)] = option("seconds between numbers", 1.0)
@@ -41,7 +42,7 @@ class Playlist:
 class SceneFile:
     """A scene file: its title and its steps as TOML tables."""
 
-    title: str = option("the scene's title")
+    title: Title = option("the scene's title")
     steps: tuple[dict, ...] = option("the steps, as [[steps]] tables")
 
 
@@ -106,7 +107,8 @@ def load_scene(path: Path, talk: Path = TALK) -> Scene:
     scene = _build(SceneFile, data, _typed(path))
     if not scene.steps:
         raise DemoError(f"{_typed(path)}: a scene needs at least one [[steps]] table")
-    headers = [n for n, line in enumerate(text.splitlines(), 1) if _STEPS.match(line)]
+    # TOML ends a line with "\n" alone (or "\r\n"): a U+2028 in a string is no line's end.
+    headers = [n for n, line in enumerate(text.split("\n"), 1) if _STEPS.match(line)]
     steps: list[Step] = []
     for number, table in enumerate(scene.steps, 1):
         line = f":{headers[number - 1]}" if number <= len(headers) else ""

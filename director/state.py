@@ -26,9 +26,8 @@ class StateDir:
         try:
             self.path.mkdir(parents=True, exist_ok=True)
         except (FileExistsError, NotADirectoryError):
-            raise DemoError(
-                f"--state-dir {self.path}: a file is in the way of that folder"
-            ) from None
+            blocked = in_the_way(self.path) or "a file is in the way of that folder"
+            raise DemoError(f"--state-dir {self.path}: {blocked}") from None
         except OSError as error:
             raise DemoError(f"--state-dir {self.path}: {error.strerror}") from None
         lock = self.path / LOCK
@@ -83,3 +82,14 @@ def _pid(fd: int) -> int | None:
     """The pid a lock file holds, if it holds one."""
     text = os.pread(fd, 64, 0).decode(errors="replace").strip()
     return int(text) if text.isdigit() else None
+
+
+def in_the_way(path: Path) -> str | None:
+    """What stands where a state directory should be, so that no show can ever be there:
+    a file, or a link to nothing (or a symlink loop); None when nothing does."""
+    for there in (path, *path.parents):  # the nearest that is there decides
+        if there.is_symlink() and not there.exists():
+            return "a link to nothing (or a symlink loop) is in the way of that folder"
+        if there.exists():
+            return None if there.is_dir() else "a file is in the way of that folder"
+    return None

@@ -7,6 +7,7 @@ import json
 import math
 import re
 import reprlib
+import shlex
 import sys
 import types
 from dataclasses import MISSING, dataclass, field, fields
@@ -141,6 +142,12 @@ class StepKind:
     def check(self, context: Context) -> None:
         """The rules a field's type cannot say; Invalid if one is broken."""
 
+    @property
+    def headline(self) -> str:
+        """What the presenter sees the step as, in a few plain words: the notes screen's
+        step and what comes next. Every kind says its own."""
+        raise NotImplementedError(f"{self.kind} has no headline")
+
     def describe(self, number: int) -> str:
         """`3. run: counter/...`: the step in a line."""
         return f"{number}. {self.kind}" + (f": {self.detail}" if self.detail else "")
@@ -157,12 +164,27 @@ class Between:
         return f"from {self.low:g} to {self.high:g}"
 
 
+class OneLine:
+    """A text rule: control characters (C0, DEL, C1) and line breaks become spaces, so a
+    title cannot break a marker, a chapter or a page's button."""
+
+
+Title = Annotated[str, OneLine()]
+"""A title, a label: what becomes a marker of the recording, a chapter, a page's button."""
+_CONTROLS = re.compile(r"(?: *[\x00-\x1f\x7f-\x9f\u2028\u2029])+ *")
+
+
+def one_line(text: str) -> str:
+    """`text` with every run of control characters and line breaks as one space."""
+    return _CONTROLS.sub(" ", text).strip()
+
+
 Seconds = Annotated[float, Between(0, 3600)]
 """A time in a scene: an hour at most."""
 Count = Annotated[int, Between(0, 10_000)]
 """A counter's number."""
 
-NOTES = "speaker notes, shown in rehearsal only"
+NOTES = "speaker notes: on the notes screen, else in rehearsal on the audience's screen"
 HOLD = "seconds on screen in hands-free mode (scaled by --speed)"
 WHEN_SAVED = (
     "durable programs: first wait until Temporal has saved the step just printed, "
@@ -182,13 +204,17 @@ class Narrate(StepKind):
         'body = "It counts from **1 to 10**, one number a second."\n'
         'notes = "Ask who has had a job killed halfway."'
     )
-    title: str = option("the panel's title")
+    title: Title = option("the panel's title")
     body: str = option("Markdown text")
     notes: str = option(NOTES, "")
     hold: Seconds = option(HOLD, 4)
 
     @property
     def detail(self) -> str:
+        return self.title
+
+    @property
+    def headline(self) -> str:
         return self.title
 
 
@@ -210,13 +236,17 @@ class ShowCode(StepKind):
     highlight: tuple[int | str, ...] = option(
         "lines to highlight: numbers, or text found on the line", ()
     )
-    title: str = option("the panel's title; the file's path if empty", "")
+    title: Title = option("the panel's title; the file's path if empty", "")
     notes: str = option(NOTES, "")
     hold: Seconds = option(HOLD, 5)
 
     @property
     def detail(self) -> str:
         return self.file
+
+    @property
+    def headline(self) -> str:
+        return self.title or self.file
 
     def check(self, context: Context) -> None:
         self.line_numbers(self.text(context.talk))
@@ -227,8 +257,8 @@ class ShowCode(StepKind):
 
     def line_numbers(self, text: str) -> tuple[tuple[int, int] | None, set[int]]:
         """The first and last line to show (None: every line) and the lines to highlight."""
-        lines = text.splitlines()
-        shown = _line_numbers("lines", self.lines, lines)
+        lines = text.removesuffix("\n").split("\n")  # as the panel numbers them: a form feed
+        shown = _line_numbers("lines", self.lines, lines)  # or a U+2028 ends no line
         if len(shown) not in (0, 2) or shown != sorted(shown):
             raise Invalid("expected the first and the last line", "lines")
         first_last = (shown[0], shown[1]) if shown else None
@@ -277,6 +307,10 @@ class Ask(StepKind):
     def detail(self) -> str:
         return self.question
 
+    @property
+    def headline(self) -> str:
+        return self.question
+
 
 @dataclass(frozen=True, kw_only=True)
 class Run(StepKind):
@@ -295,7 +329,7 @@ class Run(StepKind):
         + ", ".join(f"{{{name}}}" for name in PLACEHOLDERS),
         (),
     )
-    label: str = option("the region's title; the program or command if empty", "")
+    label: Title = option("the region's title; the program or command if empty", "")
     type: bool = option(
         "show the command typed at a human pace before it runs (scaled by --speed)", False
     )
@@ -306,6 +340,7 @@ class Run(StepKind):
     interval: Annotated[float, Between(0, 60)] = option(
         "--interval seconds; the playlist's if 0 (scaled by --speed)", 0
     )
+    notes: str = option(NOTES, "")
 
     @property
     def needs_temporal(self) -> bool:
@@ -314,6 +349,15 @@ class Run(StepKind):
     @property
     def detail(self) -> str:
         return self.program or " ".join(self.command)
+
+    @property
+    def headline(self) -> str:
+        if self.label:
+            return self.label
+        if self.program:
+            return f"$ python {Path(self.program).name}"
+        typed = [re.sub(r"\{(python|temporal)\}", r"\1", part) for part in self.command]
+        return f"$ {shlex.join(typed)}"
 
     def check(self, context: Context) -> None:
         if bool(self.program) == bool(self.command):
@@ -362,15 +406,25 @@ class WaitFor(StepKind):
     example = "number = 5"
     after_run = True
     number: Count = option("a number the program prints on a line of its own", 0)
-    pattern: str = option("a regular expression its output matches (each try bounded to 0.1 s)", "")
+    pattern: str = option(
+        "a regular expression its output matches, as text without escape codes (each try "
+        "bounded to 0.1 s)", "",
+    )  # fmt: skip
     exit: bool = option("wait until the program has exited", False)
     timeout: Seconds = option(
         "seconds before the step fails; if 0, 10 s plus twice a whole count's time", 0
     )
+    notes: str = option(NOTES, "")
 
     @property
     def detail(self) -> str:
         return str(self.number or self.pattern or "exit")
+
+    @property
+    def headline(self) -> str:
+        if self.number:
+            return f"wait until it prints {self.number}"
+        return f"wait until it prints {self.pattern}" if self.pattern else "wait until it exits"
 
     def check(self, context: Context) -> None:
         if sum(map(bool, (self.number, self.pattern, self.exit))) != 1:
@@ -392,10 +446,18 @@ class Interrupt(StepKind):
     delay: Seconds = option("seconds to wait before sending it (scaled by --speed)", 0)
     when_saved: bool = option(WHEN_SAVED, False)
     timeout: Seconds = option("seconds to wait for the exit before stopping it hard", 5)
+    notes: str = option(NOTES, "")
 
     @property
     def detail(self) -> str:
         return self.signal
+
+    @property
+    def headline(self) -> str:
+        how = {"SIGINT": "Ctrl-C", "SIGKILL": "kill -9"}.get(self.signal, self.signal)
+        return f"stop the program with {how}" + (
+            " once Temporal has saved its step" if self.when_saved else ""
+        )
 
     def check(self, context: Context) -> None:
         _saved_needs_durable(self.when_saved, context)
@@ -412,12 +474,18 @@ class Restart(StepKind):
 
     kind = "restart"
     after_run = True
+    notes: str = option(NOTES, "")
+
+    @property
+    def headline(self) -> str:
+        return "run the program again"
 
 
 @dataclass(frozen=True, kw_only=True)
 class Expect(StepKind):
     """Check claims against what the scene's runs printed: the counter claims on their numbers,
-    and, for any program, what the last run printed or how it ended. A failure is loud."""
+    and, for any program, what the last run printed so far (as text, escape codes removed; it
+    may still run) or how it ended. A failure is loud."""
 
     kind = "expect"
     example = (
@@ -429,10 +497,18 @@ class Expect(StepKind):
     exit_status: Annotated[int, Between(-1, 255)] = option(
         "the exit status the last run ends with; -1 checks none", -1
     )
+    notes: str = option(NOTES, "")
 
     @property
     def detail(self) -> str:
         return ", ".join(self.claims) or self.output_has or self.output_lacks or "exit status"
+
+    @property
+    def headline(self) -> str:
+        checks = [claim.replace("_", " ") for claim in self.claims]
+        checks += ["what it printed"] if self.output_has or self.output_lacks else []
+        checks += [f"exit status {self.exit_status}"] if self.exit_status >= 0 else []
+        return "check: " + ", ".join(checks)
 
     def check(self, context: Context) -> None:
         if not (self.claims or self.output_has or self.output_lacks or self.exit_status >= 0):
@@ -456,6 +532,11 @@ class Pause(StepKind):
     shows_only = True
     example = "seconds = 2"
     seconds: Seconds = option("how long (scaled by --speed)", 2)
+    notes: str = option(NOTES, "")
+
+    @property
+    def headline(self) -> str:
+        return "a pause"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -465,7 +546,12 @@ class Summary(StepKind):
     kind = "summary"
     shows_only = True
     example = 'title = "What the programs really printed"'
-    title: str = option("the table's title", "What the programs really printed")
+    title: Title = option("the table's title", "What the programs really printed")
+    notes: str = option(NOTES, "")
+
+    @property
+    def headline(self) -> str:
+        return self.title
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -477,6 +563,7 @@ class Server(StepKind):
     example = 'action = "kill"\nwhen_saved = true'
     action: Literal["kill", "start"] = option("what to do to the server")
     when_saved: bool = option(WHEN_SAVED, False)
+    notes: str = option(NOTES, "")
 
     @property
     def needs_temporal(self) -> bool:
@@ -485,6 +572,12 @@ class Server(StepKind):
     @property
     def detail(self) -> str:
         return self.action
+
+    @property
+    def headline(self) -> str:
+        if self.action == "start":
+            return "start the Temporal server again"
+        return "kill the Temporal server" + (" once it has saved a step" if self.when_saved else "")
 
     def check(self, context: Context) -> None:
         _saved_needs_durable(self.when_saved, context)
@@ -499,8 +592,13 @@ class History(StepKind):
     shows_only = True
     example = "hold = 8"
     after_run = True
-    title: str = option("the table's title", "The workflow's event history")
+    title: Title = option("the table's title", "The workflow's event history")
     hold: Seconds = option(HOLD, 8)
+    notes: str = option(NOTES, "")
+
+    @property
+    def headline(self) -> str:
+        return self.title
 
     @property
     def needs_temporal(self) -> bool:
@@ -562,6 +660,8 @@ def convert(value: Any, hint: Any) -> Any:
         for rule in rules:
             if isinstance(rule, Between) and not rule.low <= converted <= rule.high:
                 raise Invalid(f"must be {rule}, not {shown(value)}")
+            if isinstance(rule, OneLine):
+                converted = one_line(converted)
         return converted
     if get_origin(hint) is Literal:
         if not isinstance(value, str) or value not in get_args(hint):

@@ -6,20 +6,43 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import math
 import os
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from rich.text import Text
 
 from director.claims import Verdict
+from director.files import Missing, Unreadable, read_bytes, read_text
+from director.pacing import MAX_SPEED
 from director.scenes import Scene, Show
+from director.steps import shown
 from director.terminal import Emulator
+
+MAX_SIZE = (500, 200)
+"""The largest screen a take may have, in columns and rows (as --record-size's largest): its
+every frame is drawn in a fraction of a second."""
+MAX_CAST_BYTES = 50_000_000
+"""A take's cast larger than this is not one."""
+MAX_SECONDS = 2 * 3600
+"""The longest a take may play at --speed 1."""
+FEED = 50_000
+"""The most characters of a take the player feeds its terminal emulator at once (a few tenths
+of a second): a take that printed a lot falls behind its clock, but the show never freezes."""
 
 
 class Refused(Exception):
-    """A take that is there but cannot be used: truncated, not a cast, or its scene changed."""
+    """A take that is there but cannot be used, and why: truncated, not a cast, its scene
+    changed, or a field or an event of it beyond what can be shown."""
+
+
+Event = tuple[float, str, str]
+"""An event of a cast: [seconds, kind, data]."""
 
 
 @dataclass(frozen=True)
@@ -33,8 +56,7 @@ class Take:
     size: tuple[int, int]
     speed: float
     """The --speed it was recorded at: played back at --speed, it keeps its own pace."""
-    events: list[list]
-    """The cast's events: [seconds, kind, data]."""
+    events: list[Event]
 
     @property
     def when(self) -> str:
@@ -96,32 +118,34 @@ class Takes:
                     aside.unlink()
 
     def load(self, show: Show, scene: Scene) -> Take | None:
-        """The scene's take; None if it has none; Refused (saying why) if it cannot be used."""
+        """The scene's take; None if it has none; Refused (saying why) if it cannot be used.
+        Both files are input: each field of the record and each event of the cast is checked
+        (see RECORD and KINDS), so that whatever is shown cannot hang or break the show."""
         cast_path, record_path = self.paths(scene)
         try:
-            text = record_path.read_text(encoding="utf-8")
-        except FileNotFoundError:
+            text = read_text(record_path)
+        except Missing:
             return None
-        except OSError as error:
-            raise Refused(f"its record cannot be read: {error.strerror}") from None
+        except Unreadable as error:
+            raise Refused(f"its record cannot be read: {error}") from None
         try:
-            record = json.loads(text)
-            made = datetime.fromisoformat(record["made"])
-            expected = (int(record["cast_bytes"]), str(record["cast_sha256"]))
-            size = (int(record["size"][0]), int(record["size"][1]))
-            speed = float(record.get("speed", 1.0))
-        except (ValueError, KeyError, TypeError, IndexError):
-            raise Refused(f"{record_path.name} is not a take's record") from None
-        if record.get("fingerprint") != fingerprint(show, scene):
+            record = _record(_json(text))
+        except ValueError as error:
+            raise Refused(f"{record_path.name} is not a take's record: {error}") from None
+        if record["fingerprint"] != fingerprint(show, scene):
             raise Refused("the scene changed since it was recorded")
         try:
-            data = cast_path.read_bytes()
-        except OSError as error:
-            raise Refused(f"its cast cannot be read: {error.strerror}") from None
+            data = read_bytes(cast_path, MAX_CAST_BYTES)
+        except Unreadable as error:
+            raise Refused(f"its cast cannot be read: {error}") from None
+        expected = (record["cast_bytes"], record["cast_sha256"])
         if (len(data), hashlib.sha256(data).hexdigest()) != expected:
             raise Refused(f"{cast_path.name} is truncated or was changed")
-        address, claims = str(record.get("address", "")), list(record.get("claims", []))
-        return Take(scene.name, made, address, claims, size, speed, _events(cast_path, data))
+        events = _events(cast_path.name, data, record["speed"])
+        return Take(
+            scene.name, record["made"], record["address"], record["claims"], record["size"],
+            record["speed"], events,
+        )  # fmt: skip
 
     def usable(self, show: Show, scene: Scene) -> bool:
         """Whether the scene has a take that can be shown."""
@@ -139,17 +163,192 @@ class Takes:
         return f"verified {take.when}" if take else "none"
 
 
-def _events(path: Path, data: bytes) -> list[list]:
-    """The events of an asciicast v2; Refused if it is not one."""
+# --- What a take may hold: each field of its record, each kind of event of its cast ------
+
+
+def _json(text: str) -> object:
     try:
-        header, *lines = data.decode("utf-8").splitlines()
-        if json.loads(header).get("version") != 2:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+    except ValueError:
+        raise ValueError("not JSON") from None
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str) or not _encodes(value):
+        raise ValueError(f"must be text, not {shown(value)}")
+    return value
+
+
+def _encodes(text: str) -> bool:
+    """Whether `text` can be written out (JSON can carry a lone surrogate; no terminal can)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _flag(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"must be true or false, not {shown(value)}")
+    return value
+
+
+def _number(low: float, high: float, above: bool = False) -> Callable[[object], float]:
+    """A number from `low` (or `above` it) to `high`: finite, not true or false."""
+
+    def check(value: object) -> float:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not low <= value <= high
+            or not math.isfinite(value)
+            or (above and value == low)
+        ):
+            least = f"more than {low:g} and at most" if above else f"from {low:g} to"
+            raise ValueError(f"must be a number {least} {high:g}, not {shown(value)}")
+        return float(value)
+
+    return check
+
+
+def _count(low: int, high: int) -> Callable[[object], int]:
+    def check(value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValueError(f"must be a whole number from {low} to {high}, not {shown(value)}")
+        return value
+
+    return check
+
+
+def _digest(value: object) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9a-f]{64}", value):
+        raise ValueError(f"must be a sha256 in hex, not {shown(value)}")
+    return value
+
+
+def _moment(value: object) -> datetime:
+    try:
+        made = datetime.fromisoformat(_text(value))
+        if made.tzinfo is None:
             raise ValueError
-        events = [json.loads(line) for line in lines]
-        if not all(isinstance(e, list) and len(e) == 3 and e[1] in "omr" for e in events):
+        made.astimezone()  # as the audience is told it: a year 1 or 9999 may not convert
+    except (ValueError, OverflowError, OSError):
+        raise ValueError(f"must be an ISO 8601 time with its zone, not {shown(value)}") from None
+    return made
+
+
+_COLUMNS, _ROWS = _count(1, MAX_SIZE[0]), _count(1, MAX_SIZE[1])
+
+
+def _size(value: object) -> tuple[int, int]:
+    """A screen's size: [columns, rows] in the record."""
+    try:
+        if not isinstance(value, list) or len(value) != 2:
             raise ValueError
-    except (ValueError, AttributeError, UnicodeDecodeError):
-        raise Refused(f"{path.name} is not an asciicast v2") from None
+        return _COLUMNS(value[0]), _ROWS(value[1])
+    except ValueError:
+        most = list(MAX_SIZE)
+        raise ValueError(f"must be [columns, rows] up to {most}, not {shown(value)}") from None
+
+
+def _resize(value: object) -> str:
+    """A screen's new size: "COLSxROWS" in an "r" event."""
+    found = re.fullmatch(r"(\d{1,6})x(\d{1,6})", value) if isinstance(value, str) else None
+    try:
+        if not found:
+            raise ValueError
+        _COLUMNS(int(found[1]))
+        _ROWS(int(found[2]))
+    except ValueError:
+        most = "x".join(map(str, MAX_SIZE))
+        raise ValueError(f"must be COLSxROWS, at most {most}, not {shown(value)}") from None
+    return value
+
+
+CLAIM = {"claim": _text, "held": _flag, "seen": _text}
+"""A claim checked when the take was made: what it says, whether it held, what was seen."""
+
+
+def _claims(value: object) -> list[dict[str, object]]:
+    if not isinstance(value, list) or not all(
+        isinstance(claim, dict) and claim.keys() == CLAIM.keys() for claim in value
+    ):
+        raise ValueError(f"must be a list of {{claim, held, seen}}, not {shown(value)}")
+    return [{name: check(claim[name]) for name, check in CLAIM.items()} for claim in value]
+
+
+REQUIRED = object()
+RECORD: dict[str, tuple[Callable[[object], object], object]] = {
+    "scene": (_text, REQUIRED),
+    "title": (_text, ""),
+    "made": (_moment, REQUIRED),
+    "address": (_text, ""),
+    "fingerprint": (_text, REQUIRED),
+    "size": (_size, REQUIRED),
+    "speed": (_number(0, MAX_SPEED, above=True), 1.0),  # --speed's range
+    "cast_bytes": (_count(0, MAX_CAST_BYTES), REQUIRED),
+    "cast_sha256": (_digest, REQUIRED),
+    "claims": (_claims, []),
+}
+"""A take's record, field by field: how each is checked, and its default (if it may be left
+out: takes recorded before it was kept)."""
+
+KINDS: dict[str, Callable[[object], str]] = {"o": _text, "m": _text, "r": _resize}
+"""The kinds of event a take's cast may hold (output, marker, resize), and how each one's
+data is checked."""
+
+
+def _record(data: object) -> dict[str, Any]:
+    """A take's record, checked field by field; ValueError names the first field that fails."""
+    if not isinstance(data, dict):
+        raise ValueError(f"must be a JSON object, not {shown(data)}")
+    record = {}
+    for name, (check, default) in RECORD.items():
+        if name in data:
+            record[name] = _as(f"field '{name}'", check, data[name])
+        elif default is REQUIRED:
+            raise ValueError(f"field '{name}' is missing")
+        else:
+            record[name] = default
+    return record
+
+
+def _as(what: str, check: Callable[[object], Any], value: object) -> Any:
+    """`value` checked; ValueError says `what` failed."""
+    try:
+        return check(value)
+    except ValueError as error:
+        raise ValueError(f"{what} {error}") from None
+
+
+def _events(name: str, data: bytes, speed: float) -> list[Event]:
+    """The events of an asciicast v2, each one checked: a known kind, its data, a time that
+    never goes back and stays within MAX_SECONDS at --speed 1; Refused if one is not."""
+    try:
+        header, *lines = data.decode("utf-8").split("\n")  # by "\n" only: JSON escapes it
+        meta = _json(header)
+        if not isinstance(meta, dict) or meta.get("version") != 2:
+            raise ValueError
+    except (ValueError, UnicodeDecodeError):
+        raise Refused(f"{name} is not an asciicast v2") from None
+    if lines and lines[-1] == "":
+        lines.pop()
+    most, events, last = MAX_SECONDS / speed, [], 0.0
+    for number, line in enumerate(lines, 2):
+        try:
+            event = _json(line)
+            if not isinstance(event, list) or len(event) != 3:
+                raise ValueError(f"must be an event [time, kind, data], not {shown(event)}")
+            at, kind, data = event
+            last = _as("its time", _number(last, most), at)
+            if not isinstance(kind, str) or kind not in KINDS:
+                raise ValueError(f"its kind must be one of {', '.join(KINDS)}, not {shown(kind)}")
+            events.append((last, kind, _as("its data", KINDS[kind], data)))
+        except ValueError as error:
+            raise Refused(f"{name}, line {number}: {error}") from None
     return events
 
 
@@ -160,6 +359,8 @@ class Player:
         self.take = take
         self._terminal = Emulator(*take.size)
         self._next = 0
+        self._fed = 0
+        """How much of the next event's output was fed already."""
 
     @property
     def length(self) -> float:
@@ -167,17 +368,23 @@ class Player:
         return self.take.events[-1][0] if self.take.events else 0.0
 
     def until(self, seconds: float) -> bool:
-        """Play the events up to `seconds` into the take; whether any changed the screen."""
-        events, changed = self.take.events, False
-        while self._next < len(events) and events[self._next][0] <= seconds:
+        """Play the events up to `seconds` into the take, at most FEED characters of them a
+        call; whether any changed the screen."""
+        events, changed, budget = self.take.events, False, FEED
+        while self._next < len(events) and events[self._next][0] <= seconds and budget > 0:
             _, kind, data = events[self._next]
             if kind == "o":
-                self._terminal.feed(data)
+                piece = data[self._fed : self._fed + budget]
+                self._terminal.feed(piece)
+                self._fed += len(piece)
+                budget -= len(piece)
                 changed = True
-            elif kind == "r" and (size := data.split("x")) and len(size) == 2:
-                with contextlib.suppress(ValueError):
-                    self._terminal.resize(int(size[0]), int(size[1]))
-            self._next += 1
+                if self._fed < len(data):  # the rest on the next call
+                    continue
+            elif kind == "r":  # COLSxROWS within MAX_SIZE, as load checked
+                columns, rows = data.split("x")
+                self._terminal.resize(int(columns), int(rows))
+            self._next, self._fed, budget = self._next + 1, 0, budget - 1
         return changed
 
     def frame(self) -> Text:

@@ -23,6 +23,7 @@ from director.narration import Narrator  # noqa: E402
 from director.notes import NotesScreen  # noqa: E402
 from director.scenes import load_show  # noqa: E402
 from director.steps import Ask  # noqa: E402
+from director.terminal import Terminal  # noqa: E402
 
 
 @dataclass
@@ -34,6 +35,12 @@ class Stopped:
     running: bool = False
     status: int = 130
     size: tuple[int, int] = (7, 116)
+
+    @property
+    def terminal(self) -> Terminal:
+        terminal = Terminal(self.size[1], self.size[0])
+        terminal.write(self.output)
+        return terminal
 
 
 def console(width: int, height: int) -> Console:
@@ -67,9 +74,9 @@ def notes_picture(path: Path) -> None:
     notes.state = {
         "talk": show.title,
         "scene": [2, 6, scene.title],
-        "step": [index + 1, len(scene.steps), scene.steps[index].describe(index + 1)],
-        "notes": getattr(scene.steps[index], "notes", ""),
-        "next": scene.steps[index + 1].describe(index + 2),
+        "step": [index + 1, len(scene.steps), scene.steps[index].headline],
+        "notes": scene.steps[index].notes,
+        "next": f"{index + 2}. {scene.steps[index + 1].headline}",
         "step_since": now - 12,
         "talk_since": now - 95,
         "claims": [

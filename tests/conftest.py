@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import html5lib
 import pexpect
 import psutil
 import pytest
@@ -126,7 +127,8 @@ def ends(child: pexpect.spawn) -> str:
 
 def read_cast(path: Path) -> tuple[dict, list[list]]:
     """The header and the events, each line checked against asciinema's v2 format."""
-    header, *lines = path.read_text(encoding="utf-8").splitlines()
+    text = path.read_bytes().decode("utf-8")
+    header, *lines = text.removesuffix("\n").split("\n")  # by "\n" alone, as it is written
     meta = json.loads(header)
     assert meta["version"] == 2
     assert isinstance(meta["width"], int) and isinstance(meta["height"], int)
@@ -139,6 +141,23 @@ def read_cast(path: Path) -> tuple[dict, list[list]]:
     times = [event[0] for event in events]
     assert times == sorted(times), "times never go back"
     return meta, events
+
+
+def parsed_page(text: str) -> dict:
+    """The page as a browser's HTML parser reads it (html5lib implements the WHATWG one, its
+    script states included): its title, its scripts, the recording, the marker buttons."""
+    parser = html5lib.HTMLParser(namespaceHTMLElements=False)
+    document = parser.parse(text)
+    scripts = document.findall(".//script")
+    data = [script.text for script in scripts if script.get("id") == "recording"]
+    return {
+        "title": document.find(".//title").text,
+        "heading": document.find(".//h1").text,
+        "scripts": scripts,
+        "recording": json.loads(data[0]) if data else None,
+        "buttons": [b.text for b in document.findall(".//ol[@id='markers']/li/button")],
+        "last": scripts[-1].text if scripts else "",
+    }
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -110,7 +110,7 @@ def test_rehearsal_shows_notes_and_a_report(tmp_path: Path) -> None:
     child.close()
     assert child.exitstatus == 0
     assert "Notes: Keep it light." in output
-    assert "Rehearsal report" in output and "passed" in output
+    assert "Rehearsal report" in output and "The round: 1 scene, 2 of 2 claims held" in output
 
 
 def test_presenter_mode_needs_a_terminal() -> None:

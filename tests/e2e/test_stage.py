@@ -164,7 +164,7 @@ def test_the_notes_screen_follows_the_show_and_its_keys_drive_it(tmp_path: Path)
         rows=40, cols=120,
     )  # fmt: skip
     shows(notes, (100, 30), "Keep it light. Ask who has had a deploy kill a job halfway.")
-    shows(notes, (100, 30), "Next: 2. show_code")
+    shows(notes, (100, 30), "Next: 2. businesslogic.py: the work")
     notes.send(" ")  # a key on the laptop moves the show on
     shows(notes, (100, 30), "Point at the loop and the sleep")
     shows(show, (120, 40), "businesslogic.py")

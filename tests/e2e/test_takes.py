@@ -5,21 +5,28 @@ its take; --no-safety-net shows none."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pexpect
 import pytest
 
 from director import TALK
+from director.recording import RECORDED, Cast
+from director.rendering import chapters
+from director.scenes import Scene, Show, load_show
+from director.takes import Takes
 from tests.conftest import DEMO, descendants, director, ends, plain, read_cast, shown
 
 SCENE = ["--scene", "with-temporal"]
+FIFO = "not a regular file (a device, a FIFO or a socket)"
 
 
 def demo(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
@@ -170,3 +177,141 @@ def test_hands_free_plays_the_takes_while_an_existing_service_is_away(
     assert done.returncode == 0, said[-2000:]
     assert "cannot reach Temporal at 127.0.0.1:1" in said and "verified takes meanwhile" in said
     assert "every scene shown from its verified recording (not live)" in said
+
+
+def hand_edit(takes: Takes, show: Show, scene: Scene, spoil: str) -> None:
+    """A take of `scene` saved, then edited by hand as `spoil` says (the record's cast_bytes
+    and cast_sha256 made to match, as a hand-editor would); a FIFO in place of a file."""
+    cast = Cast(None, (100, 30), show.title)
+    cast.marker(f"Scene: {scene.title}")
+    cast.write(f"{scene.title}: the take\n")
+    takes.save(show, scene, cast.text(), (100, 30), "localhost:7233", [])
+    cast_path, record_path = takes.paths(scene)
+    if spoil.startswith("fifo "):
+        path = {"json": record_path, "cast": cast_path}[spoil.removeprefix("fifo ")]
+        path.unlink()
+        os.mkfifo(path)  # nothing ever writes to it: read, it would block for good
+        return
+    record = json.loads(record_path.read_text())
+    if spoil.startswith("event "):
+        cast_path.write_text(cast.text() + spoil.removeprefix("event ") + "\n")
+    elif spoil.startswith("record "):
+        record.update(json.loads(spoil.removeprefix("record ")))
+    data = cast_path.read_bytes()
+    record.update(cast_bytes=len(data), cast_sha256=hashlib.sha256(data).hexdigest())
+    record_path.write_text(json.dumps(record))
+
+
+# A scene of the talk each: how its take is spoilt, and the reason it is refused.
+SPOILT = {
+    "before-temporal": ("fifo json", f"its record cannot be read: {FIFO}"),
+    "with-temporal": ("fifo cast", f"its cast cannot be read: {FIFO}"),
+    "worker-crash": (
+        'record {"speed": 0}',
+        "worker-crash.json is not a take's record: field 'speed' must be",
+    ),
+    "server-crash": (
+        'event [1, "r", "100000x100000"]',
+        "server-crash.cast, line 4: its data must be COLSxROWS, at most 500x200",
+    ),
+    "event-history": (
+        'event [1e12, "o", "x"]',
+        "event-history.cast, line 4: its time must be a number from",
+    ),
+}
+
+
+def test_hand_edited_takes_are_refused_at_once_in_the_list_and_in_the_show(
+    tmp_path: Path,
+) -> None:
+    talk = tmp_path / "talk"
+    shutil.copytree(TALK / "scenes", talk / "scenes")
+    shutil.copytree(
+        TALK / "counter", talk / "counter", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    show = load_show(talk / "scenes", None, talk)
+    takes = Takes(tmp_path / "state" / "takes")
+    for scene in show.scenes:
+        if scene.name in SPOILT:
+            hand_edit(takes, show, scene, SPOILT[scene.name][0])
+        else:  # the last scene's take is whole: shown after every refusal
+            hand_edit(takes, show, scene, "none")
+    state = ["--talk", str(talk), "--state-dir", str(tmp_path / "state")]
+    env = {**os.environ, "COLUMNS": "400"}  # the table's cells unwrapped
+
+    started = time.monotonic()
+    listed = subprocess.run([sys.executable, DEMO, *state, "--list"], capture_output=True,
+                            text=True, stdin=subprocess.DEVNULL, timeout=30, env=env)  # fmt: skip
+    listing = time.monotonic() - started
+    assert listed.returncode == 0 and not listed.stderr, listed.stderr
+    rows = {line.split()[1]: line for line in listed.stdout.splitlines() if "│" in line[:3]}
+    for name, (_, why) in SPOILT.items():
+        row = " ".join(rows[name].split())
+        assert "│ unusable: " in row and why in row, row
+    assert re.search(r"verified\s+\d{4}-\d\d-\d\d", rows["summary"]), rows["summary"]
+
+    started = time.monotonic()
+    shown_ = subprocess.run(
+        [sys.executable, DEMO, *state, "--auto", "--once", "--speed", "20", "--offline"],
+        capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=60, env=env,
+    )  # fmt: skip
+    showing = time.monotonic() - started
+    said = " ".join(shown_.stdout.split())
+    assert "Traceback" not in shown_.stdout + shown_.stderr, shown_.stderr[-2000:]
+    for name, (_, why) in SPOILT.items():
+        assert f"Its take is not shown: {why}" in said, said
+        title = next(scene.title for scene in show.scenes if scene.name == name)
+        assert f"{title}: no verified take to show" in said
+    assert "Replaying the verified recording of this scene from" in said, "the show goes on"
+    assert shown_.returncode == 1, "as it would without those takes"
+    # Each refusal is at once: the whole listing, and the whole show of one short take,
+    # take a few seconds (a take that hung would never end).
+    assert listing < 15 and showing < 30, (listing, showing)
+
+
+SEPARATORS = r"\n \r \r\n \u000b \f \u001c \u001d \u001e \u0085 \u2028 \u2029"
+"""Every line boundary str.splitlines() knows, as TOML escapes."""
+
+
+def test_a_line_separator_in_any_title_spoils_no_recording_and_no_take(tmp_path: Path) -> None:
+    talk = tmp_path / "talk"
+    made = subprocess.run([sys.executable, DEMO, "init", str(talk)], capture_output=True,
+                          text=True, timeout=60)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    for file, old in [
+        ("playlist.toml", '"Durable execution, live"'),  # the talk's title
+        ("before-temporal.toml", '"Before Temporal"'),  # the scene's
+        ("before-temporal.toml", '"A program that counts"'),  # a narration's
+        ("before-temporal.toml", '"It started over"'),
+    ]:
+        path = talk / "scenes" / file
+        assert old in path.read_text()
+        path.write_text(path.read_text().replace(old, f'"{old[1:-1]} {SEPARATORS} end"'))
+    out = tmp_path / "out"
+    out.mkdir()
+    records = [arg for ending in RECORDED for arg in ("--record", str(out / f"x{ending}"))]
+    one = ["--talk", str(talk), "--auto", "--once", "--speed", "20", "--scene", "before-temporal"]
+
+    def demo(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, DEMO, *one, *args], capture_output=True,
+                              text=True, stdin=subprocess.DEVNULL, timeout=300,
+                              env={**os.environ, "COLUMNS": "250"})  # fmt: skip
+
+    recorded = demo(*records)
+    assert recorded.returncode == 0, recorded.stdout[-2000:] + recorded.stderr
+    assert "Traceback" not in recorded.stdout + recorded.stderr
+    for ending in RECORDED:
+        assert (out / f"x{ending}").stat().st_size > 0, ending
+    text = (out / "x.cast").read_text(encoding="utf-8")
+    assert text.splitlines() == text.split("\n")[:-1], "no reader can cut a line in two"
+    meta, events = read_cast(out / "x.cast")
+    assert "\u2028" in meta["title"] and any(e[1] == "m" and "\u2029" in e[2] for e in events)
+    assert chapters(out / "x.cast")[0][0][2].startswith("Scene: Before Temporal"), "whole"
+
+    listed = subprocess.run([sys.executable, DEMO, "--talk", str(talk), "--list"],
+                            capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "COLUMNS": "250"}).stdout  # fmt: skip
+    assert re.search(r"before-temporal .* verified\s+\d{4}-\d\d-\d\d", listed, re.DOTALL), listed
+    offline = demo("--offline")
+    assert offline.returncode == 0, offline.stdout[-2000:]
+    assert "Replaying the verified recording of this scene from" in " ".join(offline.stdout.split())

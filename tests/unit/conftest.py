@@ -10,8 +10,10 @@ from pathlib import Path
 
 from rich.console import Console
 
+from director.claims import Printed
 from director.layouts import Layout, ScrollLayout
 from director.narration import Narrator
+from director.terminal import Terminal
 
 
 class Clock:
@@ -83,6 +85,8 @@ class FakeChild:
         self.interval = float(argv[argv.index("--interval") + 1])
         self.workflow = argv[argv.index("--workflow-id") + 1] if "--workflow-id" in argv else None
         self.output = ""
+        self.printed = Printed()
+        self.terminal = Terminal(size[1], size[0])
         self.status: int | None = None
         self.started = False
         self.signals: list[int] = []
@@ -90,7 +94,10 @@ class FakeChild:
 
     @property
     def numbers(self) -> list[int]:
-        return [int(line) for line in self.output.split()]
+        return self.printed.numbers
+
+    def watch(self, patterns: list[str]) -> None:
+        self.printed.watch(patterns)
 
     @property
     def running(self) -> bool:
@@ -110,6 +117,8 @@ class FakeChild:
         done = self.counters.saved.get(self.workflow, 0) if self.workflow else len(self.numbers)
         number = done + 1
         self.output += f"{number}\r\n"
+        self.printed.add(f"{number}\r\n")
+        self.terminal.write(f"{number}\r\n")
         if self.workflow:
             self.counters.saved[self.workflow] = number
         self._next_at = clock.now + self.interval

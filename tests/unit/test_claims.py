@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from director.claims import CLAIMS, Run, check, tally
+from director.claims import CLAIMS, OVERLAP, Printed, Run, check, output_claim, tally
 
 
 def runs(before: list[int], after: list[int], limit: int = 10) -> list[Run]:
@@ -86,9 +86,9 @@ def test_a_disruption_inside_one_run_cuts_it_there() -> None:
 
 
 def test_output_claims_read_what_the_last_run_printed_as_text() -> None:
-    from director.claims import output_claim
 
-    run = Run("python tool.py", 10, output="\x1b[32mdone\x1b[0m 42 items\r\n", status=0)
+    printed = Printed.of("\x1b[32mdone\x1b[0m 42 items\r\n")
+    run = Run("python tool.py", 10, status=0, printed=printed)
     has = output_claim("output_has", r"done \d+ items", [run])
     assert has.held and has.claim == "it prints 'done \\\\d+ items'" and "done 42 items" in has.seen
     lacks = output_claim("output_lacks", "Traceback", [run])
@@ -98,5 +98,51 @@ def test_output_claims_read_what_the_last_run_printed_as_text() -> None:
     failed = output_claim("exit_status", 1, [run])
     assert not failed.held and failed.seen == "exit status 0"
     assert output_claim("output_has", "x", []).seen == "no program ran"
-    slow = output_claim("output_has", r"(a|aa)+b", [Run("p", 1, output="a" * 60 + "c")])
+    slow = output_claim(
+        "output_has", r"(a|aa)+b", [Run("p", 1, printed=Printed.of("a" * 60 + "c"))]
+    )
     assert not slow.held and "took over" in slow.seen
+
+
+def test_numbers_are_counted_line_by_line_as_the_output_comes() -> None:
+    printed = Printed()
+    for read in ["1\r\n2", "3\r\n\x1b[3", "2m4\x1b[0m\r\n", "  5 \r\n", "²\r\n", "6"]:
+        printed.add(read)
+    assert printed.numbers == [1, 23, 4, 5], "a line cut by a read, colours, the last unfinished"
+    printed.add("\r\n" + "7" * 5000 + "\r\n8\r\n")
+    assert printed.numbers == [1, 23, 4, 5, 6, 8], "a line int() refuses is no number"
+    long = Printed()
+    for _ in range(100):
+        long.add("9" * 65536)
+    assert len(long._line) <= 4301, "the unfinished line is not kept whole"
+
+
+def test_a_pattern_is_found_when_its_match_comes_in_two_reads() -> None:
+    printed = Printed(["tick 1", r"done \d+"])
+    printed.add("tick 0\r\ntick")
+    printed.add(" 1\r\ndo\x1b[1")
+    printed.add("mne 4")
+    assert printed.match("tick 1") == "tick 1" and printed.match(r"done \d+") == "done 4"
+
+
+def test_output_lacks_covers_the_whole_run_after_what_is_kept_is_gone() -> None:
+    printed = Printed(["Traceback"])
+    printed.add("Traceback (most recent call last)\r\n")
+    for n in range(20_000):  # far more than the overlap kept
+        printed.add(f"line {n}\r\n")
+    assert len(printed._window) <= OVERLAP
+    run = Run("p", 1, printed=printed)
+    lacks = output_claim("output_lacks", "Traceback", [run])
+    assert not lacks.held and lacks.seen == "printed 'Traceback'"
+    assert output_claim("output_has", "line 19999", [run]).held
+    late = output_claim("output_has", "most recent", [run])
+    assert not late.held, "a pattern not watched from the start sees only what is still kept"
+
+
+def test_a_pattern_that_takes_too_long_is_tried_no_more() -> None:
+    printed = Printed([r"(a|aa)+b"])
+    printed.add("a" * 60 + "c")
+    assert r"(a|aa)+b" in printed.slow
+    printed.add("ab")
+    with pytest.raises(TimeoutError):
+        printed.match(r"(a|aa)+b")

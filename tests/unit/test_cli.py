@@ -38,26 +38,64 @@ def test_version_names_the_program_as_called(
     assert cli.version()[0].isdigit(), "installed, so the version is known"
 
 
-@pytest.mark.parametrize(
-    "flags",
-    [
-        ["--speed", "0"],
-        ["--speed", "nan"],
-        ["--speed", "inf"],
-        ["--rounds", "-1"],
-        ["--speed", "fast"],
-        ["--auto", "--rehearse"],
-        ["--port", "0"],
-        ["--port", "65536"],
-        ["--idle-limit", "inf"],
-        ["--db-limit", "1e400"],
-    ],
-)
-def test_bad_flags_are_usage_errors(flags: list[str], capsys: pytest.CaptureFixture) -> None:
+BAD_FLAGS = {
+    "an unknown flag": (["--bogus"], ": --bogus: not a flag it knows (--help lists them)"),
+    "a stray word": (["--auto", "stray"], ": stray: not a flag it knows"),
+    "a missing value": (["--speed"], ": --speed: needs a value"),
+    "a bad choice": (["--layout", "wide"], ": --layout: invalid choice: 'wide'"),
+    "a word for a number": (["--speed", "fast"], ": --speed: must be more than 0"),
+    "no rounds": (["--rounds", "0"], ": --rounds: must be more than 0"),
+    "rounds below 0": (["--rounds", "-1"], ": --rounds: must be more than 0"),
+    "half a round": (["--rounds", "1.5"], ": --rounds: must be more than 0 and at most "
+                     "1,000,000,000, a whole number, not 1.5"),
+    "speed 0": (["--speed", "0"], ": --speed: must be more than 0 and at most 1,000,000, not 0"),
+    "speed nan": (["--speed", "nan"], ": --speed: must be more than 0"),
+    "speed inf": (["--speed", "inf"], ": --speed: must be more than 0"),
+    "an empty speed": (["--speed="], ": --speed: must be more than 0 and at most 1,000,000, "
+                       "not nothing"),
+    "a newline in a value": (["--speed", "0\n\n"], ": --speed: must be more than 0"),
+    "port 0": (["--port", "0"], ": --port: must be more than 0 and at most 65,535"),
+    "port 65536": (["--port", "65536"], ": --port: must be more than 0"),
+    "idle limit inf": (["--idle-limit", "inf"], ": --idle-limit: must be more than 0"),
+    "db limit 1e400": (["--db-limit", "1e400"], ": --db-limit: must be more than 0"),
+    "a tiny recording": (["--record-size", "5x5"], ": --record-size: use COLSxROWS"),
+    "two modes": (["--auto", "--rehearse"], ": --rehearse: not allowed with --auto"),
+    "an ambiguous flag": (["--s", "2"], ": ambiguous option: --s could match --speed"),
+    "init without DIR": (["init"], " init: DIR: missing (--help says what it is)"),
+    "init with a flag it lacks": (["init", "t", "--speed", "2"], " init: --speed 2: not a flag"),
+    "init with two folders": (["init", "a", "b"], " init: b: not a flag it knows"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("flags", "said"), BAD_FLAGS.values(), ids=BAD_FLAGS.keys())
+def test_a_bad_flag_is_one_line_saying_which_and_what_is_wrong(
+    flags: list[str], said: str, called: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(SystemExit) as stop:
-        cli.parse(flags)
+        cli.main(flags)
     assert stop.value.code == Status.USAGE
-    assert "error:" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.endswith("\n"), f"one line, not {err!r}"
+    assert err.startswith(called + said), err
+
+
+def test_a_talk_that_is_a_symlink_loop_is_a_bad_flag(
+    tmp_path: Path, called: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["--talk", str(tmp_path / "loop"), "--list"])
+    assert stop.value.code == Status.USAGE
+    assert capsys.readouterr().err == f"{called}: --talk: {tmp_path / 'loop'} is a symlink loop\n"
+
+
+@pytest.mark.parametrize("flags", [["--help"], ["init", "--help"]])
+def test_help_is_argparses_own(flags: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        cli.main(flags)
+    assert stop.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: ") and "options:" in out and out.count("\n") > 5
 
 
 def test_the_defaults_are_the_talk_and_its_state() -> None:
@@ -72,6 +110,18 @@ def test_list_shows_every_scene(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     for name in ("before-temporal", "with-temporal", "server-crash", "summary"):
         assert name in out
+
+
+def test_list_says_in_words_what_each_scene_needs(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "120")
+    assert cli.main(["--list"]) == Status.HELD
+    rows = {line.split("│")[1].strip(): line for line in capsys.readouterr().out.splitlines()
+            if line.startswith("│")}  # fmt: skip
+    assert "│ Temporal " in rows["with-temporal"] and "│ nothing " in rows["before-temporal"]
+    assert "│ Temporal's dev server │" in rows["server-crash"], "it stops the server"
+    assert not any("True" in row or "False" in row for row in rows.values())
 
 
 def test_a_broken_scene_is_one_line_naming_the_program(
@@ -129,9 +179,20 @@ def test_help_lists_the_presenters_keys_and_every_record_output(
         assert suffix in said
 
 
-def test_notes_from_a_state_directory_that_is_a_file_is_a_usage_error(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("file", "a file is in the way of that folder"),
+        ("file/below", "a file is in the way of that folder"),
+        ("loop", "a link to nothing (or a symlink loop) is in the way of that folder"),
+        ("dangling", "a link to nothing (or a symlink loop) is in the way of that folder"),
+    ],
+)
+def test_notes_from_a_state_directory_no_show_can_have_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, said: str
 ) -> None:
     (tmp_path / "file").write_text("")
-    assert cli.main(["--notes", "--state-dir", str(tmp_path / "file")]) == 2
-    assert "a file is in the way of that folder" in capsys.readouterr().err
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
+    assert cli.main(["--notes", "--state-dir", str(tmp_path / name)]) == 2
+    assert said in capsys.readouterr().err

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from director import TALK
-from director.files import MAX_BYTES, Missing, Unreadable, read_text
+from director.files import MAX_BYTES, Missing, Unreadable, read_bytes, read_text
 
 
 def reason(path: Path, inside: Path | None = None) -> str:
@@ -51,3 +51,17 @@ def test_a_step_file_must_stay_inside_the_talk(tmp_path: Path) -> None:
     for path in (talk / ".." / "secret.txt", talk / "link.txt", Path("/etc/passwd")):
         assert reason(path, inside=talk).startswith("outside the talk's folder")
     assert read_text(tmp_path / "secret.txt") == "key", "scene files may live anywhere"
+
+
+def test_bytes_are_read_only_from_a_regular_file_within_their_limit(tmp_path: Path) -> None:
+    (tmp_path / "cast").write_bytes(b"\0" * 10)
+    os.mkfifo(tmp_path / "fifo")
+    assert read_bytes(tmp_path / "cast", 10) == b"\0" * 10
+    for path, most, why in [
+        (tmp_path / "cast", 9, "larger than 9 bytes"),
+        (tmp_path / "fifo", 10, "not a regular file (a device, a FIFO or a socket)"),
+        (tmp_path, 10, "a directory, not a file"),
+    ]:
+        with pytest.raises(Unreadable) as caught:
+            read_bytes(path, most)
+        assert str(caught.value) == why

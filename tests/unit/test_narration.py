@@ -14,6 +14,8 @@ from director.claims import Tally, Verdict
 from director.layouts import Screen, program_panel
 from director.narration import Narrator
 from director.recording import Cast, Recorder
+from director.results import ReportRow
+from director.terminal import Terminal
 from tests.conftest import plain, read_cast
 
 
@@ -26,6 +28,12 @@ class Program:
     running: bool = True
     status: int | None = None
     size: tuple[int, int] = (24, 76)
+
+    @property
+    def terminal(self) -> Terminal:
+        terminal = Terminal(self.size[1], self.size[0])
+        terminal.write(self.output)
+        return terminal
 
 
 def console(width: int = 60) -> Console:
@@ -152,15 +160,42 @@ def test_the_history_table_marks_what_matters_and_folds_the_rest() -> None:
     assert "│ 30 " in shown and "│ 8 " not in shown
 
 
-def test_the_rehearsal_report_lists_times_and_claims() -> None:
-    narrator = Narrator(console(90))
-    narrator.report(
-        [("Before Temporal", "", 12.5), ("Before Temporal", "1. narrate: Hello", 4.0)],
-        [Verdict("starts again at 1", True, "first: 1"), Verdict("resumes", False, "first: 1")],
-    )
-    shown = text(narrator.console)
-    assert "Rehearsal report" in shown and "whole scene" in shown and "12.5" in shown
-    assert "passed" in shown and "FAILED" in shown
+REPORT = [
+    ReportRow("scene", "Before Temporal", 12.5),
+    ReportRow("step", "1. narrate: Hello", 4.0),
+    ReportRow("step", "2. show_code: counter/normal-execution/start-execution.py", 0.4),
+    ReportRow("claim", "after the restart it starts again at 1", seen="first number after: 1"),
+    ReportRow("scene", "With Temporal", 75.3, held=False),
+    ReportRow("step", "1. run: counter/durable-execution/start-execution.py", 70.0),
+    ReportRow("claim", "it carries on where it stopped", held=False, seen="first after: 1"),
+    ReportRow("failure", "step 3 (run): the counter never printed 5", held=False),
+    ReportRow("total", "The round: 2 scenes, 1 of 2 claims held", 87.8, held=False),
+]
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_the_rehearsal_report_shows_each_claim_under_its_scene_and_the_total(
+    width: int,
+) -> None:
+    narrator = Narrator(console(width))
+    narrator.report(REPORT)
+    lines = text(narrator.console).splitlines()
+    assert all(len(line) <= width for line in lines)
+    cells = [[cell.strip() for cell in line.strip("│").split("│")] for line in lines]
+    rows = [(cell[0], cell[1]) for cell in cells if len(cell) == 2]
+    assert rows == [
+        ("Before Temporal", "12.5 s"),
+        ("1. narrate: Hello", "4.0 s"),
+        ("2. show_code: counter/normal-execution/start-execution.py", "0.4 s"),
+        ("✔ after the restart it starts again at 1", ""),
+        ("first number after: 1", ""),
+        ("With Temporal", "1:15"),
+        ("1. run: counter/durable-execution/start-execution.py", "1:10"),
+        ("✘ FAILED: it carries on where it stopped", ""),
+        ("first after: 1", ""),
+        ("✘ step 3 (run): the counter never printed 5", ""),
+        ("The round: 2 scenes, 1 of 2 claims held", "1:28"),
+    ], "each claim under its scene, nothing cut or wrapped, the round's time last"
 
 
 def test_transcript_gets_every_panel_but_not_the_live_region() -> None:
@@ -246,7 +281,7 @@ def test_text_from_scenes_is_shown_as_written_never_as_markup() -> None:
     narrator.narrate("[/x] [bold]not bold", "a **Markdown** body")
     narrator.code("x = 1\n", "a.py", None, set(), "[red]a title[/red")
     narrator.summary("[/t]", [("[/scene]", Tally(None, None, [], []), [], "[/failure]")])
-    narrator.report([("[/s]", "1. ask: [/q]", 1.0)], [])
+    narrator.report([ReportRow("scene", "[/s]", 1.0), ReportRow("step", "1. ask: [/q]", 1.0)])
     narrator.history("[/h]", [], {})
     narrator.program_started(Program(label="[/label]"))  # type: ignore[arg-type]
     narrator.at_step("[/scene] - step 1/1 (run)")

@@ -3,6 +3,7 @@ the rehearsal kept to plan by, and the notes screen drawn into a fixed-width con
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
@@ -15,7 +16,16 @@ import pytest
 from rich.console import Console
 
 from director.keys import Keys
-from director.notes import NotesScreen, Publisher, _connected, planned, save_rehearsal
+from director.notes import (
+    CAP,
+    NotesScreen,
+    Outbox,
+    Publisher,
+    _connected,
+    _follow,
+    planned,
+    save_rehearsal,
+)
 
 
 def follower(path: Path) -> socket.socket:
@@ -51,6 +61,115 @@ def test_every_follower_gets_the_state_now_and_each_change(tmp_path: Path) -> No
         show.publish(notes="Still here.")  # a follower gone is no trouble
         assert lines(two, 1)[0]["notes"] == "Still here."
     assert not show.path.exists(), "the socket goes with the show"
+
+
+class Taking:
+    """A follower's socket as the outbox sees it: takes `room` bytes, then would block."""
+
+    def __init__(self, room: int) -> None:
+        self.room, self.got = room, b""
+
+    def __call__(self, data: bytes) -> int:
+        if not self.room:
+            raise BlockingIOError
+        taken = data[: self.room]
+        self.room -= len(taken)
+        self.got += taken
+        return len(taken)
+
+
+def test_a_follower_gets_only_the_latest_state_and_never_a_torn_line() -> None:
+    outbox, follower = Outbox(), Taking(room=5)
+    outbox.offer(b'{"n": 1}\n', now=0)
+    outbox.flush(follower)  # it took 5 bytes of the first line, then stopped reading
+    for n in range(2, 100):
+        outbox.offer(f'{{"n": {n}}}\n'.encode(), now=n)
+        outbox.flush(follower)
+    assert outbox.pending and outbox.behind(now=7, limit=5)
+    follower.room = 1 << 20  # it reads again
+    outbox.flush(follower)
+    assert follower.got == b'{"n": 1}\n{"n": 99}\n', "the line begun is finished; then the latest"
+    assert not outbox.pending and not outbox.behind(now=1000, limit=5), "up to date again"
+
+
+def test_a_follower_that_went_away_is_said_by_the_outbox() -> None:
+    def gone(data: bytes) -> int:
+        raise BrokenPipeError
+
+    outbox = Outbox()
+    outbox.offer(b"{}\n", now=0)
+    with pytest.raises(OSError):
+        outbox.flush(gone)
+
+
+def test_a_follower_that_stops_reading_never_blocks_the_show_and_is_dropped(
+    tmp_path: Path,
+) -> None:
+    with Publisher(tmp_path, behind=0.5) as show:
+        stopped, reading = follower(show.path), follower(show.path)
+        assert lines(stopped, 1) == lines(reading, 1) == [{}]
+        big = "x" * 100_000
+        for n in range(200):  # 20 MB: far more than a socket holds; none of it waits here
+            show.publish(n=n, notes=big)
+        got = b""
+        while b'"n": 199' not in got:  # the one that reads gets the latest
+            got += reading.recv(1 << 20)
+        deadline = time.monotonic() + 10
+        while len(show._followers) > 1:  # the states keep coming: more than its buffer holds
+            assert time.monotonic() < deadline, "the stopped follower was never let go"
+            show.publish(n=-1, notes=big)
+            reading.recv(1 << 20)
+            time.sleep(0.05)
+        show.publish(n=200)
+        got = b""
+        while b'"n": 200' not in got:  # the other one is still followed
+            got += reading.recv(1 << 20)
+        data = b""
+        while chunk := stopped.recv(1 << 20):  # what it was sent before it was let go
+            data += chunk
+        *whole, _ = data.split(b"\n")
+        assert whole and all(json.loads(line)["notes"] == big for line in whole), "whole lines"
+
+
+def test_followers_past_the_cap_are_let_in_and_closed_at_once(tmp_path: Path) -> None:
+    with Publisher(tmp_path) as show:
+        show.publish(talk="Talk")
+        followers = [follower(show.path) for _ in range(CAP)]
+        for sock in followers:
+            assert lines(sock, 1) == [{"talk": "Talk"}]
+        late = follower(show.path)
+        assert lines(late, 1) == [{"full": CAP}], "one too many: told so"
+        assert late.recv(1024) == b"", "and let go at once, not left waiting"
+        followers.pop().close()
+        deadline = time.monotonic() + 5
+        while len(show._followers) == CAP:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        assert lines(follower(show.path), 1) == [{"talk": "Talk"}], "a place came free"
+        for sock in followers:
+            sock.close()
+
+
+def test_out_of_descriptors_the_show_listens_again_later_instead_of_spinning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls, full = [], [True]
+    accept = socket.socket.accept
+
+    def out_of_descriptors(sock: socket.socket) -> tuple[socket.socket, object]:
+        calls.append(1)
+        if full[0]:
+            raise OSError(errno.EMFILE, "Too many open files")
+        return accept(sock)
+
+    with Publisher(tmp_path) as show:
+        show.publish(talk="Talk")
+        monkeypatch.setattr(socket.socket, "accept", out_of_descriptors)
+        sock = follower(show.path)  # waits in the backlog: the show cannot take it yet
+        time.sleep(1)
+        assert 1 <= len(calls) <= 5, f"{len(calls)} tries in a second: a spin"
+        full[0] = False  # descriptors free again
+        assert lines(sock, 1) == [{"talk": "Talk"}]
 
 
 def test_keys_a_follower_sends_are_read_by_the_show_but_never_quit(tmp_path: Path) -> None:
@@ -89,6 +208,8 @@ def test_the_notes_screen_waits_for_the_show_then_says_when_it_ended(tmp_path: P
     assert "Waiting for the show" in drawn(screen)
     screen.state = {"talk": "Talk"}
     assert "The show ended. Waiting for the next one" in drawn(screen)
+    screen.full = 64
+    assert "The show has 64 notes screens already. Waiting for a place" in drawn(screen)
 
 
 def test_the_notes_screen_shows_notes_next_step_times_against_the_rehearsal_and_claims(
@@ -106,17 +227,18 @@ def test_the_notes_screen_shows_notes_next_step_times_against_the_rehearsal_and_
     screen.state = {
         "talk": "Durable execution, live",
         "scene": [1, 6, "Before Temporal"],
-        "step": [2, 11, "2. ask: Why?"],
+        "step": [2, 11, "Why?"],
+        "row": "2. ask: Why?",
         "notes": "Wait for an answer.",
-        "next": "3. run: counter.py",
+        "next": "3. $ python counter.py",
         "step_since": 995.0,
         "talk_since": 975.0,
         "claims": [[True, "it starts again at 1"], [False, "no number is lost"]],
     }
     shown = drawn(screen)
     assert "Durable execution, live" in shown
-    assert "Scene 1 of 6: Before Temporal" in shown and "step 2/11: ask: Why?" in shown
-    assert "Wait for an answer." in shown and "Next: 3. run: counter.py" in shown
+    assert "Scene 1 of 6: Before Temporal" in shown and "Step 2 of 11: Why?" in shown
+    assert "Wait for an answer." in shown and "Next: 3. $ python counter.py" in shown
     # 25 s into the talk where the rehearsal was 10 s in: 15 s behind.
     assert "On this step 5 s (rehearsed 20 s)" in shown
     assert "In the talk 0:25 (rehearsed 0:10: 15 s behind)" in shown
@@ -128,3 +250,70 @@ def test_a_broken_rehearsal_file_plans_nothing(tmp_path: Path) -> None:
     assert planned(tmp_path) == []
     (tmp_path / "rehearsal.json").write_text('[["a", "b"]]')
     assert planned(tmp_path) == []
+
+
+def rows(screen: NotesScreen, width: int) -> list[str]:
+    """The screen's rows inside its border, as a terminal of `width` columns shows them."""
+    return [row.strip("│ ") for row in drawn(screen, width).splitlines()[1:-1]]
+
+
+def test_at_80_columns_long_names_each_get_their_rows_and_break_between_words(
+    tmp_path: Path,
+) -> None:
+    scene = "Before Temporal: what happens to a program that stops halfway through"
+    step = "It stopped at 5. When we run it again, what number will it show first?"
+    screen = NotesScreen(tmp_path)
+    screen.connected = True
+    screen.state = {"talk": "Talk", "scene": [1, 6, scene], "step": [7, 11, step]}
+    shown = rows(screen, 80)
+    assert all(len(row) <= 76 for row in shown)
+    [top] = [i for i, row in enumerate(shown) if row.startswith("Scene 1 of 6:")]
+    [below] = [i for i, row in enumerate(shown) if row.startswith("Step 7 of 11:")]
+    end = shown.index("", below)
+    assert top < below < end, "a row each, the scene first"
+    assert " ".join(shown[top:below]) == f"Scene 1 of 6: {scene}", "whole words, nothing else"
+    assert " ".join(shown[below:end]) == f"Step 7 of 11: {step}"
+
+
+def test_on_time_is_said_as_on_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    save_rehearsal(tmp_path, [("S", "1. narrate: Hi", 10.0), ("S", "2. ask: Why?", 20.0)])
+    monkeypatch.setattr("director.notes.time.time", lambda: 1000.0)
+    screen = NotesScreen(tmp_path)
+    screen.connected = True
+    screen.state = {"scene": [1, 1, "S"], "step": [2, 2, "Why?"], "row": "2. ask: Why?",
+                    "step_since": 999.0, "talk_since": 989.6}  # fmt: skip
+    assert "In the talk 0:10 (rehearsed 0:10: on time)" in drawn(screen, 80)
+    screen.state["talk_since"] = 985.0
+    assert "(rehearsed 0:10: 5 s behind)" in drawn(screen, 80)
+
+
+@pytest.mark.parametrize("state", [{"scene": 5}, {"step": [1, 2]}, {"scene": None, "notes": 3}])
+def test_a_state_of_another_shape_is_drawn_blank_not_a_traceback(
+    tmp_path: Path, state: dict
+) -> None:
+    screen = NotesScreen(tmp_path)
+    screen.connected = True
+    screen.state = state
+    assert "Scene 0 of 0" in drawn(screen, 80)
+
+
+@pytest.mark.parametrize(
+    ("sent", "state", "full"),
+    [
+        (b'{"talk": "A"}\n{"talk": "B", "no', {"talk": "A"}, 0),  # the show went mid-line
+        (b'{"full": 64}\n', {}, 64),
+        (b'[1, 2]\n"text"\n{"talk": "C"}\n', {"talk": "C"}, 0),
+    ],
+)
+def test_the_notes_screen_takes_whole_states_only(
+    tmp_path: Path, sent: bytes, state: dict, full: int
+) -> None:
+    show, here = socket.socketpair()
+    show.sendall(sent)
+    show.close()
+    screen = NotesScreen(tmp_path)
+    keys = Keys()
+    keys.fd = None  # no terminal here
+    _follow(here, screen, keys, drive=False)  # until the show's end of stream
+    assert screen.state == state and screen.full == full
+    assert screen.connected is bool(state)

@@ -4,13 +4,22 @@ own console drawing at full fidelity into it."""
 from __future__ import annotations
 
 import json
+import os
+import socket
 from pathlib import Path
 
 import pytest
 from rich.panel import Panel
 
 from director.errors import DemoError
-from director.recording import Cast, Recorder, Recordings, transcript_console
+from director.recording import (
+    Cast,
+    Recorder,
+    Recordings,
+    check_transcript,
+    save_transcript,
+    transcript_console,
+)
 from tests.conftest import read_cast
 from tests.unit.conftest import Clock
 
@@ -104,7 +113,7 @@ def test_without_a_cast_asked_for_the_show_keeps_one_in_the_state_directory(
             r"--record .*talk\.avi: use a name ending in \.cast, \.gif, \.mp4, \.webm, \.html",
         ),
         ("no/such/talk.gif", r"--record .*talk\.gif: the folder .*no/such does not exist"),
-        ("folder.mp4", r"--record .*folder\.mp4: cannot be written: Is a directory"),
+        ("folder.mp4", r"--record .*folder\.mp4: a folder, not a file"),
         ("talk.gif talk.gif", r"--record .*talk\.gif: given twice"),
         ("one.cast two.cast", r"--record .*two\.cast: one \.cast at a time"),
     ],
@@ -135,3 +144,81 @@ def test_a_redraw_that_changes_nothing_is_kept_once(tmp_path: Path) -> None:
     cast.restart()  # a new take starts with a whole screen, even an unchanged one
     cast.write("\x1b[H footer")
     assert len(cast.text().splitlines()) == 2
+
+
+SEPARATORS = "\n \r \r\n \v \f \x1c \x1d \x1e \x85 \u2028 \u2029"
+"""Every line boundary str.splitlines() knows."""
+
+
+def test_every_line_separator_is_written_escaped_one_event_a_line() -> None:
+    cast = Cast(None, (80, 24), f"Talk{SEPARATORS}")
+    cast.marker(f"Scene: {SEPARATORS}")
+    cast.write(f"said {SEPARATORS}")
+    text = cast.text()
+    assert text.splitlines() == text.split("\n")[:-1], "no reader can cut a line"
+    header, *events = map(json.loads, text.splitlines())
+    assert header["title"] == "Talk"
+    assert [event[1:] for event in events] == [
+        ["m", "Scene:"],
+        ["o", "said \r\n \r \r\n \v \f \x1c \x1d \x1e \x85 \u2028 \u2029"],
+    ]
+
+
+@pytest.mark.parametrize("name", ["talk.cast", "talk.gif", "talk.mp4", "talk.txt"])
+@pytest.mark.parametrize("kind", ["fifo", "socket", "device"])
+def test_a_fifo_a_socket_or_a_device_is_refused_and_never_opened(
+    tmp_path: Path, name: str, kind: str
+) -> None:
+    path = tmp_path / name
+    if kind == "fifo":
+        os.mkfifo(path)  # opened for writing, it would wait for a reader forever
+    elif kind == "socket":
+        bound = socket.socket(socket.AF_UNIX)
+        bound.bind(str(path))
+    else:
+        path = tmp_path / "null" / name
+        path.parent.mkdir()
+        path.symlink_to("/dev/null")
+    check = check_transcript if name.endswith(".txt") else lambda p: Recordings.of([p], tmp_path)
+    flag = "--transcript" if name.endswith(".txt") else "--record"
+    words = {"fifo": "a FIFO", "socket": "a socket", "device": "a device"}[kind]
+    with pytest.raises(
+        DemoError, match=rf"^{flag} .*{name}: {words}, not a regular file$"
+    ) as caught:
+        check(path)
+    assert caught.value.status == 2
+    if kind == "socket":
+        bound.close()
+
+
+def test_a_transcript_is_whole_at_its_name_or_not_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "talk.txt"
+    path.write_text("an earlier transcript")
+    console = transcript_console(path, 40)
+    console.print("the show")
+
+    def disk_full(written: str) -> None:
+        Path(written).write_text("the sh")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(console, "save_text", disk_full)
+    with pytest.raises(DemoError, match=r"cannot write the transcript .*: No space left"):
+        save_transcript(console, path, "Talk")
+    assert path.read_text() == "an earlier transcript"
+    monkeypatch.undo()
+    save_transcript(console, path, "Talk")
+    assert path.read_text() == "the show\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["talk.txt"], "no temporary file left"
+
+
+def test_a_marker_and_the_casts_title_are_one_line_whatever_they_are_given(
+    tmp_path: Path,
+) -> None:
+    cast = Cast(tmp_path / "a.cast", (80, 24), "Talk\r\n[CHAPTER]\x00\x1b[31m\u2028red\x85")
+    cast.marker("✔ output matches 'a\\nb'\r\nTIMEBASE=1/1\x7fend\x9b")
+    cast.close()
+    meta, events = read_cast(tmp_path / "a.cast")
+    assert meta["title"] == "Talk [CHAPTER] [31m red"
+    assert events == [[events[0][0], "m", "✔ output matches 'a\\nb' TIMEBASE=1/1 end"]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from pathlib import Path
@@ -11,7 +12,21 @@ from rich.console import Console
 from rich.progress import Progress
 from showreel.exporters.chapters import youtube_list
 
-from director.rendering import Job, Look, chapters, length, page, scene_markers_only
+from director.errors import DemoError
+from director.recording import Cast
+from director.rendering import (
+    Job,
+    Look,
+    chapters,
+    for_youtube,
+    length,
+    page,
+    recording,
+    render,
+    scene_markers_only,
+    script_json,
+)
+from tests.conftest import parsed_page
 
 CAST = "\n".join(
     json.dumps(line, ensure_ascii=False)
@@ -26,6 +41,17 @@ CAST = "\n".join(
         [72.5, "o", "bye\r\n"],
     ]
 )
+
+
+def test_a_line_separator_in_a_scenes_title_stays_in_its_line() -> None:
+    separators = "\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+    cast = Cast(None, (80, 24), f"Talk{separators}")
+    cast.marker(f"Scene: A{separators}B")
+    cast.write(f"out{separators}")
+    kept = scene_markers_only(cast.text())
+    assert kept.splitlines() == kept.split("\n")[:-1]
+    said = [json.loads(line)[2] for line in kept.splitlines()[1:]]
+    assert said == ["A B", f"out{separators}"], "a title is one line; the output is as printed"
 
 
 def test_a_videos_chapters_are_the_scenes_named_by_their_titles(tmp_path: Path) -> None:
@@ -50,11 +76,10 @@ def test_the_page_holds_the_player_and_the_recording_and_fetches_nothing(tmp_pat
     )
     assert "<script src" not in text and "<link" not in text
     # The recording is inside, whole, and cannot close the script element it sits in.
-    scripts = re.findall(r"<script>(.*?)</script>", text, re.DOTALL)
-    assert len(scripts) == 2
-    data = re.search(r"\{ data: (\".*?\") \}", scripts[1], re.DOTALL)
-    assert data and json.loads(data[1].replace("<\\/", "</")) == CAST
-    options = json.loads(re.search(r"\n\s+(\{\"theme\".*?\})\);", scripts[1])[1])
+    parsed = parsed_page(text)
+    assert len(parsed["scripts"]) == 3
+    assert parsed["recording"]["cast"] == CAST and recording(text)["cast"] == CAST
+    options = parsed["recording"]["options"]
     assert options["theme"] == "nord" and options["idleTimeLimit"] == 2
     assert options["markers"][0] == [0.01, "Scene: Before Temporal"]
     # Every marker is a button: scenes, and claims under them.
@@ -64,6 +89,107 @@ def test_the_page_holds_the_player_and_the_recording_and_fetches_nothing(tmp_pat
     output = tmp_path / "talk.html"
     output.write_text(text, encoding="utf-8")
     assert length(output) == 72.5
+
+
+HOSTILE = ["<!--<script>", "</script>", "<script>", "<!-- -->", "</SCRIPT >", "&amp;", "]]>"]
+"""What ends a script element, or hides its end from the HTML parser."""
+
+
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_no_title_marker_or_output_breaks_the_page(tmp_path: Path, hostile: str) -> None:
+    events = [
+        {"version": 2, "width": 80, "height": 24, "timestamp": 0, "title": f"Talk {hostile}"},
+        [0.01, "m", f"Scene: One {hostile}"],
+        [0.5, "o", f"{hostile} said a program\r\n"],
+        [1.0, "m", f"✔ output matches '{hostile}'"],
+        [12.0, "m", f"Scene: Two {hostile}"],
+        [13.0, "o", "bye\r\n"],
+    ]
+    text = "\n".join(json.dumps(event, ensure_ascii=False) for event in events) + "\n"
+    cast = tmp_path / "talk.cast"
+    cast.write_text(text, encoding="utf-8")
+    parsed = parsed_page(page(cast, Look()))
+    assert parsed["title"] == parsed["heading"] == f"Talk {hostile}"
+    assert len(parsed["scripts"]) == 3 and parsed["recording"]["cast"] == text
+    assert parsed["buttons"] == [
+        f"0:00 Scene: One {hostile}", f"0:01 ✔ output matches '{hostile}'",
+        f"0:12 Scene: Two {hostile}",
+    ]  # fmt: skip
+    assert parsed["last"].strip().startswith("const recording = JSON.parse(")
+    assert parsed["last"].strip().endswith("}")
+
+
+def test_json_in_a_script_has_nothing_html_can_read() -> None:
+    value = {"cast": "<!--<script></script>&\u2028\u2029 ✔", "markers": [[1, "<b>"]]}
+    written = script_json(value)
+    assert not set(written) & set("<>&\u2028\u2029")
+    assert json.loads(written) == value
+
+
+@pytest.mark.parametrize("markup", ["<!--", "<script>", "</script>", "</SCRIPT"])
+def test_a_player_whose_script_html_would_read_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, markup: str
+) -> None:
+    cast = tmp_path / "talk.cast"
+    cast.write_text(CAST, encoding="utf-8")
+    player = tmp_path / "player"
+    (player / "assets").mkdir(parents=True)
+    (player / "assets" / "asciinema-player.css").write_text(".ap-player {}")
+    (player / "assets" / "asciinema-player.min.js").write_text(f'var a="{markup}";')
+    monkeypatch.setattr("director.rendering.resources.files", lambda _: player)
+    with pytest.raises(DemoError, match=rf"script holds '{re.escape(markup[:7])}"):
+        page(cast, Look())
+
+
+def test_a_page_without_its_recording_does_not_play(tmp_path: Path) -> None:
+    output = tmp_path / "talk.html"
+    output.write_text("<!doctype html><script>var a = 1;</script>")
+    with pytest.raises(RuntimeError):
+        length(output)
+
+
+def test_a_page_that_does_not_play_leaves_an_earlier_one_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cast = tmp_path / "talk.cast"
+    cast.write_text(CAST, encoding="utf-8")
+    output = tmp_path / "talk.html"
+    output.write_text("an earlier page")
+    monkeypatch.setattr("director.rendering.page", lambda *_: "<!doctype html><p>cut sh")
+    with pytest.raises(DemoError, match=r"talk\.html: the renderer wrote nothing that plays"):
+        render(cast, [output], Look(), Console(file=io.StringIO()))
+    assert output.read_text() == "an earlier page"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["talk.cast", "talk.html"]
+    monkeypatch.undo()
+    (written,) = render(cast, [output], Look(), Console(file=io.StringIO()))
+    assert (written.path, written.seconds) == (output, 72.5) and recording(output.read_text())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["talk.cast", "talk.html"]
+
+
+@pytest.mark.parametrize(
+    ("scenes", "listed"),
+    [
+        # Two scenes, the first 9 s: one chapter (YouTube wants 3), under the longer title.
+        ([(0.01, 9.5, "One"), (9.5, 70, "Two")], [(0, 70, "Two")]),
+        # A short one joins its shorter neighbour.
+        ([(0, 30, "A"), (30, 35, "B"), (35, 80, "C")], [(0, 35, "A"), (35, 80, "C")]),
+        ([(0, 20, "A"), (20, 40, "B"), (40, 45, "C")], [(0, 20, "A"), (20, 45, "B")]),
+        # What comes before the first scene is an intro, a chapter too.
+        (
+            [(3, 40, "A"), (40, 80, "B"), (80, 100, "C")],
+            [(0, 40, "A"), (40, 80, "B"), (80, 100, "C")],
+        ),
+        ([(12, 40, "A"), (40, 80, "B")], [(0, 12, "Intro"), (12, 40, "A"), (40, 80, "B")]),
+        # Several short ones in a row become one.
+        ([(0, 4, "A"), (4, 8, "B"), (8, 12, "C"), (12, 60, "D")], [(0, 12, "A"), (12, 60, "D")]),
+        ([(0.2, 5, "A")], [(0, 5, "A")]),
+        ([], []),
+    ],
+)
+def test_chapters_under_10_s_join_a_neighbour_for_youtube(
+    scenes: list[tuple[float, float, str]], listed: list[tuple[float, float, str]]
+) -> None:
+    assert for_youtube(scenes) == listed
 
 
 @pytest.mark.parametrize(
@@ -105,6 +231,8 @@ def test_each_output_has_its_own_default_font_size_and_the_flags_win(
     assert str(cast if name.endswith("gif") else job._scenes) in command
     if name.endswith(".mp4"):  # showreel finds imageio-ffmpeg's ffmpeg on its PATH
         assert (Path(env["PATH"].split(":")[0]) / "ffmpeg").resolve().is_file()
-        assert (
-            tmp_path / "a.chapters.txt"
-        ).read_text() == "0:00 Before Temporal\n1:05 With Temporal\n"
+        listed = [part for final, part in job._final.items() if final.name == "a.chapters.txt"]
+        # The last scene is 7 s long: YouTube's list has it in the one before, and is told.
+        assert listed[0].read_text() == "0:00 Before Temporal\n"
+        assert "needs 3 chapters of 10 s or more for YouTube" in job._note
+        assert not (tmp_path / "a.chapters.txt").exists(), "there once the video is whole"

@@ -7,12 +7,14 @@ from pathlib import Path
 
 from director.claims import Run, Verdict
 from director.results import (
+    ReportRow,
     SceneResult,
     around,
+    duration,
     history_notes,
     report_rows,
+    step_times,
     summary_rows,
-    verdicts,
 )
 from director.scenes import Scene
 from director.steps import Pause
@@ -82,8 +84,8 @@ def result(title: str, runs: list[Run], held: bool = True, failure: str | None =
     return outcome
 
 
-def test_report_rows_are_each_scene_then_its_steps() -> None:
-    rows = report_rows([result("One", []), result("Two", [])])
+def test_step_times_are_each_scene_then_its_steps() -> None:
+    rows = step_times([result("One", []), result("Two", [])])
     assert rows == [
         ("One", "", 3.5),
         ("One", "1. pause", 1.5),
@@ -92,6 +94,37 @@ def test_report_rows_are_each_scene_then_its_steps() -> None:
         ("Two", "1. pause", 1.5),
         ("Two", "2. pause", 2.0),
     ]
+
+
+def test_report_rows_put_each_claim_under_its_scene_and_the_rounds_total_last() -> None:
+    failed = result("Two", [], failure="Two, step 2 (pause): it broke")
+    failed.verdicts = [Verdict("it resumes", False, "first: 1")]
+    failed.seconds = 70.0
+    rows = report_rows([result("One", []), failed])
+    assert rows == [
+        ReportRow("scene", "One", 3.5),
+        ReportRow("step", "1. pause", 1.5),
+        ReportRow("step", "2. pause", 2.0),
+        ReportRow("claim", "claim of One", held=True, seen="seen"),
+        ReportRow("scene", "Two", 70.0, held=False),
+        ReportRow("step", "1. pause", 1.5),
+        ReportRow("step", "2. pause", 2.0),
+        ReportRow("claim", "it resumes", held=False, seen="first: 1"),
+        ReportRow("failure", "step 2 (pause): it broke", held=False),
+        ReportRow("total", "The round: 2 scenes, 1 of 2 claims held", 73.5, held=False),
+    ]
+
+
+def test_a_round_without_claims_says_so() -> None:
+    quiet = result("Only", [])
+    quiet.verdicts = []
+    assert report_rows([quiet])[-1] == ReportRow("total", "The round: 1 scene, no claims", 3.5)
+
+
+def test_a_duration_is_seconds_under_a_minute_then_minutes() -> None:
+    assert [duration(s) for s in (0, 4.74, 59.9, 59.96, 75.3, 3600)] == [
+        "0.0 s", "4.7 s", "59.9 s", "1:00", "1:15", "60:00"
+    ]  # fmt: skip
 
 
 def test_summary_rows_only_for_scenes_that_ran_or_failed() -> None:
@@ -107,7 +140,3 @@ def test_a_scene_holds_only_without_failure_and_with_every_claim() -> None:
     assert result("A", []).held
     assert not result("B", [], held=False).held
     assert not result("C", [], failure="step 2 failed").held
-    assert [v.claim for v in verdicts([result("A", []), result("B", [])])] == [
-        "claim of A",
-        "claim of B",
-    ]

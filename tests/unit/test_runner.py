@@ -5,12 +5,14 @@ from __future__ import annotations
 import signal
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
+from director.claims import Printed
 from director.errors import DemoError, Quit, StepFailed
 from director.layouts import Layout, ScrollLayout, StageLayout
-from director.pacing import HandsFree, Pacing, Presenting
+from director.pacing import HandsFree, Pacing, Presenting, Rehearsing
 from director.runner import Stage, _found
 from director.scenes import Scene, Show
 from director.steps import (
@@ -133,7 +135,7 @@ def test_an_exit_before_the_number_fails_the_wait() -> None:
 
 
 def test_a_pattern_is_waited_for_in_the_output() -> None:
-    rig = Rig(scene(Run(program=NORMAL), WaitFor(pattern=r"(?m)^3\r$"), Interrupt()))
+    rig = Rig(scene(Run(program=NORMAL), WaitFor(pattern=r"(?m)^3$"), Interrupt()))
     [result] = rig.stage.play_round()
     assert result.held and result.runs[0].numbers[-1] == 3
 
@@ -285,9 +287,29 @@ def test_a_scene_title_with_brackets_plays() -> None:
 
 def test_a_pattern_that_backtracks_without_end_is_cut_short() -> None:
     output = "".join(f"{n}\r\n" for n in range(1, 200))
-    assert not _found(r"([\d\s]+)+x", output), "the issue's pattern: answered, not hung"
+    child = SimpleNamespace(printed=Printed.of(output))
+    assert not _found(r"([\d\s]+)+x", child), "the issue's pattern: answered, not hung"  # type: ignore[arg-type]
     with pytest.raises(StepFailed, match=r"took over 0\.1 s: simplify the pattern"):
-        _found(r"(a|aa)+b", "a" * 60 + "c")
+        _found(r"(a|aa)+b", SimpleNamespace(printed=Printed.of("a" * 60 + "c")))  # type: ignore[arg-type]
+
+
+def test_expect_reads_what_a_running_program_printed_so_far() -> None:
+    steps = (
+        Run(program=NORMAL),
+        WaitFor(number=3),
+        Expect(output_has="(?m)^2$", output_lacks="3"),
+        Expect(claims=("no_repeats",), output_lacks="Traceback"),
+        WaitFor(exit=True),
+    )
+    rig = Rig(scene(*steps))
+    [result] = rig.stage.play_round()
+    has, lacks, repeats, clean = result.verdicts
+    assert has.held and has.seen == "printed '2'"
+    assert not lacks.held and lacks.seen == "printed '3'"
+    assert repeats.held and clean.held
+    assert rig.counters.spawned[0].printed.found.keys() == {"(?m)^2$", "3", "Traceback"}, (
+        "the scene's patterns looked for from the start"
+    )
 
 
 def test_the_scenes_own_kill_is_never_replayed_as_a_death() -> None:
@@ -493,3 +515,44 @@ def test_a_command_is_titled_and_typed_as_a_shell_would_show_it() -> None:
     rig.stage.play_round()
     quoted = "python -c 'import time\nprint('\"'\"'it is 1'\"'\"')' --limit 3 --interval 1"
     assert rig.counters.spawned[0].label == quoted and typed[-1] == quoted
+
+
+class Published:
+    """What the notes screen would be told, state after state (no follower)."""
+
+    followed = False
+
+    def __init__(self) -> None:
+        self.state: dict = {}
+        self.states: list[dict] = []
+
+    def publish(self, **changes: object) -> None:
+        self.state.update(changes)
+        self.states.append(dict(self.state))
+
+
+def test_every_step_tells_the_notes_screen_its_headline_notes_and_what_comes_next() -> None:
+    notes = ("Point at the numbers.", "Five is where it breaks.", "Ctrl-C, as a deploy would.")
+    rig = Rig(
+        scene(
+            Run(program=NORMAL, notes=notes[0]),
+            WaitFor(number=5, notes=notes[1]),
+            Interrupt(notes=notes[2]),
+            Restart(),
+            WaitFor(exit=True),
+        ),
+        mode=Rehearsing,
+    )
+    rig.stage.publisher = published = Published()  # type: ignore[assignment]
+    [result] = rig.stage.play_round()
+    assert result.failure is None
+    at = [state for state in published.states if "step" in state]
+    assert [(state["step"], state["notes"], state["next"]) for state in at[:3]] == [
+        ((1, 5, "$ python start-execution.py"), notes[0], "2. wait until it prints 5"),
+        ((2, 5, "wait until it prints 5"), notes[1], "3. stop the program with Ctrl-C"),
+        ((3, 5, "stop the program with Ctrl-C"), notes[2], "4. run the program again"),
+    ]
+    assert at[-1]["next"] == "the end of the round"
+    assert at[0]["row"] == "1. run: " + NORMAL, "the rehearsal report's name for it, to plan by"
+    said = rig.said()  # rehearsing with no notes screen: the notes are on the audience's screen
+    assert all(f"Notes: {note}" in said for note in notes)

@@ -54,6 +54,12 @@ def test_unknown_kind_names_step_line_and_a_guess(tmp_path: Path) -> None:
     assert "one.toml:5: step 2: unknown kind 'narate' (did you mean 'narrate'?)" in message
 
 
+def test_a_line_separator_in_a_string_does_not_shift_the_lines_named(tmp_path: Path) -> None:
+    # TOML ends lines with "\n" alone; these three it allows raw in a string.
+    scene = 'title = "t\x85i\u2028t\u2029le"\n[[steps]]\nkind = "pause"\n\n[[steps]]\nkind = "x"\n'
+    assert "one.toml:5: step 2: unknown kind 'x'" in error_of(tmp_path, scene)
+
+
 def test_missing_field_names_step_kind_and_field(tmp_path: Path) -> None:
     message = error_of(tmp_path, 'title = "t"\n[[steps]]\nkind = "ask"\n')
     assert "one.toml:2: step 1 (ask): missing field 'question'" in message
@@ -170,3 +176,10 @@ def test_malformed_files_are_one_line_errors(
     assert caught.value.status == 2 and "\n" not in message
     assert said in message
     assert len(message) < 300, "one readable line, not a dump"
+
+
+def test_the_talks_title_and_a_scenes_title_are_one_line(tmp_path: Path) -> None:
+    hostile = r'"A\r[CHAPTER]\rTIMEBASE=1/1\u0000b\u0085c\u2028d"'
+    scene = f'title = {hostile}\n[[steps]]\nkind = "pause"\n'
+    show = load_show(folder(tmp_path, scene, f'title = {hostile}\nscenes = ["one"]\n'))
+    assert show.title == show.scenes[0].title == "A [CHAPTER] TIMEBASE=1/1 b c d"

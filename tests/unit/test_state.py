@@ -28,9 +28,13 @@ def test_a_second_show_is_told_which_holds_the_state(tmp_path: Path) -> None:
 
 def test_a_state_dir_that_cannot_be_one(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("")
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
     for path, said in [
         (tmp_path / "file", "a file is in the way"),
         (tmp_path / "file" / "below", "a file is in the way"),
+        (tmp_path / "loop", r"a link to nothing \(or a symlink loop\) is in the way"),
+        (tmp_path / "dangling", r"a link to nothing \(or a symlink loop\) is in the way"),
         (Path("/proc/self/state"), "--state-dir /proc/self/state: "),
     ]:
         with pytest.raises(DemoError, match=said) as caught, StateDir(path):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
-from dataclasses import FrozenInstanceError
+import tomllib
+from dataclasses import FrozenInstanceError, fields
 from pathlib import Path
+from typing import get_type_hints
 
 import pytest
 
@@ -23,10 +25,13 @@ from director.steps import (
     Run,
     Server,
     ShowCode,
+    StepKind,
     Summary,
+    Title,
     WaitFor,
     build,
     convert,
+    one_line,
     type_name,
 )
 
@@ -147,6 +152,9 @@ def test_show_code_resolves_lines_by_number_or_text(tmp_path: Path) -> None:
     step.check(Context(tmp_path))
     assert step.line_numbers(step.text(tmp_path)) == ((2, 4), {3})
     assert ShowCode(file="code.py").line_numbers("a\nb") == (None, set())
+    # Lines are numbered as the panel (Rich) numbers them: by "\n" alone.
+    code = "one\x0c\n\x0ctwo\u2028still two\x85\nthree\n"
+    assert ShowCode(file="c.py", highlight=("three",)).line_numbers(code) == (None, {3})
 
 
 @pytest.mark.parametrize(
@@ -240,3 +248,70 @@ def test_commands_that_can_start_pass(tmp_path: Path) -> None:
     for command in (("{python}", "-c", "pass", "{limit}", "{talk}/x"), ("./tool.sh", "{{}}"),
                     ("{talk}/tool.sh",), ("echo", "x" * 131_000)):  # fmt: skip
         Run(command=command).check(Context(tmp_path))
+
+
+@pytest.mark.parametrize("kind", STEP_KINDS)
+def test_every_kind_has_a_headline_for_the_presenter_and_takes_notes(kind: str) -> None:
+    cls = STEP_KINDS[kind]
+    step = build(cls, tomllib.loads(cls.example))
+    assert "headline" in vars(cls), f"{kind}: say what the presenter sees it as"
+    assert step.headline and f"{kind}:" not in step.headline, "plain words, not the kind"
+    assert build(cls, {**tomllib.loads(cls.example), "notes": "Breathe."}).notes == "Breathe."
+
+
+@pytest.mark.parametrize(
+    ("step", "headline"),
+    [
+        (Narrate(title="A program that counts", body="."), "A program that counts"),
+        (ShowCode(file="counter/x.py"), "counter/x.py"),
+        (ShowCode(file="counter/x.py", title="The work"), "The work"),
+        (Ask(question="What first?"), "What first?"),
+        (Run(program=NORMAL), "$ python start-execution.py"),
+        (Run(program=NORMAL, label="the counter"), "the counter"),
+        (Run(command=("{temporal}", "workflow", "show", "--workflow-id", "{workflow_id}")),
+         "$ temporal workflow show --workflow-id '{workflow_id}'"),
+        (Run(command=("{python}", "-c", "print(1)")), "$ python -c 'print(1)'"),
+        (WaitFor(number=5), "wait until it prints 5"),
+        (WaitFor(pattern="tick 2"), "wait until it prints tick 2"),
+        (WaitFor(exit=True), "wait until it exits"),
+        (Interrupt(signal="SIGKILL", when_saved=True),
+         "stop the program with kill -9 once Temporal has saved its step"),
+        (Expect(claims=("no_gaps",), exit_status=0), "check: no gaps, exit status 0"),
+        (Server(action="start"), "start the Temporal server again"),
+    ],
+)  # fmt: skip
+def test_a_headline_says_what_the_presenter_will_see(step: StepKind, headline: str) -> None:
+    assert step.headline == headline
+
+
+HOSTILE = "Two\r[CHAPTER]\rTIMEBASE=1/1\x00cut \t\n\x0b\x0c\x1b[31m\x7f\x85\x9b\u2028\u2029end "
+"""Every kind of control character (C0, DEL, C1) and line break, in a title."""
+
+
+def test_control_characters_and_line_breaks_in_a_title_become_one_space() -> None:
+    assert one_line(HOSTILE) == "Two [CHAPTER] TIMEBASE=1/1 cut [31m end"
+    assert one_line("Before Temporal: ✔ «ok» 🎉") == "Before Temporal: ✔ «ok» 🎉"
+    assert one_line("\x00\r\n") == ""
+
+
+@pytest.mark.parametrize(
+    ("cls", "table", "name"),
+    [
+        (Narrate, {"body": "b"}, "title"),
+        (ShowCode, {"file": NORMAL}, "title"),
+        (Summary, {}, "title"),
+        (History, {}, "title"),
+        (Run, {"program": NORMAL}, "label"),
+    ],
+)
+def test_every_title_and_label_of_a_step_is_one_line(cls: type, table: dict, name: str) -> None:
+    step = build(cls, {**table, name: HOSTILE})
+    assert getattr(step, name) == "Two [CHAPTER] TIMEBASE=1/1 cut [31m end"
+
+
+def test_no_step_has_a_title_or_a_label_that_is_not_a_title() -> None:
+    for cls in STEP_KINDS.values():
+        hints = get_type_hints(cls, include_extras=True)
+        for spec in fields(cls):
+            if spec.name in ("title", "label"):
+                assert hints[spec.name] == Title, (cls.kind, spec.name)
