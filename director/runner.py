@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import signal
 import sys
 import time
@@ -334,7 +335,7 @@ class Stage:
         raise Elsewhere(None, AGAIN)
 
     def close(self) -> None:
-        """Stop the child program if one runs (SIGINT, SIGTERM, SIGKILL)."""
+        """Stop the child program if one runs, and all it started (SIGTERM, then SIGKILL)."""
         if self.child is not None:
             self.child.stop(grace=0.5)
             self.child = None
@@ -418,7 +419,7 @@ class Stage:
             if url := self.service.workflow_url(workflow_id):
                 shown = escape(workflow_id)
                 self.narrator.info(f"Workflow [bold]{shown}[/] [link={url}]{escape(url)}[/link]")
-        label = step.label or f"python {path.name}"
+        label = step.label or shlex.join(["python", path.name])
         self.play.program = Program(argv, env, label, limit, interval)
         self._start_child(label)
 
@@ -437,12 +438,16 @@ class Stage:
             values |= {"address": self.service.address, "namespace": self.service.namespace}
             env = self.service.child_env()
         argv = [part.format_map(values) for part in step.command]
-        argv[0] = which(argv[0], self.talk) or argv[0]  # checked before the show; gone now?
+        if found := which(argv[0], self.talk):  # checked before the show, but it may be gone
+            argv[0] = found
+        elif "/" in argv[0]:
+            argv[0] = str(self.talk / argv[0])  # and it is said where it was looked for
         typed = {**values, "python": "python", "temporal": "temporal"}
-        label = step.label or " ".join(part.format_map(typed) for part in step.command)
+        command = shlex.join(part.format_map(typed) for part in step.command)  # as a shell shows it
+        label = step.label or command
         self.play.program = Program(argv, env, label, limit, interval)
         if step.type:
-            self._type(label)
+            self._type(command)
         self._start_child(label)
 
     def _type(self, command: str) -> None:
@@ -459,7 +464,7 @@ class Stage:
     def _restart(self) -> None:
         self._end_child()
         self.play.resumed = datetime.now(UTC)
-        self._start_child(f"{self._program.label}  (again)")
+        self._start_child(f"{self._program.label} (again)")
 
     def _wait_for(self, step: WaitFor) -> None:
         child = self._running_child()

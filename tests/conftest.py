@@ -70,8 +70,11 @@ def numbers(text: str) -> list[int]:
 # --- The director -------------------------------------------------------------------------
 
 
-def director(tmp_path: Path, *args: str, rows: int = 50, cols: int = 120) -> pexpect.spawn:
-    """demo.py in its own pty; everything it prints is kept in `child.logfile_read`.
+def director(
+    tmp_path: Path, *args: str, rows: int = 50, cols: int = 120, env: dict[str, str] | None = None
+) -> pexpect.spawn:
+    """demo.py in its own pty (with `env` added to its environment); everything it prints
+    is kept in `child.logfile_read`.
 
     In the scroll layout unless told otherwise: what it says stays in the stream to be read
     (the stage layout's own tests say --layout stage)."""
@@ -83,7 +86,7 @@ def director(tmp_path: Path, *args: str, rows: int = 50, cols: int = 120) -> pex
         codec_errors="replace",
         timeout=120,
         dimensions=(rows, cols),
-        env={**TERMINAL_ENV, "TERM": "xterm-256color"},
+        env={**TERMINAL_ENV, "TERM": "xterm-256color", **(env or {})},
     )
     child.logfile_read = io.StringIO()
     return child

@@ -281,6 +281,26 @@ MALFORMED = {
         "scene", SCENE + 'kind = "run"\ncommand = ["echo", "{workflow}"]', "unknown placeholder"
     ),
     "braces left open": ("scene", SCENE + 'kind = "run"\ncommand = ["echo", "{x"]', "command"),
+    "a positional placeholder": (
+        "scene", SCENE + 'kind = "run"\ncommand = ["echo", "{}"]',
+        "one.toml:2: step 1 (run): field 'command': a placeholder needs a name: '{}'",
+    ),
+    "a NUL in a command": (
+        "scene", SCENE + 'kind = "run"\ncommand = ["echo", "a\\u0000b"]',
+        "one.toml:2: step 1 (run): field 'command': a NUL byte in word 2",
+    ),
+    "a NUL in a program": (
+        "scene", SCENE + 'kind = "run"\nprogram = "counter/\\u0000.py"',
+        "one.toml:2: step 1 (run): field 'program': a NUL byte in the path",
+    ),
+    "a format spec in a command": (
+        "scene", SCENE + 'kind = "run"\ncommand = ["echo", "{limit:>1000000000}"]',
+        "field 'command': '{limit:>1000000000}': placeholders are bare names",
+    ),
+    "a file of the talk not executable": (
+        "scene", SCENE + 'kind = "run"\ncommand = ["scenes/playlist.toml"]',
+        "field 'command': 'scenes/playlist.toml': not executable",
+    ),
     "steps not a list": ("scene", 'title = "t"\nsteps = 3', "list of tables"),
     "a step not a table": ("scene", 'title = "t"\nsteps = [1]', "list of tables"),
     "no kind": ("scene", SCENE + 'title = "x"', "needs a 'kind'"),

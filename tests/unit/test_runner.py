@@ -85,7 +85,7 @@ def test_a_normal_counter_starts_over_and_the_claims_say_so() -> None:
     first = rig.counters.spawned[0]
     assert first.argv[1:] == [f"{TALK}/{NORMAL}", "--limit", "10", "--interval", "1"]
     assert first.cwd == TALK and first.env is None and first.signals == [signal.SIGINT]
-    assert rig.counters.spawned[1].label == "python start-execution.py  (again)"
+    assert rig.counters.spawned[1].label == "python start-execution.py (again)"
 
 
 def test_a_durable_counter_resumes_with_its_workflow_and_environment() -> None:
@@ -498,6 +498,23 @@ def test_a_command_can_be_typed_at_a_human_pace_before_it_runs() -> None:
     assert shown == [label[:end] for end in range(1, len(label) + 1)], "a key at a time"
     assert rig.narrator.screen.typing is None and result.held
     assert rig.counters.spawned[0].label == label
+
+
+def test_a_command_is_titled_and_typed_as_a_shell_would_show_it() -> None:
+    command = ("{python}", "-c", "import time\nprint('it is 1')", "--limit", "{limit}",
+               "--interval", "1")  # fmt: skip
+    rig = Rig(scene(Run(command=command, limit=3, type=True), WaitFor(exit=True)))
+    typed: list[str] = []
+    narrate_typing = rig.narrator.typing
+
+    def watching(text: str | None) -> None:
+        typed.extend([text] if text else [])
+        narrate_typing(text)
+
+    rig.narrator.typing = watching  # type: ignore[method-assign]
+    rig.stage.play_round()
+    quoted = "python -c 'import time\nprint('\"'\"'it is 1'\"'\"')' --limit 3 --interval 1"
+    assert rig.counters.spawned[0].label == quoted and typed[-1] == quoted
 
 
 class Published:

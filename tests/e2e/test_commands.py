@@ -1,0 +1,223 @@
+"""Command steps for real: a program that cannot start fails its step and the show goes on;
+whatever a program starts is gone when its step, its scene or the show ends; the director's
+own stop never shows an error it caused in a program's panel."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from director.errors import StepFailed
+from director.processes import ChildProcess
+from tests.conftest import director, ends, gone, shown
+
+PLAYLIST = 'title = "Commands"\nscenes = [{scenes}]\n'
+
+
+def talk(tmp_path: Path, **scenes: str) -> Path:
+    """A talk of its own: a playlist of `scenes` (name: the scene's steps as TOML)."""
+    folder = tmp_path / "talk"
+    (folder / "scenes").mkdir(parents=True)
+    names = ", ".join(f'"{name}"' for name in scenes)
+    (folder / "scenes" / "playlist.toml").write_text(PLAYLIST.format(scenes=names))
+    for name, steps in scenes.items():
+        (folder / "scenes" / f"{name}.toml").write_text(f'title = "Scene {name}"\n{steps}')
+    return folder
+
+
+def test_a_program_that_cannot_start_fails_its_step_and_the_show_goes_on(tmp_path: Path) -> None:
+    folder = talk(
+        tmp_path,
+        one='[[steps]]\nkind = "narrate"\ntitle = "Before"\nbody = "b"\nhold = 3\n'
+        '[[steps]]\nkind = "run"\ncommand = ["./tool.sh"]\n'
+        '[[steps]]\nkind = "wait_for"\nexit = true\n',
+        two='[[steps]]\nkind = "narrate"\ntitle = "The second scene"\nbody = "b"\nhold = 0\n',
+    )
+    tool = folder / "tool.sh"
+    tool.write_text("#!/bin/sh\necho hi\n")
+    tool.chmod(0o755)
+    child = director(tmp_path, "--talk", str(folder), "--auto", "--once", cols=400)
+    child.expect(shown("Before"), timeout=60)
+    tool.chmod(0o644)  # after the check: it can no longer be run
+    out = ends(child)
+    assert child.exitstatus == 1, out[-2000:]
+    said = f"Scene one, step 2 (run): cannot start ./tool.sh: {tool}: not executable (chmod +x)"
+    assert out.count(said) == 2, out[-2000:]  # where it happened, and in the round's result
+    assert "The second scene" in out and "Traceback" not in out
+
+
+def test_a_program_whose_exec_fails_in_the_child_fails_its_step(tmp_path: Path) -> None:
+    """An executable file that is no program (no #! line): exec fails in the forked child,
+    which says why and exits, never running the director's own code."""
+    folder = talk(
+        tmp_path,
+        one='[[steps]]\nkind = "run"\ncommand = ["./tool"]\n'
+        '[[steps]]\nkind = "wait_for"\nexit = true\n',
+        two='[[steps]]\nkind = "narrate"\ntitle = "The second scene"\nbody = "b"\nhold = 0\n',
+    )
+    (folder / "tool").write_text("echo hi\n")
+    (folder / "tool").chmod(0o755)
+    child = director(tmp_path, "--talk", str(folder), "--auto", "--once", cols=400)
+    out = ends(child)
+    assert child.exitstatus == 1, out[-2000:]
+    said = f"Scene one, step 1 (run): cannot start ./tool: {folder / 'tool'}: exec format error"
+    assert out.count(said) == 2, out[-2000:]
+    assert "The second scene" in out and "Traceback" not in out
+
+
+GRANDCHILDREN = """
+import os, subprocess, sys, time
+pids = sys.argv[1]
+sleep = "import os, sys, time; open(sys.argv[1], 'a').write(f'{os.getpid()} '); time.sleep(300)"
+quiet = dict(stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+# A new session of its own, out of the program's.
+subprocess.Popen([sys.executable, "-c", sleep, pids], start_new_session=True, **quiet)
+# Deaf to SIGHUP and SIGTERM, in the program's session.
+deaf = "import signal; signal.signal(signal.SIGHUP, signal.SIG_IGN); "
+deaf += "signal.signal(signal.SIGTERM, signal.SIG_IGN); " + sleep
+subprocess.Popen([sys.executable, "-c", deaf, pids], **quiet)
+# A daemon: forked, setsid, forked again, its parent gone at once.
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        os.execv(sys.executable, [sys.executable, "-c", sleep, pids])
+    os._exit(0)
+while len(open(pids).read().split()) < 3:
+    time.sleep(0.02)
+print("all started", flush=True)
+if sys.argv[2] == "stay":
+    time.sleep(300)
+"""
+
+
+def grandchildren(tmp_path: Path, stay: bool) -> Path:
+    """A talk whose program starts three grandchildren that outlive it unless stopped (their
+    pids written to `pids`); then it exits, or stays if `stay`."""
+    (tmp_path / "pids").touch()
+    how = "stay" if stay else "go"
+    run = '[[steps]]\nkind = "run"\ncommand = ["{python}", "{talk}/start.py", '
+    run += f'"{tmp_path / "pids"}", "{how}"]\n'
+    wait = '[[steps]]\nkind = "wait_for"\n'
+    wait += 'pattern = "all started"\n' if stay else "exit = true\n"
+    after = '[[steps]]\nkind = "narrate"\ntitle = "After the program"\nbody = "b"\nhold = 60\n'
+    folder = talk(tmp_path, one=run + wait + after)
+    (folder / "start.py").write_text(GRANDCHILDREN)
+    return folder
+
+
+@pytest.mark.parametrize("cgroups", ["1", "0"], ids=["cgroup where one can be had", "no cgroup"])
+@pytest.mark.parametrize("ending", ["step", "SIGTERM", "q"])
+def test_what_a_program_starts_is_gone_when_it_ends(
+    tmp_path: Path, ending: str, cgroups: str
+) -> None:
+    folder = grandchildren(tmp_path, stay=ending != "step")
+    child = director(tmp_path, "--talk", str(folder), "--auto", "--once",
+                     env={"COUNTER_DEMO_CGROUPS": cgroups})  # fmt: skip
+    child.expect(shown("all started"), timeout=60)
+    pids = [int(pid) for pid in (tmp_path / "pids").read_text().split()]
+    assert len(pids) == 3, "each wrote its pid once it ran"
+    started = []
+    for pid in pids:
+        with contextlib.suppress(psutil.NoSuchProcess):  # its step may have ended already
+            started.append(psutil.Process(pid))
+    if ending == "step":
+        child.expect(shown("After the program"), timeout=30)
+        assert gone(started, within=5), [p.pid for p in started if p.is_running()]
+        assert child.isalive(), "the show goes on"
+        child.send("q")
+    elif ending == "SIGTERM":
+        child.kill(signal.SIGTERM)
+    else:
+        child.send("q")
+    out = ends(child)
+    assert "Traceback" not in out
+    assert gone(started, within=5), [p.pid for p in started if p.is_running()]
+
+
+def test_a_counter_stopped_as_it_starts_shows_no_error_of_the_director(tmp_path: Path) -> None:
+    """SIGTERM to the director just as a counter starts: Ctrl-C sent to a Python still
+    importing its site module was a fatal error in the counter's final panel."""
+    scenes = tmp_path / "scenes"
+    scenes.mkdir()
+    (scenes / "playlist.toml").write_text('title = "t"\nscenes = ["one"]\n')
+    (scenes / "one.toml").write_text(
+        'title = "t"\n[[steps]]\nkind = "run"\n'
+        'program = "counter/normal-execution/start-execution.py"\n'
+        '[[steps]]\nkind = "wait_for"\nexit = true\n'
+    )
+    for attempt in range(8):
+        child = director(tmp_path / str(attempt), "--scenes", str(scenes), "--auto", "--once")
+        child.expect(shown("$ python start-execution.py"), timeout=60)
+        time.sleep(0.01 * attempt)  # a little later each time, through the counter's start
+        child.kill(signal.SIGTERM)
+        out = ends(child)
+        assert child.exitstatus == 128 + signal.SIGTERM, out[-2000:]
+        for error in ("Fatal Python error", "Traceback", "KeyboardInterrupt", "<frozen"):
+            assert error not in out, f"attempt {attempt + 1}: {out[-2000:]}"
+
+
+def test_only_what_the_program_started_goes(tmp_path: Path) -> None:
+    """Beside the program, a process of the director's own in its own session (as the dev
+    server and the renderers are) and a daemon it left behind, adopted by the director:
+    neither is touched, and the bystander's exit status is still its own to collect."""
+    pids = tmp_path / "pids"
+    pids.touch()
+    (tmp_path / "start.py").write_text(GRANDCHILDREN)
+    program = ChildProcess([sys.executable, str(tmp_path / "start.py"), str(pids), "stay"], "p")
+    daemon = (
+        "import os, sys, time\n"
+        "if os.fork() == 0:\n"
+        "    middle = os.getpid()\n"
+        "    if os.fork() == 0:\n"
+        "        os.setsid()\n"
+        "        while os.getppid() == middle:\n"  # until it is an orphan
+        "            time.sleep(0.01)\n"
+        "        open(sys.argv[1], 'w').write(str(os.getpid()))\n"
+        "        time.sleep(300)\n"
+        "    os._exit(0)\n"
+        "time.sleep(300)\n"
+    )
+    program.start()  # the director now adopts orphans
+    bystander = subprocess.Popen(
+        [sys.executable, "-c", daemon, str(tmp_path / "daemon")], start_new_session=True
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while "all started" not in program.output and time.monotonic() < deadline:
+            program.read(0.1)
+        written = tmp_path / "daemon"
+        while not (written.exists() and written.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        started = [psutil.Process(int(pid)) for pid in pids.read_text().split()]
+        orphan = psutil.Process(int(written.read_text()))
+        assert orphan.ppid() == os.getpid(), "adopted by the director"
+        program.stop(grace=0.5)
+        assert gone(started) and not program.running
+        assert bystander.poll() is None and orphan.is_running()
+        orphan.kill()
+        os.waitpid(orphan.pid, 0)
+        bystander.terminate()
+        assert bystander.wait(5) == -signal.SIGTERM, "its exit status is its own"
+    finally:
+        program.stop(grace=0.1)
+        bystander.kill()
+
+
+def test_a_program_that_cannot_start_says_why_in_a_line(tmp_path: Path) -> None:
+    for argv, said in (
+        (["/bin/echo", "a\0b"], "embedded null byte"),
+        (["/bin/echo", "x" * 200_000], "argument list too long"),
+        ([str(tmp_path)], "a directory, not a program"),
+    ):
+        with pytest.raises(StepFailed, match=f"cannot start p: .*{said}"):
+            ChildProcess(argv, "p").start()
+    with pytest.raises(StepFailed, match="cannot start p: /gone: no such file or directory"):
+        ChildProcess(["/bin/echo"], "p", cwd=Path("/gone")).start()
