@@ -14,7 +14,7 @@ import tempfile
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from importlib import resources
@@ -27,7 +27,7 @@ from showreel.core.parser import parse
 from showreel.exporters.chapters import extract_chapters, ffmetadata, youtube_list
 
 from director.errors import DemoError, Status
-from director.processes import die_with_parent, which
+from director.processes import die_with_parent, signals_held, which
 from director.recording import beside, json_line
 from director.results import clock
 
@@ -92,7 +92,7 @@ def render(cast: Path, outputs: Sequence[Path], look: Look, console: Console) ->
                 for job in jobs:
                     job.wait()
             finally:
-                with _signals_held():
+                with signals_held():
                     for job in jobs:
                         job.stop()
     failed = [f"{job.output}: {job.failure}" for job in jobs if job.failure]
@@ -100,27 +100,6 @@ def render(cast: Path, outputs: Sequence[Path], look: Look, console: Console) ->
         kept = f" (the recording is kept in {cast})"
         raise DemoError("rendering failed: " + "; ".join(failed) + kept, Status.FAILED)
     return [job.rendered for job in jobs if job.rendered]
-
-
-@contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
-    """Signals the director answers wait until the renderers are stopped: a second Ctrl-C
-    cannot leave one running. Each is answered then, in the order they came."""
-    if threading.current_thread() is not threading.main_thread():  # only it handles signals
-        yield
-        return
-    arrived: list[int] = []
-    answered = {n: signal.getsignal(n) for n in signal.valid_signals()}
-    answered = {n: handler for n, handler in answered.items() if callable(handler)}
-    for signum in answered:
-        signal.signal(signum, lambda signum, _: arrived.append(signum))
-    try:
-        yield
-    finally:
-        for signum, handler in answered.items():
-            signal.signal(signum, handler)
-        for signum in arrived:
-            signal.raise_signal(signum)
 
 
 class Job:
