@@ -343,7 +343,7 @@ class Stage:
     def _play(self, step: Step) -> None:
         """One step: what its kind does; its notes where the rehearsal shows them (a panel's
         after its panel)."""
-        if not isinstance(step, Narrate | ShowCode | Ask | Summary | History):
+        if not step.main:
             self.narrator.speaker_notes(step.notes)
         match step:
             case Narrate():

@@ -129,6 +129,8 @@ class StepKind:
     shows_only: ClassVar[bool] = False
     """Whether playing it again changes nothing but the screen: the presenter can go back
     over it without the scene playing again from its start."""
+    main: ClassVar[bool] = False
+    """Whether it draws the main region: its notes go under what it drew, not before it."""
 
     @property
     def needs_temporal(self) -> bool:
@@ -198,7 +200,7 @@ class Narrate(StepKind):
     """A title and a Markdown body in a panel."""
 
     kind = "narrate"
-    panel = shows_only = True
+    panel = shows_only = main = True
     example = (
         'title = "A program that counts"\n'
         'body = "It counts from **1 to 10**, one number a second."\n'
@@ -223,7 +225,7 @@ class ShowCode(StepKind):
     """A file of the talk as highlighted code."""
 
     kind = "show_code"
-    panel = shows_only = True
+    panel = shows_only = main = True
     example = (
         'file = "counter/normal-execution/businesslogic.py"\n'
         'lines = ["def count_to", "time.sleep"]\n'
@@ -297,7 +299,7 @@ class Ask(StepKind):
     """A question to the audience, with a countdown in hands-free mode."""
 
     kind = "ask"
-    panel = shows_only = True
+    panel = shows_only = main = True
     example = 'question = "What number will it show first when we run it again?"\nseconds = 5'
     question: str = option("what to ask")
     seconds: Seconds = option("countdown in hands-free mode (scaled by --speed)", 5)
@@ -544,7 +546,7 @@ class Summary(StepKind):
     """A table of every scene's runs so far: last before, first after, repeated, lost, claims."""
 
     kind = "summary"
-    shows_only = True
+    shows_only = main = True
     example = 'title = "What the programs really printed"'
     title: Title = option("the table's title", "What the programs really printed")
     notes: str = option(NOTES, "")
@@ -589,7 +591,7 @@ class History(StepKind):
     the events around the disruption highlighted, and the Web UI link."""
 
     kind = "history"
-    shows_only = True
+    shows_only = main = True
     example = "hold = 8"
     after_run = True
     title: Title = option("the table's title", "The workflow's event history")
