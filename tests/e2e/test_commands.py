@@ -185,13 +185,14 @@ def test_only_what_the_program_started_goes(tmp_path: Path) -> None:
         "    os._exit(0)\n"
         "time.sleep(300)\n"
     )
+    program.watch(["all started"])
     program.start()  # the director now adopts orphans
     bystander = subprocess.Popen(
         [sys.executable, "-c", daemon, str(tmp_path / "daemon")], start_new_session=True
     )
     try:
         deadline = time.monotonic() + 30
-        while "all started" not in program.output and time.monotonic() < deadline:
+        while not program.printed.match("all started") and time.monotonic() < deadline:
             program.read(0.1)
         written = tmp_path / "daemon"
         while not (written.exists() and written.read_text()) and time.monotonic() < deadline:

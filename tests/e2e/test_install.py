@@ -116,4 +116,4 @@ def test_installed_init_writes_a_talk_that_plays_with_a_command_step(
         "--scene", "before-temporal", cwd=tmp_path, home=tmp_path / "home",
     )  # fmt: skip
     assert played.returncode == 0, played.stderr + played.stdout[-2000:]
-    assert "python -c print(6 * 7)" in played.stdout and "✔ it prints '^42$'" in played.stdout
+    assert "python -c 'print(6 * 7)'" in played.stdout and "✔ it prints '^42$'" in played.stdout
