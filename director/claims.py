@@ -58,7 +58,7 @@ class Printed:
             return
         lines = (self._line + text).split("\n")
         self._line = lines.pop()[-4301:]  # longer is no number (int() refuses over 4300 digits)
-        self.numbers += [int(line) for line in lines if _number(line)]
+        self.numbers += [int(line.strip(" \t\n\v\f\r")) for line in lines if _number(line)]
         window, self._window = self._window + text, (self._window + text)[-OVERLAP:]
         for pattern, match in self.found.items():
             if match is None and pattern not in self.slow:
@@ -83,7 +83,9 @@ class Printed:
 
 
 def _number(line: str) -> bool:
-    line = line.strip()
+    """Whether a line is a number as int() reads one: digits, with the blanks int() allows
+    around them (str.strip() also strips \x1c-\x1f, which int() refuses)."""
+    line = line.strip(" \t\n\v\f\r")
     return line.isdecimal() and len(line) <= 4300
 
 

@@ -3,10 +3,12 @@ process it starts gone when it ends."""
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import ctypes
 import mmap
 import os
+import select
 import shutil
 import signal
 import sys
@@ -23,6 +25,8 @@ from director.families import Family
 from director.terminal import Terminal
 
 PR_SET_PDEATHSIG = 1
+REAP_TIME = 0.2
+"""How long a program's exit is waited for at once, after its output ended."""
 
 
 def die_with_parent() -> None:
@@ -79,6 +83,9 @@ class ChildProcess:
         self.printed = Printed()
         self.status: int | None = None
         self._child: pexpect.spawn | None = None
+        self._silent = False
+        """Whether its output ended while it runs on (it closed its terminal)."""
+        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         self.family: Family | None = None
         """Every process it started, to be gone when it stops."""
 
@@ -132,7 +139,7 @@ class ChildProcess:
         why = failure[:].rstrip(b"\0").decode("utf-8", "replace")
         failure.close()
         if why:
-            self._reap()
+            self._reap(1.0)
             family.end(0)
             raise StepFailed(f"cannot start {self.label}: {why}")
 
@@ -155,13 +162,28 @@ class ChildProcess:
             return ""
         child = self._child
         assert child is not None
+        if self._silent:  # its output ended, and it runs on: collected once it exits
+            self._reap(timeout)
+            return ""
+        if self.terminal.behind:  # it waits for its screen, as for a terminal slow to draw
+            self.terminal.catch_up(timeout)
+            return ""
+        # Read from its terminal here, not through pexpect's read_nonblocking(): at the end
+        # of output that waits for the program's exit without end (see _exited).
+        poller = select.poll()
+        poller.register(child.child_fd, select.POLLIN)
+        if not poller.poll(max(0.0, timeout) * 1000):
+            if self._exited():  # what it started holds its terminal: its own output is over
+                self._reap(0)
+            return ""
         try:
-            text = child.read_nonblocking(65536, timeout=timeout)
-        except pexpect.TIMEOUT:
+            data = os.read(child.child_fd, 65536)
+        except OSError:  # EIO: nothing holds the other end of its terminal any more
+            data = b""
+        if not data:
+            self._reap(REAP_TIME)
             return ""
-        except pexpect.EOF:
-            self._reap()
-            return ""
+        text = self._decoder.decode(data)
         self.terminal.write(text)
         self.printed.add(text)
         return text
@@ -175,9 +197,9 @@ class ChildProcess:
                 self._child.setwinsize(*size)
 
     def send_signal(self, sig: int) -> None:
-        if self.running and self._child is not None:
+        if self._program_runs():  # not pexpect's kill(): it may wait without end (_exited)
             with contextlib.suppress(ProcessLookupError):
-                self._child.kill(sig)
+                os.kill(self._child.pid, sig)  # type: ignore[union-attr]
 
     def wait(self, timeout: float) -> bool:
         """Read until it exits or `timeout` passes; whether it exited."""
@@ -201,24 +223,44 @@ class ChildProcess:
             self.family.end(grace)
         self.wait(grace)  # the rest of its output, now that nothing holds its terminal
         if self.running:
-            self._reap()
+            self._reap(1.0)
 
     def _program_runs(self) -> bool:
         """Whether the program itself still runs (its output may be held open after it)."""
-        if not self.running or self._child is None:
-            return False
-        try:
-            return self._child.isalive()
-        except pexpect.ExceptionPexpect:
-            return False
+        return self.running and not self._exited()
 
-    def _reap(self) -> None:
-        """After end of output: collect the exit status without pexpect's fixed 0.1 s sleeps."""
+    def _exited(self) -> bool:
+        """Whether the program has exited, its status collected if so; never waits (once its
+        output has ended, pexpect's own isalive() waits for it without end, and a program
+        that closed its terminal may run on for good)."""
+        process = self._child.ptyproc  # type: ignore[union-attr]
+        if process.terminated:
+            return True
+        try:
+            pid, status = os.waitpid(process.pid, os.WNOHANG)
+        except ChildProcessError:  # collected already: its status is not to be had
+            pid, status = process.pid, 255 << 8
+        if pid == 0:
+            return False
+        process.status = status
+        process.exitstatus = os.WEXITSTATUS(status) if os.WIFEXITED(status) else None
+        process.signalstatus = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
+        process.terminated = True
+        return True
+
+    def _reap(self, wait: float = REAP_TIME) -> None:
+        """After end of output: collect the exit status once it has exited, looked for over
+        `wait` s (not pexpect's fixed 0.1 s sleeps); one that runs on is looked for again
+        at the next read."""
         child = self._child
         assert child is not None
-        deadline = time.monotonic() + 1.0
-        while child.isalive() and time.monotonic() < deadline:
+        deadline = time.monotonic() + wait
+        while not self._exited():
+            if time.monotonic() >= deadline:
+                self._silent = True
+                return
             time.sleep(0.002)
+        self._silent = False
         child.ptyproc.delayafterclose = 0
         child.close(force=True)
         if child.signalstatus is not None:

@@ -9,6 +9,7 @@ import json
 import math
 import os
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,7 +23,7 @@ from director.files import Missing, Unreadable, read_bytes, read_text
 from director.pacing import MAX_SPEED
 from director.scenes import Scene, Show
 from director.steps import shown
-from director.terminal import Emulator
+from director.terminal import FEED_TIME, Emulator
 
 MAX_SIZE = (500, 200)
 """The largest screen a take may have, in columns and rows (as --record-size's largest): its
@@ -31,9 +32,6 @@ MAX_CAST_BYTES = 50_000_000
 """A take's cast larger than this is not one."""
 MAX_SECONDS = 2 * 3600
 """The longest a take may play at --speed 1."""
-FEED = 50_000
-"""The most characters of a take the player feeds its terminal emulator at once (a few tenths
-of a second): a take that printed a lot falls behind its clock, but the show never freezes."""
 
 
 class Refused(Exception):
@@ -368,23 +366,25 @@ class Player:
         return self.take.events[-1][0] if self.take.events else 0.0
 
     def until(self, seconds: float) -> bool:
-        """Play the events up to `seconds` into the take, at most FEED characters of them a
-        call; whether any changed the screen."""
-        events, changed, budget = self.take.events, False, FEED
-        while self._next < len(events) and events[self._next][0] <= seconds and budget > 0:
+        """Play the events up to `seconds` into the take, for FEED_TIME at most a call (a
+        few bytes may cost the emulator a redraw of every cell); whether any changed the
+        screen."""
+        events, changed = self.take.events, False
+        deadline = time.monotonic() + FEED_TIME
+        while self._next < len(events) and events[self._next][0] <= seconds:
             _, kind, data = events[self._next]
             if kind == "o":
-                piece = data[self._fed : self._fed + budget]
-                self._terminal.feed(piece)
-                self._fed += len(piece)
-                budget -= len(piece)
+                left = max(0.0, deadline - time.monotonic())
+                self._fed += self._terminal.feed(data[self._fed :], left)
                 changed = True
                 if self._fed < len(data):  # the rest on the next call
-                    continue
+                    break
             elif kind == "r":  # COLSxROWS within MAX_SIZE, as load checked
                 columns, rows = data.split("x")
                 self._terminal.resize(int(columns), int(rows))
-            self._next, self._fed, budget = self._next + 1, 0, budget - 1
+            self._next, self._fed = self._next + 1, 0
+            if time.monotonic() > deadline:
+                break
         return changed
 
     def frame(self) -> Text:

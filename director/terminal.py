@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
+import time
 from collections import deque
 from functools import lru_cache
 
@@ -21,6 +22,13 @@ PRUNE_AT = 256 * 1024
 """Output waiting for the emulator past this many characters is pruned (or fed at once)."""
 FEED_SLICE = 32 * 1024
 """The most output one drawing of a running program's screen feeds to the emulator."""
+FEED_TIME = 0.05
+"""The longest one feeding of the emulator may take: a few bytes can make it redraw every
+cell (ESC # 8 fills the screen), so its work is bounded by time as well as by characters."""
+WHOLE_TIME = 1.0
+"""The longest feeding before the whole screen is drawn (a program's last panel)."""
+CELLS = 100_000
+"""A slice fed at once is this many cells' worth of a screen at most, in characters."""
 
 
 class _Stream(pyte.Stream):
@@ -34,6 +42,21 @@ class _Stream(pyte.Stream):
             return self._taking_plain_text
 
 
+def feed_within(stream: pyte.Stream, text: str, seconds: float = FEED_TIME) -> int:
+    """Feed `text` to the emulator a slice at a time, until it is all fed or `seconds` have
+    passed; how much was fed. The larger the screen, the smaller a slice: one sequence of a
+    few bytes may cost a redraw of every cell."""
+    screen = stream.listener
+    piece = max(16, CELLS // max(1, screen.columns * screen.lines))
+    deadline, fed = time.monotonic() + seconds, 0
+    while fed < len(text):
+        stream.feed(text[fed : fed + piece])
+        fed += piece
+        if time.monotonic() > deadline:
+            break
+    return min(fed, len(text))
+
+
 class Emulator:
     """One emulated screen, fed text as it comes."""
 
@@ -41,8 +64,9 @@ class Emulator:
         self.screen = pyte.Screen(columns, rows)
         self._stream = _Stream(self.screen)
 
-    def feed(self, text: str) -> None:
-        self._stream.feed(text)
+    def feed(self, text: str, seconds: float = FEED_TIME) -> int:
+        """Feed what it can of `text` within `seconds`; how much it fed."""
+        return feed_within(self._stream, text, seconds)
 
     def resize(self, columns: int, rows: int) -> None:
         with contextlib.suppress(ValueError):
@@ -113,8 +137,20 @@ class Terminal:
             self._writes += 1
             if len(self._pending) > PRUNE_AT:
                 self._prune()
-                if len(self._pending) > PRUNE_AT:  # not plain: emulated, a read's worth at a time
+                if self.behind:  # not plain: emulated, a read's worth at a time
                     self._feed(len(self._pending) - PRUNE_AT // 2)
+
+    @property
+    def behind(self) -> bool:
+        """Whether more waits for the emulator than it takes at once: the program then waits
+        for it, as it would for a terminal that is slow to draw."""
+        return len(self._pending) > PRUNE_AT
+
+    def catch_up(self, seconds: float) -> None:
+        """Feed what waits for up to `seconds`."""
+        with self._lock:
+            self._prune()
+            self._feed(len(self._pending), seconds)
 
     def resize(self, columns: int, rows: int) -> None:
         with self._lock:
@@ -135,7 +171,10 @@ class Terminal:
                 if (preview := self._preview(rows)) is not None:
                     self._drawn = (-self._writes, rows, preview)
                     return preview
-            self._feed(FEED_SLICE if rows is not None else len(self._pending))
+            if rows is None:  # the whole screen, drawn once: all that waits, within reason
+                self._feed(len(self._pending), WHOLE_TIME)
+            else:
+                self._feed(FEED_SLICE)
             if self._drawn is not None and self._drawn[:2] == (self._version, rows):
                 return self._drawn[2]
             screen = self.screen
@@ -159,15 +198,16 @@ class Terminal:
         shown = [*screen.history, *(screen.buffer[y] for y in range(lines))]
         return _rows_text(shown, screen.columns, rows)
 
-    def _feed(self, most: int) -> None:
-        """Feed up to `most` characters of what waits, ending at a line end if one is there."""
+    def _feed(self, most: int, seconds: float = FEED_TIME) -> None:
+        """Feed up to `most` characters of what waits, ending at a line end if one is there,
+        for `seconds` at most."""
         if not self._pending:
             return
         if most < len(self._pending):
             most = self._pending.rfind("\n", 0, most) + 1 or most
-        self._stream.feed(self._pending[:most])
-        self._pending = self._pending[most:]
-        self._plain = max(0, self._plain - most)
+        fed = feed_within(self._stream, self._pending[:most], seconds)
+        self._pending = self._pending[fed:]
+        self._plain = max(0, self._plain - fed)
         self._version += 1
 
     def _prune(self) -> None:

@@ -142,6 +142,27 @@ def test_what_a_program_starts_is_gone_when_it_ends(
     assert gone(started, within=5), [p.pid for p in started if p.is_running()]
 
 
+def test_a_program_that_closes_its_terminal_and_runs_on_never_freezes_the_show(
+    tmp_path: Path,
+) -> None:
+    """Its output ends while it runs: its step fails in time, it is stopped, the show goes
+    on (pexpect alone would wait for its exit without end, deaf to signals and keys)."""
+    run = '[[steps]]\nkind = "run"\ncommand = ["{talk}/closes.sh"]\n'
+    wait = '[[steps]]\nkind = "wait_for"\npattern = "READY"\ntimeout = 3\n'
+    after = '[[steps]]\nkind = "narrate"\ntitle = "The second scene"\nbody = "b"\nhold = 0\n'
+    folder = talk(tmp_path, one=run + wait, two=after)
+    script = folder / "closes.sh"
+    script.write_text(f"#!/bin/sh\necho $$ > {tmp_path}/pid\nexec 0<&- 1>&- 2>&- sleep 300\n")
+    script.chmod(0o755)
+    child = director(tmp_path, "--talk", str(folder), "--auto", "--once", cols=400)
+    child.expect(shown("The second scene"), timeout=30)
+    out = ends(child)
+    assert child.exitstatus == 1, out[-2000:]
+    assert "did not print something matching 'READY' within 3 s" in out, out[-2000:]
+    assert "Traceback" not in out
+    assert not psutil.pid_exists(int((tmp_path / "pid").read_text())), "it was stopped"
+
+
 def test_a_counter_stopped_as_it_starts_shows_no_error_of_the_director(tmp_path: Path) -> None:
     """SIGTERM to the director just as a counter starts: Ctrl-C sent to a Python still
     importing its site module was a fatal error in the counter's final panel."""

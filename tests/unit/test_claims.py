@@ -146,3 +146,10 @@ def test_a_pattern_that_takes_too_long_is_tried_no_more() -> None:
     printed.add("ab")
     with pytest.raises(TimeoutError):
         printed.match(r"(a|aa)+b")
+
+
+def test_a_line_str_strip_and_int_disagree_on_is_no_number_and_no_crash() -> None:
+    # str.strip() strips \x1c-\x1f, int() refuses them: binary output must not crash a show.
+    printed = Printed()
+    printed.add("6\x1c\r\n\x1d7\r\n\x1e\r\n 8 \r\n\t9\x0b\r\n")
+    assert printed.numbers == [8, 9]

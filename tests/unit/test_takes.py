@@ -20,7 +20,7 @@ from director.recording import Cast
 from director.results import SceneResult, summary_rows
 from director.scenes import Scene, Show
 from director.steps import Narrate, Pause
-from director.takes import FEED, MAX_SECONDS, MAX_SIZE, Player, Refused, Take, Takes, fingerprint
+from director.takes import MAX_SECONDS, MAX_SIZE, Player, Refused, Take, Takes, fingerprint
 
 SCENE = Scene("intro", "Intro", Path("intro.toml"), (Narrate(title="Hi", body="."), Pause()))
 SHOW = Show("Talk", (SCENE,), limit=10, interval=1.0)
@@ -335,16 +335,35 @@ def test_a_take_that_printed_a_lot_is_played_a_bounded_piece_at_a_time(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     fed: list[str] = []
-    monkeypatch.setattr("director.terminal.Emulator.feed", lambda self, text: fed.append(text))
+
+    def feed(self: object, text: str, seconds: float) -> int:
+        fed.append(text[:50_000])  # what the emulator takes in the time it is given
+        return len(fed[-1])
+
+    monkeypatch.setattr("director.terminal.Emulator.feed", feed)
     said = "".join(f"line {n}\r\n" for n in range(100_000))
     events = [(0.0, "o", said), (0.0, "m", "x"), (1.0, "o", "more")]
     player = Player(Take("intro", datetime.now(UTC), "a", [], (80, 24), 1.0, events))
     calls = 0
     while player.until(0.5):
         calls += 1
-        assert len(fed[-1]) <= FEED
-    assert "".join(fed) == said and calls == -(-len(said) // FEED)
+    assert "".join(fed) == said and calls == -(-len(said) // 50_000)
     assert player.until(1.0) and fed[-1] == "more"
+
+
+@pytest.mark.parametrize("costly", ["\x1b#8", "\x1b[2J", "\x1b[H\x1b[999L"])
+def test_a_take_of_sequences_that_redraw_every_cell_is_played_in_time_not_all_at_once(
+    costly: str,
+) -> None:
+    """A few bytes that make the emulator redraw a 500x200 screen: a take of a few kB of
+    them would take minutes to feed at once; each call feeds for FEED_TIME and returns."""
+    events = [(0.0, "o", costly * 20_000), (0.0, "o", "the end")]
+    player = Player(Take("intro", datetime.now(UTC), "a", [], (500, 200), 1.0, events))
+    calls = 0
+    while player._next < len(events) and calls < 3:
+        player.until(1.0)
+        calls += 1
+    assert player._next == 0 and 0 < player._fed < len(events[0][2]), "a bounded piece a call"
 
 
 def test_what_passes_the_check_plays_to_its_end() -> None:

@@ -142,3 +142,15 @@ def test_pruning_shows_exactly_what_feeding_everything_would(
             screen.text(2)  # a drawing feeds a slice
     text = screen.text()
     assert (text.plain, text.spans) == fully(output, columns, rows)
+
+
+def test_a_program_printing_sequences_that_redraw_every_cell_waits_for_its_screen() -> None:
+    """ESC # 8 fills every cell: 300 kB of it would take the emulator hours at 500x200. The
+    screen takes what it can in a bounded time and says it is behind, so that the program
+    waits for it (it is not read meanwhile) as it would for a terminal slow to draw."""
+    screen = Terminal(500, 200)
+    screen.write("\x1b#8" * 100_000)
+    assert screen.behind, "more waits than the emulator takes at once"
+    screen.catch_up(0.0)
+    assert screen.behind, "a slice at a time"
+    assert screen.text(5).plain.endswith("E" * 500), "what it took is drawn"
