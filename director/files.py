@@ -1,11 +1,13 @@
 """The one place the talk's files and its takes are read: regular files of a sane size (UTF-8
 text for the talk's, and for steps, inside the talk's folder); anything else is a one-line
-reason, never a hang."""
+reason, never a hang. And where the show's own files are written whole or not at all."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
+import tempfile
 from pathlib import Path
 
 MAX_BYTES = 1_000_000
@@ -57,6 +59,26 @@ def read_bytes(path: Path, most: int = MAX_BYTES, inside: Path | None = None) ->
     if len(data) > most:
         raise Unreadable(f"larger than {_size(most)}")
     return data
+
+
+def write_whole(files: dict[Path, bytes]) -> None:
+    """Write each file whole at its name or not at all: each is written under a new hidden
+    name beside it (made afresh, so never through a link or into a FIFO left there), and
+    only once all of them are written are they renamed into place, in order; an earlier
+    file stays until then. OSError if one cannot be written."""
+    written: list[tuple[str, Path]] = []
+    try:
+        for path, data in files.items():
+            fd, aside = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".new")
+            written.append((aside, path))
+            with os.fdopen(fd, "wb") as file:
+                file.write(data)
+        for aside, path in written:
+            os.replace(aside, path)
+    finally:
+        for aside, _ in written:
+            with contextlib.suppress(OSError):
+                os.unlink(aside)
 
 
 def _regular(info: os.stat_result, most: int) -> None:

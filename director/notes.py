@@ -22,6 +22,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from director.errors import Quit
+from director.files import write_whole
 from director.keys import Keys
 from director.results import clock
 
@@ -266,7 +267,7 @@ class Publisher:
 def save_rehearsal(state_dir: Path, rows: list[tuple[str, str, float]]) -> None:
     """Keep a rehearsal's times (scene, step, seconds) for the notes screen to plan by."""
     with contextlib.suppress(OSError):
-        (state_dir / REHEARSAL).write_text(json.dumps(rows), encoding="utf-8")
+        write_whole({state_dir / REHEARSAL: json.dumps(rows).encode()})
 
 
 def planned(state_dir: Path) -> list[tuple[str, str, float]]:

@@ -3,11 +3,9 @@ record (when, on which Temporal, which claims held), kept to be shown if the sce
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import math
-import os
 import re
 import time
 from collections.abc import Callable
@@ -19,7 +17,7 @@ from typing import Any
 from rich.text import Text
 
 from director.claims import Verdict
-from director.files import Missing, Unreadable, read_bytes, read_text
+from director.files import Missing, Unreadable, read_bytes, read_text, write_whole
 from director.pacing import MAX_SPEED
 from director.scenes import Scene, Show
 from director.steps import shown
@@ -106,14 +104,7 @@ class Takes:
             "claims": [{"claim": v.claim, "held": v.held, "seen": v.seen} for v in verdicts],
         }
         cast_path, record_path = self.paths(scene)
-        for path, content in ((cast_path, data), (record_path, json.dumps(record).encode())):
-            aside = path.with_name(f".{path.name}.new")
-            try:
-                aside.write_bytes(content)
-                os.replace(aside, path)
-            finally:
-                with contextlib.suppress(OSError):
-                    aside.unlink()
+        write_whole({cast_path: data, record_path: json.dumps(record).encode()})
 
     def load(self, show: Show, scene: Scene) -> Take | None:
         """The scene's take; None if it has none; Refused (saying why) if it cannot be used.

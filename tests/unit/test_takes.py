@@ -379,3 +379,44 @@ def test_what_passes_the_check_plays_to_its_end() -> None:
     player = Player(take)
     assert player.until(player.length)
     assert player.frame().plain.endswith("last")
+
+
+@pytest.mark.parametrize("left", ["fifo", "link", "folder"])
+def test_what_is_left_at_an_old_aside_name_is_never_written_through(
+    tmp_path: Path, left: str
+) -> None:
+    takes = Takes(tmp_path / "takes")
+    takes.save(SHOW, SCENE, recorded(), (100, 30), "localhost:7233", HELD)
+    for name in (".intro.cast.new", ".intro.json.new"):
+        aside = tmp_path / "takes" / name
+        if left == "fifo":
+            os.mkfifo(aside)  # opened for writing, it would wait for a reader for good
+        elif left == "link":
+            aside.symlink_to(tmp_path / f"victim{name}")
+        else:
+            aside.mkdir()
+    takes.save(SHOW, SCENE, recorded(), (100, 30), "localhost:7233", HELD)
+    assert takes.state(SHOW, SCENE).startswith("verified")
+    assert not list(tmp_path.glob("victim*")), "nothing written through a link"
+    assert not (tmp_path / "takes" / "intro.cast").is_symlink()
+
+
+def test_a_take_that_cannot_be_written_whole_leaves_the_earlier_one_usable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    takes = Takes(tmp_path)
+    takes.save(SHOW, SCENE, recorded(), (100, 30), "localhost:7233", HELD)
+    before = {path.name: path.read_bytes() for path in tmp_path.iterdir()}
+    real = os.fdopen
+
+    def full(fd: int, mode: str) -> object:  # the record, written second, finds the disk full
+        if len(list(tmp_path.glob(".*.new"))) == 2:
+            os.close(fd)
+            raise OSError(28, "No space left on device")
+        return real(fd, mode)
+
+    monkeypatch.setattr("director.files.os.fdopen", full)
+    with pytest.raises(OSError):
+        takes.save(SHOW, SCENE, recorded() + "more", (100, 30), "localhost:7233", HELD)
+    assert {path.name: path.read_bytes() for path in tmp_path.iterdir()} == before
+    assert takes.state(SHOW, SCENE).startswith("verified"), "the earlier take is whole"
