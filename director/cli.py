@@ -70,6 +70,12 @@ TAKE_IDLE_LIMIT = 5.0
 in a scene's place, it keeps the show moving."""
 
 
+def said(text: str) -> str:
+    """Text as one line that a terminal shows as it is: the control characters in what it
+    quotes (a newline or an ESC in a path or a flag's value) are shown escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def program_name() -> str:
     """The program as it was called: `demo.py` or `counter-demo`."""
     return Path(sys.argv[0]).name or "counter-demo"
@@ -87,7 +93,7 @@ class Parser(argparse.ArgumentParser):
     the program, the flag and what is wrong with it (exit 2). --help is argparse's own."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(Status.USAGE, f"{self.prog}: {_one_line(message)}\n")
+        self.exit(Status.USAGE, f"{self.prog}: {said(_one_line(message))}\n")
 
 
 def _one_line(message: str) -> str:
@@ -302,7 +308,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return play(args)
     except DemoError as error:
-        print(f"{program_name()}: {error}", file=sys.stderr)
+        print(f"{program_name()}: {said(str(error))}", file=sys.stderr)
         return error.status
     except KeyboardInterrupt:
         return Status.INTERRUPTED
@@ -318,10 +324,10 @@ def _init(args: argparse.Namespace) -> int:
     try:
         written = init(args.folder, force=args.force)
     except DemoError as error:
-        print(f"{program_name()}: {error}", file=sys.stderr)
+        print(f"{program_name()}: {said(str(error))}", file=sys.stderr)
         return error.status
-    print(f"Wrote {len(written)} files into {args.folder}: play it with "
-          f"{program_name()} --talk {args.folder}")  # fmt: skip
+    print(f"Wrote {len(written)} files into {said(str(args.folder))}: play it with "
+          f"{program_name()} --talk {said(str(args.folder))}")  # fmt: skip
     return Status.HELD
 
 
@@ -374,7 +380,7 @@ def play(args: argparse.Namespace) -> Status:
         try:  # a second Ctrl-C stops it
             _render(args, recordings)
         except DemoError as error:  # said, and the show still ends as it was ended
-            print(f"{program_name()}: {error}", file=sys.stderr)
+            print(f"{program_name()}: {said(str(error))}", file=sys.stderr)
         raise ended from None
     _render(args, recordings)
     return status
@@ -386,7 +392,7 @@ def _render(args: argparse.Namespace, recordings: Recordings) -> None:
     look = Look(theme=args.theme, font_size=args.font_size, idle_limit=args.idle_limit)
     for done in render(recordings.cast, recordings.rendered, look, console):
         size = f"{done.bytes / 1e6:.1f} MB" if done.bytes >= 1e5 else f"{done.bytes / 1e3:.0f} kB"
-        line = f"Wrote {escape(str(done.path))}: {size}, {clock(round(done.seconds))} long"
+        line = f"Wrote {escape(said(str(done.path)))}: {size}, {clock(round(done.seconds))} long"
         line += escape(done.note)
         console.print(line, soft_wrap=True)  # a path is not cut in two
 

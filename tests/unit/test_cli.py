@@ -196,3 +196,26 @@ def test_notes_from_a_state_directory_no_show_can_have_is_a_usage_error(
     (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
     assert cli.main(["--notes", "--state-dir", str(tmp_path / name)]) == 2
     assert said in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--list", "--talk", "/nowhere/a\nb"],
+        ["--list", "--talk", "/nowhere/a\x1b[2Jb"],
+        ["--list", "--speed", "\x1b[31mred"],
+        ["--auto", "--once", "--record", "/nowhere/no\nsuch/x.cast"],
+        ["--auto", "--once", "--transcript", "/nowhere/\x1b]0;title\x07/x.txt"],
+    ],
+)
+def test_a_control_character_in_what_an_error_quotes_is_shown_escaped_on_one_line(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    try:
+        status = cli.main(argv)
+    except SystemExit as exit:  # a bad flag: argparse's way out
+        status = exit.code
+    assert status == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.endswith("\n"), err
+    assert err[:-1].isprintable(), f"no raw control character: {err!r}"
