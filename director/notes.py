@@ -22,7 +22,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from director.errors import Quit
-from director.files import write_whole
+from director.files import Unreadable, read_text, write_whole
 from director.keys import Keys
 from director.results import clock
 
@@ -273,10 +273,11 @@ def save_rehearsal(state_dir: Path, rows: list[tuple[str, str, float]]) -> None:
 def planned(state_dir: Path) -> list[tuple[str, str, float]]:
     """The last rehearsal's rows, or none."""
     try:
-        rows = json.loads((state_dir / REHEARSAL).read_text(encoding="utf-8"))
-        return [(str(scene), str(step), float(seconds)) for scene, step, seconds in rows]
-    except (OSError, ValueError, TypeError):
+        rows = json.loads(read_text(state_dir / REHEARSAL))
+        kept = [(str(scene), str(step), float(seconds)) for scene, step, seconds in rows]
+    except (Unreadable, ValueError, TypeError, RecursionError):
         return []
+    return kept if all(0 <= seconds < 1e6 for _, _, seconds in kept) else []  # nan, inf: no
 
 
 class NotesScreen:
@@ -292,6 +293,14 @@ class NotesScreen:
         self.plan = planned(state_dir)
 
     def __rich__(self) -> RenderableType:
+        try:
+            return self._drawn()
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError):
+            # A state of another shape (another version of the show): said, not a dead screen.
+            return Panel(Text("The show sent a state this screen cannot show.", style="dim"),
+                         title="[bold]Speaker notes", border_style="magenta")  # fmt: skip
+
+    def _drawn(self) -> RenderableType:
         state = self.state
         if not self.connected:
             if self.full:

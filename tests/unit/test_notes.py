@@ -317,3 +317,22 @@ def test_the_notes_screen_takes_whole_states_only(
     _follow(here, screen, keys, drive=False)  # until the show's end of stream
     assert screen.state == state and screen.full == full
     assert screen.connected is bool(state)
+
+
+@pytest.mark.parametrize(
+    "state", [{"step_since": "x"}, {"claims": [1, 2]}, {"claims": 7}, {"scene": 5}]
+)
+def test_a_state_of_another_shape_is_said_not_a_dead_screen(tmp_path: Path, state: dict) -> None:
+    screen = NotesScreen(tmp_path)
+    screen.connected, screen.state = True, {"talk": "Talk", **state}
+    console = Console(width=80, file=io.StringIO(), record=True)
+    console.print(screen)
+    said = console.export_text()
+    assert "Speaker notes" in said
+
+
+def test_a_rehearsal_with_times_no_clock_can_show_is_not_planned_by(tmp_path: Path) -> None:
+    (tmp_path / "rehearsal.json").write_text('[["x", "1. narrate: A", 1e400], ["x", "2", 1]]')
+    assert planned(tmp_path) == []
+    (tmp_path / "rehearsal.json").write_text('[["x", "1. narrate: A", 2.5]]')
+    assert planned(tmp_path) == [("x", "1. narrate: A", 2.5)]
