@@ -155,9 +155,13 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--scenes", type=Path, metavar="DIR", help="another scenes folder (default: the talk's)"
     )
-    parser.add_argument("--address", metavar="HOST:PORT", help="use an existing Temporal service")
-    parser.add_argument("--namespace", help="its namespace (default: default)")
-    parser.add_argument("--profile", help="a profile of Temporal's environment configuration")
+    parser.add_argument(
+        "--address", type=_address, metavar="HOST:PORT", help="use an existing Temporal service"
+    )
+    parser.add_argument("--namespace", type=_name, help="its namespace (default: default)")
+    parser.add_argument(
+        "--profile", type=_name, help="a profile of Temporal's environment configuration"
+    )
     parser.add_argument(
         "--port", type=_positive(int, 65535), help="the embedded dev server's port (1-65535)"
     )
@@ -234,6 +238,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         f"(default: a --talk folder's .state/, else {state_home()})",
     )
     args = parser.parse_args(argv)
+    if args.notes:  # it follows a show: what shapes a show is not for it
+        for action in parser._actions:
+            if action.dest not in FOR_NOTES and getattr(args, action.dest) != action.default:
+                flag = action.option_strings[0]
+                parser.error(f"argument {flag}: not with --notes (it follows a show, and "
+                             "takes --state-dir, --talk and --drive)")  # fmt: skip
     try:
         args.talk.resolve()
     except (RuntimeError, OSError):  # Python 3.11 and 3.12 say "Symlink loop from ..."
@@ -273,6 +283,25 @@ def _positive(kind: type, most: float = 1e6) -> object:
 
     convert.__name__ = kind.__name__
     return convert
+
+
+FOR_NOTES = {"help", "version", "notes", "drive", "state_dir", "talk"}
+"""What --notes takes: the show it follows is found by its state directory."""
+
+
+def _name(text: str) -> str:
+    """--namespace, --profile: a name, one word of printable characters."""
+    if not text or not text.isprintable() or any(c.isspace() for c in text) or len(text) > 255:
+        raise argparse.ArgumentTypeError(f"must be a name, one word, not {text!r}")
+    return text
+
+
+def _address(text: str) -> str:
+    """--address: HOST:PORT (or a host alone), the port from 1 to 65535."""
+    host, colon, port = _name(text).rpartition(":")
+    if colon and not (port.isdigit() and 0 < int(port) <= 65535 and host):
+        raise argparse.ArgumentTypeError(f"use HOST:PORT with a port from 1 to 65535, not {text!r}")
+    return text
 
 
 def _size(text: str) -> tuple[int, int]:

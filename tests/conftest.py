@@ -76,9 +76,9 @@ def director(
     """demo.py in its own pty (with `env` added to its environment); everything it prints
     is kept in `child.logfile_read`.
 
-    In the scroll layout unless told otherwise: what it says stays in the stream to be read
-    (the stage layout's own tests say --layout stage)."""
-    layout = [] if "--layout" in args else ["--layout", "scroll"]
+    In the scroll layout unless told otherwise (a notes screen has none): what it says stays
+    in the stream to be read (the stage layout's own tests say --layout stage)."""
+    layout = [] if "--layout" in args or "--notes" in args else ["--layout", "scroll"]
     child = pexpect.spawn(
         sys.executable,
         [DEMO, "--state-dir", str(tmp_path / "state"), *layout, *args],

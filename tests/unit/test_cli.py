@@ -219,3 +219,26 @@ def test_a_control_character_in_what_an_error_quotes_is_shown_escaped_on_one_lin
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.endswith("\n"), err
     assert err[:-1].isprintable(), f"no raw control character: {err!r}"
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["--address", "localhost:99999"], "--address: use HOST:PORT with a port from 1 to 65535"),
+        (["--address", ""], "--address: must be a name, one word, not ''"),
+        (["--namespace", "x\ny"], "--namespace: must be a name, one word, not 'x\\ny'"),
+        (["--profile", "a b"], "--profile: must be a name, one word, not 'a b'"),
+        (["--notes", "--record", "t.gif"], "--record: not with --notes (it follows a show"),
+        (["--notes", "--scene", "nope"], "--scene: not with --notes"),
+        (["--notes", "--list"], "--list: not with --notes"),
+        (["--notes", "--speed", "2"], "--speed: not with --notes"),
+    ],
+)
+def test_what_cannot_name_a_service_or_shape_a_notes_screen_is_refused_in_a_line(
+    argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit:
+        cli.main(argv)
+    assert exit.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and said in err, err
