@@ -401,6 +401,7 @@ def play(args: argparse.Namespace) -> Status:
     recordings = Recordings.of(args.record or [], args.state_dir)
     if args.transcript:
         check_transcript(args.transcript)
+    _apart(args.record or [], args.transcript, takes)
     if recordings is None or not recordings.rendered:
         return _show(args, show, mode, recordings, takes)
     try:
@@ -500,6 +501,17 @@ def _show(
     if cast is not None and cast.failure:  # the show went on; the recording did not
         raise DemoError(f"the recording {cast.path} stopped early: {cast.failure}")
     return Status.HELD if held else Status.FAILED
+
+
+def _apart(records: list[Path], transcript: Path | None, takes: Takes) -> None:
+    """What the show writes, each at a place of its own: no recording where the transcript
+    or a take goes (one would be lost under the other)."""
+    kept = takes.folder.resolve()
+    for path in records:
+        if transcript is not None and path.resolve() == transcript.resolve():
+            raise DemoError(f"--record {path}: the --transcript goes there too")
+        if path.resolve().is_relative_to(kept):
+            raise DemoError(f"--record {path}: the verified takes are kept in {takes.folder}")
 
 
 def _layout(asked: str | None, console: Console) -> tuple[str, str | None]:

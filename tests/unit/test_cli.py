@@ -242,3 +242,22 @@ def test_what_cannot_name_a_service_or_shape_a_notes_screen_is_refused_in_a_line
     assert exit.value.code == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and said in err, err
+
+
+def test_a_recording_where_the_transcript_or_a_take_goes_is_refused_before_the_show(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    state = tmp_path / "state"
+    (tmp_path / "link.html").symlink_to(tmp_path / "t.html")
+    for argv, said in [
+        (["--record", str(tmp_path / "t.html"), "--transcript", str(tmp_path / "t.html")],
+         "the --transcript goes there too"),
+        (["--record", str(tmp_path / "link.html"), "--transcript", str(tmp_path / "t.html")],
+         "the --transcript goes there too"),
+        (["--record", str(state / "takes" / "before-temporal.cast")],
+         f"the verified takes are kept in {state / 'takes'}"),
+    ]:  # fmt: skip
+        (state / "takes").mkdir(parents=True, exist_ok=True)
+        assert cli.main(["--auto", "--once", "--state-dir", str(state), *argv]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and said in err, err
