@@ -92,7 +92,7 @@ def load_show(folder: Path, only: list[str] | None = None, talk: Path = TALK) ->
             raise DemoError(
                 f"no scene {shown(name)} in {_typed(path)}{guess(name, list(playlist.scenes))}"
             )
-    scenes = [load_scene(folder / f"{name}.toml", talk) for name in playlist.scenes]
+    scenes = [load_scene(folder / f"{name}.toml", talk, playlist.limit) for name in playlist.scenes]
     return Show(
         title=playlist.title,
         scenes=tuple(s for s in scenes if not only or s.name in only),
@@ -101,7 +101,7 @@ def load_show(folder: Path, only: list[str] | None = None, talk: Path = TALK) ->
     )
 
 
-def load_scene(path: Path, talk: Path = TALK) -> Scene:
+def load_scene(path: Path, talk: Path = TALK, limit: int = 10) -> Scene:
     """One scene file, validated."""
     data, text = _read(path)
     scene = _build(SceneFile, data, _typed(path))
@@ -113,7 +113,7 @@ def load_scene(path: Path, talk: Path = TALK) -> Scene:
     for number, table in enumerate(scene.steps, 1):
         line = f":{headers[number - 1]}" if number <= len(headers) else ""
         where = f"{_typed(path)}{line}: step {number}"
-        steps.append(_step(where, table, Context(talk, tuple(steps))))
+        steps.append(_step(where, table, Context(talk, tuple(steps), limit)))
     return Scene(name=path.stem, title=scene.title, path=path, steps=tuple(steps))
 
 
@@ -154,7 +154,7 @@ def _located(where: str, error: Invalid) -> DemoError:
 def _read(path: Path) -> tuple[dict[str, Any], str]:
     """A TOML file's tables, and its text."""
     try:
-        text = read_text(path)
+        text = read_text(path).removeprefix("\ufeff")  # the mark some editors put first
         return tomllib.loads(text), text
     except Unreadable as error:
         raise DemoError(f"{_typed(path)}: {error}") from None

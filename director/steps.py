@@ -105,6 +105,16 @@ class Context:
 
     talk: Path
     before: tuple[Step, ...] = ()
+    limit: int = 10
+    """What the playlist's counters count to."""
+
+    @property
+    def counts_to(self) -> int | None:
+        """What the program on stage counts to, if it is a counter of the talk."""
+        runs = [step for step in self.before if isinstance(step, Run)]
+        if not runs or not runs[-1].program:
+            return None
+        return runs[-1].limit or self.limit
 
     @property
     def runs(self) -> bool:
@@ -431,6 +441,8 @@ class WaitFor(StepKind):
     def check(self, context: Context) -> None:
         if sum(map(bool, (self.number, self.pattern, self.exit))) != 1:
             raise Invalid("give exactly one of 'number', 'pattern' or 'exit'")
+        if (last := context.counts_to) is not None and self.number > last:
+            raise Invalid(f"the counter counts to {last}: it never prints {self.number}", "number")
         try:
             regex.compile(self.pattern)
         except regex.error as error:

@@ -183,3 +183,20 @@ def test_the_talks_title_and_a_scenes_title_are_one_line(tmp_path: Path) -> None
     scene = f'title = {hostile}\n[[steps]]\nkind = "pause"\n'
     show = load_show(folder(tmp_path, scene, f'title = {hostile}\nscenes = ["one"]\n'))
     assert show.title == show.scenes[0].title == "A [CHAPTER] TIMEBASE=1/1 b c d"
+
+
+def test_a_number_the_counter_never_prints_is_a_scene_error(tmp_path: Path) -> None:
+    wait = '[[steps]]\nkind = "wait_for"\nnumber = 5\n'
+    playlist = PLAYLIST + "limit = 4\n"
+    said = error_of(tmp_path, f'title = "t"\n{RUN}{wait}', playlist)
+    assert said.endswith("step 2 (wait_for): field 'number': the counter counts to 4: it never "
+                         "prints 5"), said  # fmt: skip
+    error_of(tmp_path, f'title = "t"\n{RUN}limit = 3\n{wait}')  # the step's own limit too
+    load_show(folder(tmp_path, f'title = "t"\n{RUN}limit = 5\n{wait}'))  # it does print 5
+    command = '[[steps]]\nkind = "run"\ncommand = ["{python}", "-c", "print(5)"]\n'
+    load_show(folder(tmp_path, f'title = "t"\n{command}{wait}', playlist))  # not a counter
+
+
+def test_a_file_that_begins_with_a_byte_order_mark_reads_as_without(tmp_path: Path) -> None:
+    show = load_show(folder(tmp_path, f'\ufefftitle = "t"\n{RUN}', f"\ufeff{PLAYLIST}"))
+    assert show.title == "Test talk" and show.scenes[0].title == "t"
