@@ -58,7 +58,31 @@ def unrunnable(path: Path) -> str | None:
             return "not a regular file"
     except (OSError, ValueError):  # a NUL byte, a name too long
         return "no such file"
-    return None if os.access(path, os.X_OK) else "not executable (chmod +x)"
+    if not os.access(path, os.X_OK):
+        return "not executable (chmod +x)"
+    return _unstartable(path)
+
+
+def _unstartable(path: Path) -> str | None:
+    """Why the kernel would not start this executable file, as far as its first line says:
+    neither a program (ELF) nor a script whose #! names an interpreter that is there."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        try:
+            first = os.read(fd, 256)
+        finally:
+            os.close(fd)
+    except OSError:  # not ours to read: exec tells
+        return None
+    if first.startswith(b"\x7fELF"):
+        return None
+    if not first.startswith(b"#!"):
+        return "not a program (a script needs a #! line naming its interpreter)"
+    line = first[2:].split(b"\n")[0].lstrip(b" \t")  # as the kernel reads it: a CR stays
+    interpreter = os.fsdecode(line.replace(b"\t", b" ").split(b" ")[0])
+    if not interpreter.startswith("/") or not os.access(interpreter, os.X_OK):
+        return f"its #! line names {interpreter!r}, which is not an interpreter there"
+    return None
 
 
 class ChildProcess:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -17,7 +18,7 @@ import pytest
 
 from director.errors import StepFailed
 from director.processes import ChildProcess
-from tests.conftest import director, ends, gone, shown
+from tests.conftest import DEMO, director, ends, gone, shown
 
 PLAYLIST = 'title = "Commands"\nscenes = [{scenes}]\n'
 
@@ -54,23 +55,24 @@ def test_a_program_that_cannot_start_fails_its_step_and_the_show_goes_on(tmp_pat
     assert "The second scene" in out and "Traceback" not in out
 
 
-def test_a_program_whose_exec_fails_in_the_child_fails_its_step(tmp_path: Path) -> None:
-    """An executable file that is no program (no #! line): exec fails in the forked child,
-    which says why and exits, never running the director's own code."""
-    folder = talk(
-        tmp_path,
-        one='[[steps]]\nkind = "run"\ncommand = ["./tool"]\n'
-        '[[steps]]\nkind = "wait_for"\nexit = true\n',
-        two='[[steps]]\nkind = "narrate"\ntitle = "The second scene"\nbody = "b"\nhold = 0\n',
-    )
-    (folder / "tool").write_text("echo hi\n")
-    (folder / "tool").chmod(0o755)
-    child = director(tmp_path, "--talk", str(folder), "--auto", "--once", cols=400)
-    out = ends(child)
-    assert child.exitstatus == 1, out[-2000:]
-    said = f"Scene one, step 1 (run): cannot start ./tool: {folder / 'tool'}: exec format error"
-    assert out.count(said) == 2, out[-2000:]
-    assert "The second scene" in out and "Traceback" not in out
+def test_a_file_the_kernel_would_not_start_is_refused_before_the_show(tmp_path: Path) -> None:
+    """An executable file that is no program: no #! line, or one naming an interpreter that
+    is not there (exec would fail in the forked child, at run time)."""
+    for content, said in [
+        ("echo hi\n", "not a program (a script needs a #! line naming its interpreter)"),
+        ("#!/no/such/sh\necho hi\n", "its #! line names '/no/such/sh', which is not an"),
+        ("#!/bin/sh\r\necho hi\r\n", "its #! line names '/bin/sh\\r', which is not an"),
+    ]:
+        shutil.rmtree(tmp_path / "talk", ignore_errors=True)
+        folder = talk(tmp_path, one='[[steps]]\nkind = "run"\ncommand = ["./tool"]\n')
+        (folder / "tool").write_text(content)
+        (folder / "tool").chmod(0o755)
+        done = subprocess.run([sys.executable, DEMO, "--talk", str(folder), "--list"],
+                              capture_output=True, text=True, timeout=60)  # fmt: skip
+        assert done.returncode == 2, done.stdout + done.stderr
+        lines = done.stderr.splitlines()
+        assert len(lines) == 1 and "step 1 (run): field 'command'" in lines[0], done.stderr
+        assert said in lines[0], done.stderr
 
 
 GRANDCHILDREN = """
