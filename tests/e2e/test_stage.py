@@ -81,7 +81,13 @@ def test_a_resize_reflows_the_stage_and_reaches_the_program(tmp_path: Path) -> N
         rows=40, cols=160,
     )  # fmt: skip
     shows(child, (160, 40), "│ 1 ")
-    [counter] = [p for p in descendants(child) if "start-execution" in " ".join(p.cmdline())]
+    deadline = time.monotonic() + 10  # on a loaded machine, /proc may say so a moment later
+    while not (
+        found := [p for p in descendants(child) if "start-execution" in " ".join(p.cmdline())]
+    ):
+        assert time.monotonic() < deadline, "the counter runs"
+        time.sleep(0.05)
+    [counter] = found
     assert pty_size(counter.pid) == (36, 36), "beside the main region, 40 columns wide"
     child.setwinsize(30, 100)
     child.logfile_read.truncate(0)
