@@ -238,8 +238,8 @@ class Recorder:
 
 
 def transcript_console(path: Path, width: int) -> Console:
-    """A console that records the panels for a transcript (no live region, no escape codes)."""
-    check_transcript(path)
+    """A console that records the panels for a transcript (no live region, no escape codes);
+    `path` is checked before the show (check_transcript)."""
     return Console(file=io.StringIO(), record=True, width=width, force_terminal=True)
 
 

@@ -56,7 +56,7 @@ def test_a_cast_that_cannot_be_written_is_a_one_line_error(tmp_path: Path) -> No
 
 def test_a_transcript_needs_a_known_suffix(tmp_path: Path) -> None:
     with pytest.raises(DemoError, match=r"use a name ending in \.html, \.svg, \.txt"):
-        transcript_console(tmp_path / "talk.pdf", 80)
+        check_transcript(tmp_path / "talk.pdf")
 
 
 def test_the_recording_console_draws_colour_and_panels_even_with_no_color_and_a_dumb_term(
