@@ -58,7 +58,8 @@ class Printed:
             return
         lines = (self._line + text).split("\n")
         self._line = lines.pop()[-4301:]  # longer is no number (int() refuses over 4300 digits)
-        self.numbers += [int(line.strip(" \t\n\v\f\r")) for line in lines if _number(line)]
+        stripped = (line.strip(BLANKS) for line in lines)
+        self.numbers += [int(line) for line in stripped if _number(line)]
         window, self._window = self._window + text, (self._window + text)[-OVERLAP:]
         for pattern, match in self.found.items():
             if match is None and pattern not in self.slow:
@@ -82,10 +83,13 @@ class Printed:
             self.found[pattern] = found[0]
 
 
+BLANKS = " \t\n\v\f\r"
+"""What int() allows around a number's digits (str.strip() also strips \x1c-\x1f, which
+int() refuses)."""
+
+
 def _number(line: str) -> bool:
-    """Whether a line is a number as int() reads one: digits, with the blanks int() allows
-    around them (str.strip() also strips \x1c-\x1f, which int() refuses)."""
-    line = line.strip(" \t\n\v\f\r")
+    """Whether a line, its BLANKS stripped, is a number as int() reads one."""
     return line.isdecimal() and len(line) <= 4300
 
 
