@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import signal
 import time
+from pathlib import Path
 
 import pexpect
 import pytest
@@ -96,13 +97,24 @@ def test_durable_resumes_at_the_next_number(
         assert sorted(numbers(before) + after) == list(range(1, 11)), "a number repeated or lost"
 
 
-# Delays start once the interpreter runs the program: a Ctrl-C in Python's own first
-# ~30 ms (before any line of a program) gives "Fatal Python error: init_import_site",
-# for any Python program whatever it does.
+def running(child: pexpect.spawn) -> None:
+    """Wait until the interpreter runs the program: its plumbing, the first thing it
+    imports, has loaded asyncio's C module (its Ctrl-C handler is in place by then). On a
+    loaded machine Python's own start-up can take far longer than its usual ~30 ms."""
+    deadline = time.monotonic() + 30
+    while "_asyncio." not in Path(f"/proc/{child.pid}/maps").read_text():
+        assert time.monotonic() < deadline, "the program never started"
+        time.sleep(0.002)
+
+
+# Delays start once the interpreter runs the program: a Ctrl-C in Python's own start-up
+# (before any line of a program) gives "Fatal Python error: init_import_site", for any
+# Python program whatever it does.
 @pytest.mark.parametrize("delay", [0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0, 1.3])
 def test_durable_ctrl_c_at_any_moment_exits_130_quietly(temporal: DevServer, delay: float) -> None:
     # Through the imports, connecting and the worker's start, to counting and waiting.
     child = durable(temporal, fresh_id("ctrl-c"))
+    running(child)
     time.sleep(delay)
     child.kill(signal.SIGINT)
     output = finish(child)
