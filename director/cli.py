@@ -438,10 +438,12 @@ def _show(
     with ExitStack() as stack:
         stack.callback(_answer_signals)  # once all is cleaned up: the rendering answers them
         stack.enter_context(StateDir(args.state_dir))
-        service = Service(args.state_dir, args.address, args.namespace, args.profile, args.port)
+        service = Service.from_flags(
+            args.state_dir, args.address, args.namespace, args.profile, args.port
+        )
         stack.callback(service.close)
         offline = args.offline
-        if not offline and service.existing and any(s.needs_temporal for s in show.scenes):
+        if not offline and not service.controllable and any(s.needs_temporal for s in show.scenes):
             offline = _reach(service, show, takes, mode)
         console = ShowConsole(highlight=False)
         size = (console.width, console.height) if console.is_terminal else NO_TERMINAL_SIZE

@@ -198,7 +198,7 @@ class Stage:
         if self.take is not None:
             self.take.cast.restart()
         self.narrator.scene(number, len(self.show.scenes), scene.title, why)
-        if scene.needs_embedded_server and self.service.existing:
+        if scene.needs_embedded_server and not self.service.controllable:
             self.narrator.info(
                 f"[yellow]Skipped:[/] this scene controls the embedded dev server, and the talk "
                 f"runs on the existing Temporal service at {escape(self.service.address)}."

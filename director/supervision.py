@@ -40,15 +40,12 @@ class Keeper:
         self._start_afresh_if_faulty()
         if not self.service.ready:
             self._start()
-        elif self.service.existing and self.pacing.hands_free:
+        elif not self.service.controllable and self.pacing.hands_free:
             self._await_answer(wait)
 
     def recovered(self) -> bool:
         """After a scene failed: whether Temporal was the cause (the dev server died, or lost
         its db file) and is put right, so the scene can play again. Says what happened."""
-        server = self.service.server
-        if server is None:
-            return False
         if self.died:
             self.narrator.info("The Temporal dev server died: starting it again, same scene")
             return True
@@ -63,9 +60,7 @@ class Keeper:
     def died(self) -> bool:
         """Whether the dev server stopped by itself, not by a scene's own `server` step (the
         next scene that needs it starts it again either way)."""
-        server = self.service.server
-        stopped = server is not None and server.process is not None and not server.running
-        return stopped and not self._killed
+        return self.service.died and not self._killed
 
     @property
     def rides_out(self) -> bool:
@@ -74,10 +69,9 @@ class Keeper:
 
     def kill_server(self) -> None:
         """SIGKILL the dev server: the scene's own doing, so not a failure."""
-        assert self.service.server is not None  # scenes with a server step are skipped otherwise
         self._watching = False
         self._killed = True
-        self.service.server.kill()
+        self.service.kill()  # a scene with a server step is skipped unless it is controllable
 
     def start_server_again(self) -> float:
         """Start the dev server from its db file; seconds it took. Watched again from now."""
@@ -88,22 +82,20 @@ class Keeper:
     def _start_afresh_if_faulty(self, then: str = "") -> bool:
         """A dev server that can no longer keep its state is stopped and its db file deleted,
         for a fresh start; whether it was."""
-        server = self.service.server
-        fault = server.storage_fault() if server is not None else None
-        if server is None or fault is None:
+        fault = self.service.storage_fault()
+        if fault is None:
             return False
         self.narrator.info(
             f"[yellow]The Temporal dev server {fault}:[/] starting it afresh with a new db file"
             + then
         )
-        server.afresh()
+        self.service.afresh()
         return True
 
     def _start(self) -> None:
-        what = "the Temporal dev server" if self.service.server else "Temporal"
-        took = self._starting(f"Starting {what}...")
+        took = self._starting("Starting the Temporal dev server...")  # the one ever not ready
         self._ran, self._killed = True, False
-        ui = self.service.server.ui_url if self.service.server else None
+        ui = self.service.ui_url
         link = f" - Web UI [link={ui}]{ui}[/link]" if ui else ""
         self.narrator.info(
             f"Temporal ready at [bold]{escape(self.service.address)}[/] in {took:.1f} s{link}"

@@ -18,7 +18,7 @@ import psutil
 import pytest
 
 from director import CHECKOUT, TALK
-from director.temporal import DevServer
+from director.devserver import DevServer
 
 COUNTERS = {
     "normal": TALK / "counter" / "normal-execution" / "start-execution.py",

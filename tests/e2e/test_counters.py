@@ -10,7 +10,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from director.temporal import DevServer, free_port
+from director.devserver import DevServer, free_port
 from tests.conftest import finish, numbers, spawn_counter
 
 FAST = ["--limit", "10", "--interval", "0.2"]

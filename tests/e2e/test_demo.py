@@ -15,9 +15,9 @@ import pexpect
 import pytest
 
 from director import TALK
+from director.devserver import DevServer, free_port
 from director.scenes import load_show
 from director.steps import Ask, Expect, Narrate, ShowCode
-from director.temporal import DevServer, free_port
 from tests.conftest import (
     DEMO,
     TERMINAL_ENV,

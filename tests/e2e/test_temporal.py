@@ -8,8 +8,9 @@ from pathlib import Path
 import psutil
 import pytest
 
-from director import temporal
-from director.temporal import DevServer, Service, free_port
+from director import devserver
+from director.devserver import DevServer, free_port
+from director.temporal import Service
 
 
 def test_dev_server_tries_again_when_a_port_it_picked_was_taken(
@@ -21,7 +22,7 @@ def test_dev_server_tries_again_when_a_port_it_picked_was_taken(
         held.listen()
         # The first pick after this (the HTTP API port) is one that somebody else took.
         picks = iter([held.getsockname()[1]])
-        monkeypatch.setattr(temporal, "free_port", lambda: next(picks, None) or free_port())
+        monkeypatch.setattr(devserver, "free_port", lambda: next(picks, None) or free_port())
         try:
             server.start()
             assert server.running and server.answered
@@ -43,7 +44,7 @@ def test_one_client_per_service_reconnected_only_after_a_restart(tmp_path: Path)
     try:
         server.start()
         made.clear()  # tries while the server came up; one of them connected
-        service = Service(tmp_path, address=server.address)
+        service = Service.from_flags(tmp_path, address=server.address)
         service.connection = server.connection
         for _ in range(50):
             assert service.answers()

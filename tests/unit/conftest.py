@@ -141,68 +141,65 @@ class FakeChild:
                 self.status = 137
 
 
-class FakeServer:
-    def __init__(self) -> None:
-        self.process: object | None = None
-        self.alive = False
-        self.ui_url = None
-        self.kills = 0
-        self.fault: str | None = None
-        self.afreshes = 0
-
-    @property
-    def running(self) -> bool:
-        return self.alive
-
-    def kill(self) -> None:
-        self.kills += 1
-        self.alive = False
-
-    def storage_fault(self) -> str | None:
-        return self.fault if self.alive else None
-
-    def afresh(self) -> None:
-        self.afreshes += 1
-        self.alive, self.fault = False, None
-
-
 class FakeService:
-    """The embedded dev server (or, `existing`, someone's service) as a record of calls."""
+    """The embedded dev server (or, `existing`, someone's service, not the show's to control)
+    as a record of calls: what a Service offers the keeper and the stage."""
 
     def __init__(self, existing: bool = False) -> None:
-        self.existing = existing
-        self.server = None if existing else FakeServer()
+        self.controllable = not existing
         self.address = "localhost:7233"
         self.namespace = "default"
+        self.ignored: list[str] = []
+        self.ui_url = None
         self.starts = 0
+        self.alive = False  # the dev server runs: started, and neither killed nor dead since
+        self.kills = 0
+        self.fault: str | None = None  # what storage_fault() says while it runs
+        self.afreshes = 0
         self.answering: list[bool] = []  # answers() pops from here; True once empty
         self.trimmed = False
+        self.closed = False
         self.events: list[tuple[int, str, datetime]] = [
             (1, "WorkflowExecutionStarted", datetime(2026, 11, 25, tzinfo=UTC))
         ]
 
     @property
     def ready(self) -> bool:
-        return self.server is None or self.server.running
+        return not self.controllable or self.alive
 
     def start(self) -> float:
         self.starts += 1
-        if self.server:
-            self.server.process = object()
-            self.server.alive = True
+        self.alive = self.controllable
         return 0.25
 
     def answers(self) -> bool:
         return self.answering.pop(0) if self.answering else True
+
+    @property
+    def died(self) -> bool:
+        return self.controllable and self.starts > 0 and not self.alive
+
+    def storage_fault(self) -> str | None:
+        return self.fault if self.alive else None
+
+    def trim(self, max_bytes: int) -> bool:
+        return self.trimmed
+
+    def afresh(self) -> None:
+        assert self.controllable, "an existing service is never started afresh"
+        self.afreshes += 1
+        self.alive, self.fault = False, None
+
+    def kill(self) -> None:
+        assert self.controllable, "an existing service is never killed"
+        self.kills += 1
+        self.alive = False
 
     def saved(self, workflow_id: str) -> bool:
         return True
 
     def history(self, workflow_id: str) -> list[tuple[int, str, datetime]]:
         return self.events
-
-    def trim(self, max_bytes: int) -> bool:
-        return self.trimmed
 
     def counter_args(self, workflow_id: str) -> list[str]:
         return ["--workflow-id", workflow_id, "--address", self.address]
@@ -212,6 +209,9 @@ class FakeService:
 
     def workflow_url(self, workflow_id: str) -> str | None:
         return None
+
+    def close(self) -> None:
+        self.closed = True
 
 
 def narrator(width: int = 100, layout: type[Layout] = ScrollLayout) -> Narrator:

@@ -162,7 +162,7 @@ def test_the_server_step_kills_and_starts_the_dev_server_without_failing_the_sce
     rig = Rig(scene(*steps))
     [result] = rig.stage.play_round()
     assert result.held, result.failure
-    assert rig.service.server.kills == 1 and rig.service.starts == 2
+    assert rig.service.kills == 1 and rig.service.starts == 2
     assert result.runs[0].cut == 3
     assert "Killed the Temporal dev server" in rig.said() and "Temporal is back" in rig.said()
 
@@ -174,7 +174,7 @@ def test_a_dev_server_that_dies_by_itself_fails_the_scene_which_plays_again() ->
 
     def die_once(*args: object, **kwargs: object):
         if len(rig.counters.spawned) == 1:
-            rig.service.server.alive = False  # the dev server dies as the count starts
+            rig.service.alive = False  # the dev server dies as the count starts
         return original(*args, **kwargs)
 
     rig.stage.spawn = die_once
@@ -336,7 +336,7 @@ def test_a_scene_that_failed_because_temporal_lost_its_db_plays_again() -> None:
     def lose_the_db(*args: object, **kwargs: object) -> object:
         child = original(*args, **kwargs)
         if len(rig.counters.spawned) == 2:
-            rig.service.server.fault = "lost its db file (it was deleted)"
+            rig.service.fault = "lost its db file (it was deleted)"
             child.counters.hang = True  # nothing progresses without a db
         else:
             child.counters.hang = False
@@ -346,7 +346,7 @@ def test_a_scene_that_failed_because_temporal_lost_its_db_plays_again() -> None:
     [result] = rig.stage.play_round()
     assert result.held, "played again on a fresh server"
     assert "lost its db file (it was deleted): starting it afresh" in rig.said()
-    assert rig.service.server.afreshes == 1
+    assert rig.service.afreshes == 1
 
 
 class CuedKeys:

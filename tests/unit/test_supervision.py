@@ -41,7 +41,7 @@ def test_a_dev_server_that_dies_fails_the_scene_watching_it() -> None:
     kept = keeper()
     kept.prepare(NEEDS, no_wait)
     kept.check()
-    kept.service.server.alive = False
+    kept.service.alive = False
     assert kept.died
     with pytest.raises(StepFailed, match="the Temporal dev server died"):
         kept.check()
@@ -55,7 +55,7 @@ def test_the_scenes_own_kill_is_not_a_failure() -> None:
     kept.kill_server()
     kept.check()
     assert kept.start_server_again() == 0.25
-    kept.service.server.alive = False
+    kept.service.alive = False
     with pytest.raises(StepFailed):
         kept.check()
 
@@ -111,9 +111,9 @@ def test_between_rounds_a_db_past_its_limit_starts_afresh() -> None:
 def test_a_dev_server_that_lost_its_db_starts_afresh_before_the_next_scene() -> None:
     kept = keeper()
     kept.prepare(NEEDS, no_wait)
-    kept.service.server.fault = "lost its db file (it was deleted)"
+    kept.service.fault = "lost its db file (it was deleted)"
     kept.prepare(NEEDS, no_wait)
-    assert kept.service.server.afreshes == 1 and kept.service.starts == 2
+    assert kept.service.afreshes == 1 and kept.service.starts == 2
     assert (
         "The Temporal dev server lost its db file (it was deleted): starting it afresh "
         "with a new db file" in said(kept.narrator)
@@ -124,8 +124,8 @@ def test_after_a_failed_scene_temporal_is_recovered_only_when_it_was_the_cause()
     kept = keeper()
     kept.prepare(NEEDS, no_wait)
     assert not kept.recovered(), "the scene failed for another reason"
-    kept.service.server.fault = "cannot write its db file"
-    assert kept.recovered() and kept.service.server.afreshes == 1
+    kept.service.fault = "cannot write its db file"
+    assert kept.recovered() and kept.service.afreshes == 1
     assert "cannot write its db file: starting it afresh with a new db file, same scene" in (
         said(kept.narrator)
     )
