@@ -54,7 +54,7 @@ FORMATS: dict[str, Format] = {
     for format in (
         Format(".cast", "asciicast v2", None, None, None),
         Format(".gif", "", videos.gif, videos.decoded, GIF_FONT_SIZE),
-        Format(".mp4", "a chapter a scene", videos.mp4, videos.decoded, VIDEO_FONT_SIZE),
+        Format(".mp4", "a chapter a scene", videos.video, videos.decoded, VIDEO_FONT_SIZE),
         Format(".webm", "a chapter a scene", videos.webm, videos.decoded, VIDEO_FONT_SIZE),
         Format(".html", "an offline player", page.write, page.length, None),
     )

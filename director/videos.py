@@ -40,8 +40,9 @@ def gif(draft: Draft) -> list[Command]:
     ]  # fmt: skip
 
 
-def mp4(draft: Draft) -> list[Command]:
-    """showreel makes the video with a chapter a scene."""
+def video(draft: Draft) -> list[Command]:
+    """showreel makes the video with a chapter a scene, its container by the name's ending
+    (MP4; its MKV would do as well)."""
     scenes, _, _ = _scenes(draft)
     return [_showreel(draft, scenes, draft.part)]
 
