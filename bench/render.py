@@ -19,10 +19,12 @@ from rich.console import Console
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from director.rendering import Look, render  # noqa: E402
+from director.formats import FORMATS, Look  # noqa: E402
+from director.rendering import render  # noqa: E402
 
 ORIGINAL = ["--scene", "before-temporal", "--scene", "with-temporal", "--scene", "summary"]
-OUTPUTS = (".gif", ".mp4", ".webm", ".html")
+OUTPUTS = [ending for ending, format in FORMATS.items() if format.render]
+"""Every format rendered from the cast."""
 
 
 def record(folder: Path, speed: float, scenes: list[str]) -> tuple[Path, float]:
@@ -62,7 +64,8 @@ def main() -> None:
             print(f"- {suffix[1:]:>4}: {seconds:5.1f} s = {100 * seconds / length:4.1f} % of the "
                   f"show, {sizes[0] / 1e6:.1f} MB")  # fmt: skip
         together, _ = timed(cast, [folder / f"all{suffix}" for suffix in OUTPUTS])
-        print(f"- all four at once: {together:.1f} s = {100 * together / length:.1f} % of the show")
+        print(f"- all {len(OUTPUTS)} at once: {together:.1f} s = "
+              f"{100 * together / length:.1f} % of the show")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -20,21 +20,23 @@ from rich.text import Text
 
 from director import TALK, state_home
 from director.errors import DemoError, Quit, Status
+from director.formats import (
+    GIF_FONT_SIZE,
+    THEMES,
+    VIDEO_FONT_SIZE,
+    Look,
+    Recordings,
+    check_transcript,
+    listing,
+    save_transcript,
+)
 from director.keys import Keys
 from director.layouts import STAGE_MIN, ScrollLayout, StageLayout
 from director.narration import Narrator, ShowConsole
 from director.notes import Publisher, follow, save_rehearsal
 from director.pacing import MAX_SPEED, HandsFree, Pacing, Presenting, Rehearsing
-from director.recording import (
-    NO_TERMINAL_SIZE,
-    Cast,
-    Recorder,
-    Recordings,
-    check_transcript,
-    save_transcript,
-    transcript_console,
-)
-from director.rendering import GIF_FONT_SIZE, THEMES, VIDEO_FONT_SIZE, Look, render
+from director.recording import NO_TERMINAL_SIZE, Cast, Recorder, transcript_console
+from director.rendering import render
 from director.results import clock, report_rows, step_times
 from director.runner import Stage
 from director.scenes import Scene, Show, load_show
@@ -176,8 +178,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         type=Path,
         action="append",
         metavar="FILE",
-        help="record the show as .cast (asciicast v2), .gif, .mp4, .webm (a chapter a scene) "
-        "or .html (an offline player); repeatable: one show, every output",
+        help=f"record the show as {listing()}; repeatable: one show, every output",
     )
     parser.add_argument(
         "--record-size",

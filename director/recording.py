@@ -1,5 +1,5 @@
-"""Recording: what --record asks for, an asciinema v2 cast of what the audience sees drawn at
-full fidelity (piped or not), and Rich transcripts."""
+"""Recording: an asciinema v2 cast of what the audience sees, drawn at full fidelity (piped or
+not), and the console a transcript is recorded on."""
 
 from __future__ import annotations
 
@@ -8,12 +8,8 @@ import io
 import json
 import os
 import re
-import secrets
-import stat
-import tempfile
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
@@ -22,79 +18,12 @@ from rich.console import Console
 from director.errors import DemoError
 from director.steps import one_line
 
-TRANSCRIPTS = (".html", ".svg", ".txt")
-RECORDED = (".cast", ".gif", ".mp4", ".webm", ".html")
-"""What --record writes, by the file name's ending: the cast, and what is rendered from it."""
 NO_TERMINAL_SIZE = (100, 30)
 """The recording's size (columns, rows) when nothing tells it: no terminal, no --record-size."""
 TERM = "xterm-256color"
+SCENE = "Scene: "
+"""How a scene's marker begins in the cast; the rest is the scene's title."""
 _NEWLINE = re.compile(r"(?<!\r)\n")
-
-
-@dataclass(frozen=True)
-class Recordings:
-    """What --record asked for: the cast the show writes, and the files rendered from it."""
-
-    cast: Path
-    """The .cast asked for; else one in the state directory, kept for the renderers."""
-    rendered: tuple[Path, ...]
-
-    @classmethod
-    def of(cls, paths: list[Path], state_dir: Path) -> Recordings | None:
-        """Check every --record before the show: a known ending, once each, a file that can
-        be written in a folder that exists. None when nothing is to be recorded."""
-        if not paths:
-            return None
-        seen: set[Path] = set()
-        for path in paths:
-            if path.suffix not in RECORDED:
-                raise DemoError(f"--record {path}: use a name ending in {', '.join(RECORDED)}")
-            if path.resolve() in seen:
-                raise DemoError(f"--record {path}: given twice")
-            seen.add(path.resolve())
-            writable(path, "--record")
-        casts = [path for path in paths if path.suffix == ".cast"]
-        if len(casts) > 1:
-            raise DemoError(f"--record {casts[1]}: one .cast at a time (the show writes one)")
-        cast = casts[0] if casts else state_dir / "recording.cast"
-        return cls(cast, tuple(path for path in paths if path.suffix != ".cast"))
-
-
-def writable(path: Path, flag: str) -> None:
-    """A one-line error unless `path` can be written: absent or a regular file (a FIFO, a
-    device, a socket or a folder is never opened, so nothing blocks), in a folder where a
-    file can be made beside it (tried, not guessed: root passes every permission check, not
-    a read-only file system)."""
-    if not path.parent.is_dir():
-        raise DemoError(f"{flag} {path}: the folder {path.parent} does not exist")
-    try:
-        mode = os.stat(path).st_mode
-    except FileNotFoundError:
-        mode = stat.S_IFREG
-    except OSError as error:
-        raise DemoError(f"{flag} {path}: cannot be written: {error.strerror}") from None
-    if not stat.S_ISREG(mode):
-        raise DemoError(f"{flag} {path}: {_KINDS.get(stat.S_IFMT(mode), 'not a regular file')}")
-    try:
-        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}."):
-            pass
-    except OSError as error:
-        raise DemoError(f"{flag} {path}: cannot be written: {error.strerror}") from None
-
-
-_KINDS = {
-    stat.S_IFDIR: "a folder, not a file",
-    stat.S_IFIFO: "a FIFO, not a regular file",
-    stat.S_IFSOCK: "a socket, not a regular file",
-    stat.S_IFCHR: "a device, not a regular file",
-    stat.S_IFBLK: "a device, not a regular file",
-}
-
-
-def beside(path: Path) -> Path:
-    """A hidden name in `path`'s folder to write it under; renamed over `path` once whole, a
-    file at `path` is never broken, and an earlier one stays until then."""
-    return path.with_name(f".{path.name}.{secrets.token_hex(4)}.part{path.suffix}")
 
 
 class Cast(io.TextIOBase):
@@ -239,30 +168,5 @@ class Recorder:
 
 def transcript_console(path: Path, width: int) -> Console:
     """A console that records the panels for a transcript (no live region, no escape codes);
-    `path` is checked before the show (check_transcript)."""
+    `path` is checked before the show (formats.check_transcript)."""
     return Console(file=io.StringIO(), record=True, width=width, force_terminal=True)
-
-
-def check_transcript(path: Path) -> None:
-    """A one-line error unless `path` is a transcript that can be written."""
-    if path.suffix not in TRANSCRIPTS:
-        raise DemoError(f"--transcript {path}: use a name ending in {', '.join(TRANSCRIPTS)}")
-    writable(path, "--transcript")
-
-
-def save_transcript(console: Console, path: Path, title: str) -> None:
-    """Write what `console` recorded as HTML, SVG or text, by the file name's ending: whole
-    at `path`, or not at all."""
-    part = beside(path)
-    try:
-        if path.suffix == ".html":
-            console.save_html(str(part))
-        elif path.suffix == ".svg":
-            console.save_svg(str(part), title=title)
-        else:
-            console.save_text(str(part))
-        os.replace(part, path)
-    except OSError as error:
-        raise DemoError(f"cannot write the transcript {path}: {error.strerror}") from None
-    finally:
-        part.unlink(missing_ok=True)

@@ -19,7 +19,8 @@ import psutil
 from PIL import Image
 from showreel.exporters.chapters import youtube_list
 
-from director.rendering import GIF_HOLD, for_youtube, recording
+from director.page import recording
+from director.videos import GIF_HOLD, for_youtube
 from tests.conftest import DEMO, descendants, director, gone, parsed_page, read_cast, shown
 
 SCENES = ["--scene", "before-temporal", "--scene", "with-temporal"]

@@ -19,10 +19,11 @@ import pexpect
 import pytest
 
 from director import TALK
-from director.recording import RECORDED, Cast
-from director.rendering import chapters
+from director.formats import FORMATS
+from director.recording import Cast
 from director.scenes import Scene, Show, load_show
 from director.takes import Takes
+from director.videos import chapters
 from tests.conftest import DEMO, descendants, director, ends, plain, read_cast, shown
 
 SCENE = ["--scene", "with-temporal"]
@@ -292,7 +293,7 @@ def test_a_line_separator_in_any_title_spoils_no_recording_and_no_take(tmp_path:
     scene.write_text(scene.read_text().replace(body, f"{body} {SEPARATORS}"))
     out = tmp_path / "out"
     out.mkdir()
-    records = [arg for ending in RECORDED for arg in ("--record", str(out / f"x{ending}"))]
+    records = [arg for ending in FORMATS for arg in ("--record", str(out / f"x{ending}"))]
     one = ["--talk", str(talk), "--auto", "--once", "--speed", "20", "--scene", "before-temporal"]
 
     def demo(*args: str) -> subprocess.CompletedProcess:
@@ -303,7 +304,7 @@ def test_a_line_separator_in_any_title_spoils_no_recording_and_no_take(tmp_path:
     recorded = demo(*records)
     assert recorded.returncode == 0, recorded.stdout[-2000:] + recorded.stderr
     assert "Traceback" not in recorded.stdout + recorded.stderr
-    for ending in RECORDED:
+    for ending in FORMATS:
         assert (out / f"x{ending}").stat().st_size > 0, ending
     text = (out / "x.cast").read_text(encoding="utf-8")
     assert text.splitlines() == text.split("\n")[:-1], "no reader can cut a line in two"

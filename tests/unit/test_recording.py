@@ -12,14 +12,8 @@ import pytest
 from rich.panel import Panel
 
 from director.errors import DemoError
-from director.recording import (
-    Cast,
-    Recorder,
-    Recordings,
-    check_transcript,
-    save_transcript,
-    transcript_console,
-)
+from director.formats import Recordings, check_transcript, save_transcript
+from director.recording import Cast, Recorder, transcript_console
 from tests.conftest import read_cast
 from tests.unit.conftest import Clock
 

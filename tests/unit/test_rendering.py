@@ -1,4 +1,5 @@
-"""Rendering's pure parts: scene chapters, the offline page, what a renderer's progress says."""
+"""Rendering's pure parts: scene chapters, the offline page, what a renderer's progress says,
+and the table of formats, each entry whole."""
 
 from __future__ import annotations
 
@@ -12,20 +13,13 @@ from rich.console import Console
 from rich.progress import Progress
 from showreel.exporters.chapters import youtube_list
 
+from director import formats
 from director.errors import DemoError
+from director.formats import FORMATS, Draft, Look, listing
+from director.page import length, page, recording, script_json
 from director.recording import Cast
-from director.rendering import (
-    Job,
-    Look,
-    chapters,
-    for_youtube,
-    length,
-    page,
-    recording,
-    render,
-    scene_markers_only,
-    script_json,
-)
+from director.rendering import Job, render
+from director.videos import chapters, for_youtube, scene_markers_only
 from tests.conftest import parsed_page
 
 CAST = "\n".join(
@@ -136,7 +130,7 @@ def test_a_player_whose_script_html_would_read_is_refused(
     (player / "assets").mkdir(parents=True)
     (player / "assets" / "asciinema-player.css").write_text(".ap-player {}")
     (player / "assets" / "asciinema-player.min.js").write_text(f'var a="{markup}";')
-    monkeypatch.setattr("director.rendering.resources.files", lambda _: player)
+    monkeypatch.setattr("director.page.resources.files", lambda _: player)
     with pytest.raises(DemoError, match=rf"script holds '{re.escape(markup[:7])}"):
         page(cast, Look())
 
@@ -155,7 +149,7 @@ def test_a_page_that_does_not_play_leaves_an_earlier_one_as_it_was(
     cast.write_text(CAST, encoding="utf-8")
     output = tmp_path / "talk.html"
     output.write_text("an earlier page")
-    monkeypatch.setattr("director.rendering.page", lambda *_: "<!doctype html><p>cut sh")
+    monkeypatch.setattr("director.page.page", lambda *_: "<!doctype html><p>cut sh")
     with pytest.raises(DemoError, match=r"talk\.html: the renderer wrote nothing that plays"):
         render(cast, [output], Look(), Console(file=io.StringIO()))
     assert output.read_text() == "an earlier page"
@@ -216,23 +210,71 @@ def test_a_renderers_progress_moves_its_bar_and_anything_else_is_kept(
 
 @pytest.mark.parametrize(
     ("name", "given", "font_size"),
-    [("a.gif", None, "14"), ("a.mp4", None, "20"), ("a.gif", 30, "30")],
+    [("a.gif", None, "14"), ("a.mp4", None, "20"), ("a.webm", None, "20"), ("a.gif", 30, "30")],
 )
 def test_each_output_has_its_own_default_font_size_and_the_flags_win(
     tmp_path: Path, name: str, given: int | None, font_size: str
 ) -> None:
     cast = tmp_path / "talk.cast"
     cast.write_text(CAST, encoding="utf-8")
-    job = Job(cast, tmp_path / name, Look(theme="nord", font_size=given, idle_limit=1.5), tmp_path)
-    command, env = job._command()
+    draft = Draft(
+        cast, tmp_path / name, Look(theme="nord", font_size=given, idle_limit=1.5), tmp_path
+    )
+    assert draft.format.render is not None
+    (command, env), *then = draft.format.render(draft)
     assert command[command.index("--font-size") + 1] == font_size
     assert command[command.index("--theme") + 1] == "nord"
     assert any(part.endswith("1.5") for part in command)
-    assert str(cast if name.endswith("gif") else job._scenes) in command
-    if name.endswith(".mp4"):  # showreel finds imageio-ffmpeg's ffmpeg on its PATH
-        assert (Path(env["PATH"].split(":")[0]) / "ffmpeg").resolve().is_file()
-        listed = [part for final, part in job._final.items() if final.name == "a.chapters.txt"]
-        # The last scene is 7 s long: YouTube's list has it in the one before, and is told.
-        assert listed[0].read_text() == "0:00 Before Temporal\n"
-        assert "needs 3 chapters of 10 s or more for YouTube" in job._note
-        assert not (tmp_path / "a.chapters.txt").exists(), "there once the video is whole"
+    scenes = draft.work / "scenes.cast"
+    assert str(cast if name.endswith("gif") else scenes) in command
+    if name.endswith(".gif"):
+        assert str(draft.part) in command and not then
+        return
+    assert env is not None  # showreel finds imageio-ffmpeg's ffmpeg on its PATH
+    assert (Path(env["PATH"].split(":")[0]) / "ffmpeg").resolve().is_file()
+    [listed] = (tmp_path / name).parent.glob(".a.chapters.txt.*.part.txt")
+    # The last scene is 7 s long: YouTube's list has it in the one before, and is told.
+    assert listed.read_text() == "0:00 Before Temporal\n"
+    assert "needs 3 chapters of 10 s or more for YouTube" in draft.note
+    assert not (tmp_path / "a.chapters.txt").exists(), "there once the video is whole"
+    if name.endswith(".webm"):  # showreel writes it aside; ffmpeg copies it with chapters
+        [(copy, _)] = then
+        assert str(draft.part) not in command and copy[-1] == str(draft.part)
+        assert copy[copy.index("-i") + 1] == command[command.index("-o") + 1]
+        metadata = Path(copy[copy.index("-i", copy.index("-i") + 1) + 1]).read_text()
+        assert metadata.count("[CHAPTER]") == 2 and "title=With Temporal" in metadata
+    else:
+        assert command[command.index("-o") + 1] == str(draft.part) and not then
+    draft.discard()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        next(p.name for p in tmp_path.iterdir() if p.is_dir()),
+        "talk.cast",
+    ], "nothing left beside the output but the temporary folder"
+
+
+def test_every_format_says_what_makes_it_how_it_is_checked_and_its_font(tmp_path: Path) -> None:
+    cast = tmp_path / "talk.cast"
+    cast.write_text(CAST, encoding="utf-8")
+    shown = [ending for ending, format in FORMATS.items() if format.render is None]
+    assert shown == [formats.CAST] == [".cast"], "one format is the show's own: the cast"
+    assert FORMATS[formats.CAST].length is None
+    for ending, format in FORMATS.items():
+        assert format.ending == ending and re.fullmatch(r"\.[a-z0-9]+", ending)
+        assert ending in listing()
+        if format.render is None:
+            continue
+        assert callable(format.length), f"{ending}: how it is read back before it is kept"
+        draft = Draft(cast, tmp_path / f"talk{ending}", Look(), tmp_path)
+        steps = format.render(draft)
+        fonts = [cmd[cmd.index("--font-size") + 1] for cmd, _ in steps if "--font-size" in cmd]
+        # Its default font size is given to its renderer, or it has none to give.
+        assert fonts == ([str(format.font_size)] if format.font_size else []), ending
+        if not steps:  # made here: it reads back as what it is
+            assert format.length(draft.part) == 72.5, ending
+        draft.discard()
+
+
+def test_the_help_names_every_format_as_it_always_did() -> None:
+    assert listing() == (
+        ".cast (asciicast v2), .gif, .mp4, .webm (a chapter a scene) or .html (an offline player)"
+    )

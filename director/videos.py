@@ -1,0 +1,153 @@
+"""The GIF (agg) and the videos (showreel on imageio-ffmpeg's ffmpeg): their commands, a video's
+chapters (a scene each, and the list for YouTube), and whether ffmpeg decodes what they wrote."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import imageio_ffmpeg
+from showreel.core.parser import parse
+from showreel.exporters.chapters import extract_chapters, ffmetadata, youtube_list
+
+from director.errors import DemoError
+from director.processes import which
+from director.recording import SCENE, json_line
+
+if TYPE_CHECKING:
+    from director.formats import Command, Draft
+
+VIDEO_FPS = 15
+GIF_HOLD = 2
+"""Seconds the GIF holds its last frame (the summary) before it loops."""
+YOUTUBE_CHAPTERS = (3, 10.0)
+"""YouTube uses a description's chapter list of at least 3 chapters, each at least 10 s."""
+Chapter = tuple[float, float, str]
+"""(start, end, a scene's title), in seconds."""
+
+
+def gif(draft: Draft) -> list[Command]:
+    """agg draws the cast, every pause kept as long as the cast has it (agg caps them at 5 s
+    unless told otherwise)."""
+    return [
+        (
+            [tool("agg"), *_looks(draft), f"--idle-time-limit={draft.look.idle}",
+             f"--last-frame-duration={GIF_HOLD}", str(draft.cast), str(draft.part)],
+            dict(os.environ),
+        )
+    ]  # fmt: skip
+
+
+def video(draft: Draft) -> list[Command]:
+    """showreel makes the video with a chapter a scene, its container by the name's ending
+    (MP4; its MKV would do as well)."""
+    scenes, _, _ = _scenes(draft)
+    return [_showreel(draft, scenes, draft.part)]
+
+
+def webm(draft: Draft) -> list[Command]:
+    """showreel leaves chapters out of WebM, which has them (Matroska's): its video is then
+    copied into the output with the scenes' chapters, as in the MP4."""
+    scenes, found, title = _scenes(draft)
+    made = draft.aside()
+    metadata = draft.work / "chapters.ffmeta"
+    metadata.write_text(ffmetadata(found, title), "utf-8")
+    copy = [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", "-i", str(made),
+            "-i", str(metadata), "-map", "0", "-map_chapters", "1", "-c", "copy",
+            str(draft.part)]  # fmt: skip
+    return [_showreel(draft, scenes, made), (copy, None)]
+
+
+def _looks(draft: Draft) -> list[str]:
+    return ["--theme", draft.look.theme, "--font-size", str(draft.font_size)]
+
+
+def _scenes(draft: Draft) -> tuple[Path, list[Chapter], str | None]:
+    """A video's cast, whose markers are the scenes alone (claims stay markers of the cast and
+    the page), its chapters and title; its list for YouTube goes beside the output."""
+    scenes = draft.work / "scenes.cast"
+    scenes.write_text(scene_markers_only(draft.cast.read_text(encoding="utf-8")), "utf-8")
+    found, title = chapters(scenes)
+    listed = for_youtube(found)
+    if len(listed) < YOUTUBE_CHAPTERS[0]:
+        draft.note = " (its chapter list needs 3 chapters of 10 s or more for YouTube)"
+    listing = draft.also(draft.final.with_suffix(".chapters.txt"))
+    listing.write_text(youtube_list(listed), encoding="utf-8")
+    return scenes, found, title
+
+
+def _showreel(draft: Draft, scenes: Path, into: Path) -> Command:
+    ffmpeg = draft.work / "bin" / "ffmpeg"  # showreel finds ffmpeg on PATH by that name
+    if not ffmpeg.exists():
+        ffmpeg.parent.mkdir(exist_ok=True)
+        ffmpeg.symlink_to(imageio_ffmpeg.get_ffmpeg_exe())
+    command = [tool("showreel"), "video", str(scenes), "-o", str(into), *_looks(draft),
+               "--fps", str(VIDEO_FPS), "--chapters", "markers"]  # fmt: skip
+    if draft.look.idle_limit:
+        command += ["--idle-limit", str(draft.look.idle)]
+    path = f"{ffmpeg.parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    # Its own temporary files (the chapters for ffmpeg) go with ours.
+    return command, {**os.environ, "PATH": path, "TMPDIR": str(draft.work)}
+
+
+def tool(name: str) -> str:
+    """A renderer installed beside this Python (the venv's bin/), else on PATH."""
+    found = which(name)
+    if not found:
+        raise DemoError(f"{name} is not installed: pip install counter-demo installs it")
+    return found
+
+
+def decoded(path: Path) -> float:
+    """How long a GIF or a video plays, in seconds; RuntimeError if ffmpeg decodes no frame."""
+    frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(path))
+    if not frames:
+        raise RuntimeError(f"{path}: no frames")
+    return seconds
+
+
+def scene_markers_only(cast: str) -> str:
+    """The cast with only the scenes' markers, each named by its scene's title."""
+    header, *lines = cast.removesuffix("\n").split("\n")  # by "\n" alone, as it is written
+    kept = [header]
+    for line in lines:
+        event = json.loads(line)
+        if event[1] == "m":
+            if not event[2].startswith(SCENE):
+                continue
+            event[2] = event[2].removeprefix(SCENE)
+            line = json_line(event)
+        kept.append(line)
+    return "\n".join(kept) + "\n"
+
+
+def chapters(cast: Path) -> tuple[list[Chapter], str | None]:
+    """A chapter a marker of `cast`: (start, end, its name); and the cast's title."""
+    parsed = parse(cast)
+    return extract_chapters(parsed), parsed.header.title
+
+
+def for_youtube(chapters: list[Chapter]) -> list[Chapter]:
+    """The chapters as YouTube takes them in a description: the first at 0:00 (an intro
+    before the first scene if it starts later), and each shorter than 10 s joined to its
+    shorter neighbour, under the title of the longer part."""
+    listed = list(chapters)
+    if listed and listed[0][0] > 0.5:
+        listed.insert(0, (0.0, listed[0][0], "Intro"))
+    elif listed:
+        listed[0] = (0.0, *listed[0][1:])
+
+    def seconds(index: int) -> float:
+        return listed[index][1] - listed[index][0]
+
+    while len(listed) > 1:
+        short = min(range(len(listed)), key=seconds)
+        if seconds(short) >= YOUTUBE_CHAPTERS[1]:
+            break
+        neighbours = [i for i in (short - 1, short + 1) if 0 <= i < len(listed)]
+        first, last = sorted((short, min(neighbours, key=seconds)))
+        title = max(listed[first], listed[last], key=lambda c: c[1] - c[0])[2]
+        listed[first : last + 1] = [(listed[first][0], listed[last][1], title)]
+    return listed
