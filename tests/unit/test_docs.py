@@ -93,24 +93,21 @@ def test_the_package_metadata_is_the_readme() -> None:
 
 # --- Command lines ----------------------------------------------------------------------------
 
-PROGRAMS = ("counter-demo", "demo.py")
-"""How a command line of the director begins: `counter-demo`, or `python .../demo.py`."""
 ENDS = {">", ">>", "2>", "|", "&&", ";", "&"}
 
 
-def _commands_in(line: str) -> list[str]:
-    """The director's arguments in one shell line, if it runs the director."""
+def _commands_in(line: str) -> list[str] | None:
+    """The director's arguments in one shell line (after `counter-demo`, or after
+    `python .../demo.py`); None if the line does not run the director."""
     line = re.sub(r"^\w+=", "", line.strip())  # a unit file's ExecStart=
-    try:
+    with contextlib.suppress(ValueError):  # not a shell line: a `"` or a `\` left open
         words = shlex.split(line, comments=True)
-    except ValueError:
-        return []
-    for at, word in enumerate(words):
-        if word == "counter-demo" or word.endswith("demo.py"):
-            argv = words[at + 1 :]
-            cut = next((i for i, w in enumerate(argv) if w in ENDS or w.startswith(">")), None)
-            return argv[:cut]
-    return []
+        for at, word in enumerate(words):
+            if word == "counter-demo" or word.endswith("demo.py"):
+                argv = words[at + 1 :]
+                cut = next((i for i, w in enumerate(argv) if w in ENDS or w.startswith(">")), None)
+                return argv[:cut]
+    return None
 
 
 def command_lines() -> list[tuple[str, list[str]]]:
@@ -118,22 +115,18 @@ def command_lines() -> list[tuple[str, list[str]]]:
     lines joined), or as inline code that starts like one (in prose or in a table)."""
     found = []
     for page in PAGES:
-        for language, text in blocks(page):
-            if language == "toml":
-                continue
-            for line in text.replace("\\\n", " ").splitlines():
-                if _program(line):
-                    found.append((f"{_id(page)}: {line.strip()}", _commands_in(line)))
-        for span in spans(page):
-            if re.match(r"(python3? |\.venv/bin/python |counter-demo\b)", span) and _program(span):
-                found.append((f"{_id(page)}: {span}", _commands_in(span)))
+        lines = [
+            line
+            for language, text in blocks(page)
+            if language != "toml"
+            for line in text.replace("\\\n", " ").splitlines()
+        ]
+        starts = re.compile(r"(python3? |\.venv/bin/python |counter-demo\b)")
+        lines += [span for span in spans(page) if starts.match(span)]
+        for line in lines:
+            if (argv := _commands_in(line)) is not None:
+                found.append((f"{_id(page)}: {line.strip()}", argv))
     return found
-
-
-def _program(line: str) -> bool:
-    with contextlib.suppress(ValueError):
-        return any(w == "counter-demo" or w.endswith("demo.py") for w in shlex.split(line, True))
-    return False
 
 
 COMMANDS = command_lines()
@@ -189,12 +182,12 @@ def test_a_wrong_command_line_is_caught(capsys: pytest.CaptureFixture[str]) -> N
     assert "--notes" in _parsed(["--notes", "--record", "x.gif"], capsys)
     assert _parsed(["init", "mytalk", "--force"], capsys) is None
     assert _commands_in("python demo.py --auto --once > log.txt  # here") == ["--auto", "--once"]
+    assert _commands_in("make test") is None
 
 
 OTHER_FLAGS = {
     "--user": "systemctl",
     "--check": "ruff format",
-    "--dist": "pytest-xdist",
 }
 """Flags of other tools the docs name, and whose they are."""
 
@@ -330,6 +323,26 @@ def test_every_make_target_named_exists() -> None:
         named |= set(re.findall(r"\bmake ([a-z][\w-]*)", code))
     assert {"demo", "test", "test-fast", "gif", "pictures", "bench"} <= named
     assert named <= targets, f"not in the Makefile: {named - targets}"
+
+
+def recipe(target: str) -> list[str]:
+    """The director's arguments in a Makefile target's recipe, its variables filled in."""
+    makefile = (ROOT / "Makefile").read_text().replace("\\\n", " ")
+    variables = dict(re.findall(r"^(\w+) :?= (.*)$", makefile, re.M))
+    [body] = re.findall(rf"^{re.escape(target)}:.*\n((?:\t.*\n)+)", makefile, re.M)
+    body = re.sub(r"\$\((\w+)\)", lambda m: variables.get(m[1], m[0]), body)
+    return _commands_in(next(line for line in body.splitlines() if "demo.py" in line))
+
+
+def test_what_the_docs_say_a_make_target_runs_is_what_it_runs() -> None:
+    said = re.findall(r"`make (\w+)` runs `([^`]+)`", README.read_text())
+    assert said, "the README says what `make demo` runs"
+    for target, command in said:
+        assert recipe(target) == _commands_in(command), target
+    gif = " ".join(recipe("gif"))  # the README's picture, as docs/recording.md describes it
+    for made in ("--speed 2", "--idle-limit 2", "--record-size 100x30", "--font-size 14"):
+        assert made in gif
+    assert "`make gif` makes `docs/demo.gif`" in (ROOT / "docs" / "recording.md").read_text()
 
 
 # --- Links ------------------------------------------------------------------------------------
