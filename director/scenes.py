@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from director import TALK
 from director.errors import DemoError
 from director.files import Unreadable, read_text
+from director.plays import PLAYS
 from director.steps import (
     STEP_KINDS,
     Between,
@@ -129,6 +130,8 @@ def _step(where: str, table: dict[str, Any], context: Context) -> Step:
         raise DemoError(f"{where}: unknown kind {shown(kind)}{guess(kind, list(STEP_KINDS))}")
     cls = STEP_KINDS[kind]
     where = f"{where} ({kind})"
+    if cls not in PLAYS:
+        raise DemoError(f"{where}: the director cannot play this kind: it has no play in PLAYS")
     step = _build(cls, {k: v for k, v in table.items() if k != "kind"}, where)
     if cls.after_run and not context.runs:
         raise DemoError(f"{where}: no program runs yet: put a 'run' step before it")

@@ -20,7 +20,8 @@ from director.recording import Cast
 from director.results import SceneResult, summary_rows
 from director.scenes import Scene, Show
 from director.steps import Narrate, Pause
-from director.takes import MAX_SECONDS, MAX_SIZE, Player, Refused, Take, Takes, fingerprint
+from director.take_files import MAX_SECONDS, MAX_SIZE, Refused
+from director.takes import Player, Take, Takes, fingerprint
 
 SCENE = Scene("intro", "Intro", Path("intro.toml"), (Narrate(title="Hi", body="."), Pause()))
 SHOW = Show("Talk", (SCENE,), limit=10, interval=1.0)
