@@ -11,22 +11,10 @@ from typing import Annotated, Any
 
 from director import TALK
 from director.errors import DemoError
+from director.fields import Between, Invalid, Title, build, fields_table, guess, option, shown
 from director.files import Unreadable, read_text
 from director.plays import PLAYS
-from director.steps import (
-    STEP_KINDS,
-    Between,
-    Context,
-    Invalid,
-    Server,
-    Step,
-    Title,
-    build,
-    fields_table,
-    guess,
-    option,
-    shown,
-)
+from director.steps import STEP_KINDS, Context, Server, Step
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from director.fields import shown
 from director.pacing import MAX_SPEED
-from director.steps import shown
 
 MAX_SIZE = (500, 200)
 """The largest screen a take may have, in columns and rows (as --record-size's largest): its
