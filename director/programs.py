@@ -1,14 +1,23 @@
-"""A program on stage through its life: what starts it (and again), its process while it runs,
-and the record of each run that the claims are checked against."""
+"""A scene while it plays, and each of its programs through its life: what starts it (and
+again), its process while it runs, and the record of each run the claims are checked against."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from director import claims
 from director.errors import StepFailed
 from director.processes import ChildProcess
+from director.results import SceneResult
+from director.steps import Expect, WaitFor
+
+if TYPE_CHECKING:  # scenes imports plays, which import this
+    from director.scenes import Scene
 
 Spawn = Callable[..., ChildProcess]
 """Makes the process of a program: ChildProcess, or a fake of it."""
@@ -88,3 +97,27 @@ class Program:
         self.note()
         self.child = None
         return True
+
+
+@dataclass
+class ScenePlay:
+    """One scene while it plays: its workflow, its programs, its moments, what it showed."""
+
+    scene: Scene
+    result: SceneResult
+    workflow_id: str
+    programs: dict[str, Program] = field(default_factory=dict)
+    """Its programs by name, each with all it knows of its runs (see plays.THE_PROGRAM)."""
+    disrupted: datetime | None = None
+    resumed: datetime | None = None
+
+    @classmethod
+    def of(cls, scene: Scene) -> ScenePlay:
+        return cls(scene, SceneResult(scene), f"counter-{scene.name}-{uuid.uuid4().hex[:8]}")
+
+    @property
+    def patterns(self) -> list[str]:
+        """What the scene looks for in its programs' output, looked for as it comes."""
+        found = [(s.pattern,) if isinstance(s, WaitFor) else (s.output_has, s.output_lacks)
+                 for s in self.scene.steps if isinstance(s, WaitFor | Expect)]  # fmt: skip
+        return [pattern for patterns in found for pattern in patterns if pattern]

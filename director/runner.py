@@ -4,10 +4,7 @@ decides where the show goes when the presenter asks to be elsewhere."""
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 from rich.markup import escape
@@ -19,41 +16,17 @@ from director.notes import Publisher
 from director.pacing import Pacing
 from director.plays import PLAYS
 from director.processes import ChildProcess
-from director.programs import Program
+from director.programs import ScenePlay
 from director.recording import Recorder
 from director.results import SceneResult
 from director.scenes import Scene, Show
-from director.steps import Expect, Step, WaitFor
+from director.steps import Step
 from director.supervision import Keeper
 from director.takes import SafetyNet, Takes
 
 AGAIN = "back past a program: again from its start, from a clean state"
 RESTARTED = "again from its start, from a clean state"
 JUMPED = "jumped to, from a clean state"
-
-
-@dataclass
-class ScenePlay:
-    """One scene while it plays: its workflow, its programs, its moments, what it showed."""
-
-    scene: Scene
-    result: SceneResult
-    workflow_id: str
-    programs: dict[str, Program] = field(default_factory=dict)
-    """Its programs by name, each with all it knows of its runs (see plays.THE_PROGRAM)."""
-    disrupted: datetime | None = None
-    resumed: datetime | None = None
-
-    @classmethod
-    def of(cls, scene: Scene) -> ScenePlay:
-        return cls(scene, SceneResult(scene), f"counter-{scene.name}-{uuid.uuid4().hex[:8]}")
-
-    @property
-    def patterns(self) -> list[str]:
-        """What the scene looks for in its programs' output, looked for as it comes."""
-        found = [(s.pattern,) if isinstance(s, WaitFor) else (s.output_has, s.output_lacks)
-                 for s in self.scene.steps if isinstance(s, WaitFor | Expect)]  # fmt: skip
-        return [pattern for patterns in found for pattern in patterns if pattern]
 
 
 class Stage:
