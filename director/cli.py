@@ -30,7 +30,7 @@ from director.formats import (
     listing,
     save_transcript,
 )
-from director.keys import Keys
+from director.keys import Action, Keys, Press, summary
 from director.layouts import STAGE_MIN, ScrollLayout, StageLayout
 from director.narration import Narrator, ShowConsole
 from director.notes import Publisher, follow, save_rehearsal
@@ -114,9 +114,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         prog=program_name(),
         description="Play the counter talk: a live demo of durable execution with Temporal. "
         "`init DIR` writes an editable copy of the talk to play with --talk DIR.",
-        epilog="Keys: Space, Enter, Right or Page Down next; Left, Page Up or Backspace back a "
-        "panel; Home or r the scene again; 1-9 that scene; b or . black screen; ? the keys; "
-        "q quit. Exit status: 0 every claim held, 1 a claim failed, 2 bad usage or scene file, "
+        epilog=summary()
+        + " Exit status: 0 every claim held, 1 a claim failed, 2 bad usage or scene file, "
         "3 Temporal unreachable or its port busy, 130 interrupted.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
@@ -548,7 +547,7 @@ def _reach(service: Service, show: Show, takes: Takes, mode: type[Pacing]) -> bo
         print(f"{program_name()}: {unreachable}.")
         print("Press Enter to give the talk from its verified recordings; any other key stops.")
         with Keys() as keys:
-            if keys.read(3600) == "next":
+            if keys.read(3600) == Press(Action.NEXT):
                 return True
         raise
 

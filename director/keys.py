@@ -1,4 +1,5 @@
-"""The presenter's keys: the terminal in cbreak mode, keys and clicker presses read at once."""
+"""The presenter's keys: one table of bindings (the keys, what they do, how the help says it),
+and the terminal in cbreak mode, keys and clicker presses read at once."""
 
 from __future__ import annotations
 
@@ -9,33 +10,124 @@ import sys
 import termios
 import time
 import tty
+from dataclasses import dataclass
+from enum import Enum
 from types import TracebackType
 
+
+class Action(Enum):
+    """What the presenter asks for."""
+
+    NEXT = "next"
+    BACK = "back"
+    """The previous panel (a scene that ran a program plays again from its start)."""
+    RESTART = "restart"
+    """This scene again, from its start."""
+    SCENE = "scene"
+    """Another scene: the press says which."""
+    BLACKOUT = "blackout"
+    HELP = "help"
+    QUIT = "quit"
+    OTHER = "other"
+    """A key that means nothing (it still brings back a blacked-out screen)."""
+
+
+MOVES = {Action.BACK, Action.RESTART, Action.SCENE}
+"""The actions that take the show elsewhere: the stage's loop decides where."""
+
+
+@dataclass(frozen=True)
+class Press:
+    """A key's meaning: its action, and for Action.SCENE the scene's number (from 1)."""
+
+    action: Action
+    scene: int | None = None
+
+    @property
+    def moves(self) -> bool:
+        """Whether it takes the show elsewhere (a panel back, this scene again, another)."""
+        return self.action in MOVES
+
+    @property
+    def wire(self) -> str:
+        """How the notes screen sends it to the show: a line of its own ("next", "scene 2")."""
+        return self.action.value if self.scene is None else f"{self.action.value} {self.scene}"
+
+
+@dataclass(frozen=True)
+class Binding:
+    """Keys that mean one action, as the decoder reads them and the help says them."""
+
+    keys: str
+    """The keys as the README's table names them (Markdown)."""
+    sequences: tuple[str, ...]
+    """What the terminal sends for them; for Action.SCENE, the n-th is scene n."""
+    action: Action
+    brief: str
+    """What they do, in a few words: `--help`."""
+    help: str
+    """What they do: the README's table and the ? overlay."""
+
+    @property
+    def named(self) -> str:
+        """The keys as plain text: `Home, r`."""
+        return self.keys.replace("`", "")
+
+    def presses(self) -> dict[str, Press]:
+        """Each sequence's meaning."""
+        if self.action is Action.SCENE:
+            return {key: Press(self.action, n) for n, key in enumerate(self.sequences, 1)}
+        return dict.fromkeys(self.sequences, Press(self.action))
+
+
 # What presentation clickers send, and the keys a presenter reaches for (PowerPoint's).
-KEYS = {
-    **dict.fromkeys([" ", "\r", "\n", "\x1b[C", "\x1bOC", "\x1b[6~"], "next"),
-    **dict.fromkeys(["\x1b[D", "\x1bOD", "\x1b[5~", "\x7f", "\x08"], "back"),
-    **dict.fromkeys(["\x1b[H", "\x1bOH", "\x1b[1~", "\x1b[7~", "r", "R"], "restart"),
-    **{str(n): f"scene {n}" for n in range(1, 10)},
-    **dict.fromkeys(["b", "B", "."], "blackout"),
-    "?": "help",
-    **dict.fromkeys(["q", "Q"], "quit"),
+BINDINGS = (
+    Binding("Space, Enter, Right, Page Down", (" ", "\r", "\n", "\x1b[C", "\x1bOC", "\x1b[6~"),
+            Action.NEXT, "next", "next"),
+    Binding("Left, Page Up, Backspace", ("\x1b[D", "\x1bOD", "\x1b[5~", "\x7f", "\x08"),
+            Action.BACK, "back a panel",
+            "back to the previous panel of the scene (narration, code, question); going back "
+            "past a step that ran a program plays the scene again from its start, from a clean "
+            "state (a new workflow), and says so in the header"),
+    Binding("Home, `r`", ("\x1b[H", "\x1bOH", "\x1b[1~", "\x1b[7~", "r", "R"), Action.RESTART,
+            "the scene again", "the scene again from its start, from a clean state"),
+    Binding("`1` - `9`", tuple("123456789"), Action.SCENE, "that scene",
+            "jump to that scene, from a clean state"),
+    Binding("`b`, `.`", ("b", "B", "."), Action.BLACKOUT, "black screen",
+            "black screen (what clickers send); any key brings it back"),
+    Binding("`?`", ("?",), Action.HELP, "the keys",
+            "the keys, over the main region; any key closes it"),
+    Binding("`q`", ("q", "Q"), Action.QUIT, "quit", "quit"),
+)  # fmt: skip
+"""Every key the show knows: the decoder, the ? overlay, --help and the README's table come
+from here."""
+
+SEQUENCES = {key: press for binding in BINDINGS for key, press in binding.presses().items()}
+"""What each key the terminal sends means."""
+PRESSES = {press.wire: press for press in (*SEQUENCES.values(), Press(Action.OTHER))}
+"""Every meaning, by its name on the wire."""
+WIRE = {
+    line: press
+    for line, press in PRESSES.items()
+    if press.action not in (Action.QUIT, Action.OTHER)
 }
-"""Each key's meaning: next, back (the previous panel), restart (the scene), scene N (jump),
-blackout (toggle), help (the keys), quit."""
-HELP = [
-    ("Space, Enter, Right, Page Down", "next"),
-    ("Left, Page Up, Backspace", "back to the previous panel (a scene that ran a program "
-     "plays again from its start)"),
-    ("Home, r", "play this scene again from its start"),
-    ("1 - 9", "jump to that scene"),
-    ("b, .", "black screen, and back"),
-    ("?", "these keys"),
-    ("q", "quit"),
-]  # fmt: skip
-MEANINGS = set(KEYS.values()) - {"quit"}
-"""What another screen may send the show: any key's meaning but quit."""
+"""What another screen may send the show, a line each: any key's meaning but quit."""
 _ESCAPE = re.compile(r"\x1b(?:\[[0-9;]*[~A-Za-z]|O[A-Za-z])?|.", re.DOTALL)
+
+
+def summary() -> str:
+    """The keys in a sentence, for --help: `Keys: Space, Enter, Right or Page Down next; ...`."""
+    said = [
+        f"{re.sub(r', (?=[^,]*$)', ' or ', binding.named.replace(' - ', '-'))} {binding.brief}"
+        for binding in BINDINGS
+    ]
+    return f"Keys: {'; '.join(said)}."
+
+
+def markdown_table() -> str:
+    """The keys as the README's table shows them."""
+    rows = [f"| {binding.keys} | {binding.help} |" for binding in BINDINGS]
+    return "\n".join(["| keys | what they do |", "|---|---|", *rows]) + "\n"
 
 
 class Keys:
@@ -45,7 +137,7 @@ class Keys:
         self.fd = sys.stdin.fileno() if sys.stdin and sys.stdin.isatty() else None
         self.also = also
         """Another source of keys: a pipe of meanings, a line each (what the notes screen
-        sends)."""
+        sends, see WIRE)."""
         self._saved: list | None = None
 
     def __enter__(self) -> Keys:
@@ -62,8 +154,8 @@ class Keys:
             termios.tcsetattr(self.fd, termios.TCSADRAIN, self._saved)
             self._saved = None
 
-    def read(self, timeout: float) -> str | None:
-        """The meaning of the first key pressed within `timeout` seconds (see KEYS), or None."""
+    def read(self, timeout: float) -> Press | None:
+        """What the first key pressed within `timeout` seconds asks for, or None."""
         sources = [fd for fd in (self.fd, self.also) if fd is not None]
         if not sources:
             time.sleep(max(0.0, timeout))
@@ -74,20 +166,20 @@ class Keys:
             ready = [key.fd for key, _ in selector.select(timeout)]
         if self.also is not None and self.also in ready:
             sent = os.read(self.also, 1024).decode(errors="replace").split("\n")[0]
-            return sent if sent in MEANINGS else None
+            return WIRE.get(sent)
         if self.fd is not None and self.fd in ready:
             return decode(os.read(self.fd, 32).decode(errors="replace"))
         return None
 
 
-def decode(data: str) -> str | None:
-    """What the bytes read at once from the terminal mean: a meaning of KEYS, or None.
+def decode(data: str) -> Press | None:
+    """What the bytes read at once from the terminal mean (see BINDINGS), or None.
 
     Keys pressed faster than they were read count as the first that means something,
-    except q: a quit among them wins. A key that means nothing is "other" (it still brings
-    back a blacked-out screen)."""
+    except q: a quit among them wins. A key that means nothing is Action.OTHER (it still
+    brings back a blacked-out screen)."""
     keys = _ESCAPE.findall(data)
-    meanings = [KEYS[key] for key in keys if key in KEYS]
-    if "quit" in meanings:
-        return "quit"
-    return meanings[0] if meanings else "other" if keys else None
+    presses = [SEQUENCES[key] for key in keys if key in SEQUENCES]
+    if quit := [press for press in presses if press.action is Action.QUIT]:
+        return quit[0]
+    return presses[0] if presses else Press(Action.OTHER) if keys else None

@@ -20,7 +20,7 @@ from rich.styled import Styled
 from rich.table import Table
 from rich.text import Text
 
-from director.keys import HELP
+from director.keys import BINDINGS
 from director.processes import ChildProcess
 
 PROGRAM_PTY_ROWS = 24
@@ -320,8 +320,8 @@ def help_panel(*, overlay: bool = False) -> Panel:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
     table.add_column()
-    for keys, meaning in HELP:
-        table.add_row(keys, meaning)
+    for binding in BINDINGS:
+        table.add_row(binding.named, binding.help)
     closes = "any key closes this" if overlay else None
     return Panel(table, title="[bold]Keys", subtitle=closes, border_style="magenta")
 

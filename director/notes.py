@@ -23,7 +23,7 @@ from rich.text import Text
 
 from director.errors import Quit
 from director.files import Unreadable, read_text, write_whole
-from director.keys import Keys
+from director.keys import Action, Keys, Press
 from director.results import clock
 
 SOCKET = "show.sock"
@@ -409,12 +409,12 @@ def _follow(show: socket.socket, screen: NotesScreen, keys: Keys, drive: bool) -
         key = _key(keys, 0.1)
         if drive and key:
             with contextlib.suppress(OSError):  # a show too busy to read keys misses this one
-                show.sendall(key.encode() + b"\n")
+                show.sendall(key.wire.encode() + b"\n")
 
 
-def _key(keys: Keys, timeout: float) -> str | None:
+def _key(keys: Keys, timeout: float) -> Press | None:
     key = keys.read(timeout)
-    if key == "quit":
+    if key is not None and key.action is Action.QUIT:
         raise Quit
     return key
 

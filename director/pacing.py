@@ -7,13 +7,20 @@ import time
 from collections.abc import Callable
 from typing import ClassVar
 
+from director.keys import Press
 from director.narration import Narrator
 
 MAX_SPEED = 1e6
 """The fastest --speed (and the fastest a take may have been recorded at)."""
 
-Wait = Callable[[float], str | None]
-"""Waits up to so many seconds while the show goes on around it; "next" if a key said so."""
+Wait = Callable[[float], Press | None]
+"""Waits up to so many seconds while the show goes on around it; what the presenter asked
+meanwhile, if anything: Action.NEXT, or a move elsewhere (nothing else comes back)."""
+
+
+def _move(press: Press | None) -> Press | None:
+    """The press that ended a wait, if it takes the show elsewhere; None if it moves on."""
+    return press if press is not None and press.moves else None
 
 
 class Pacing:
@@ -36,12 +43,13 @@ class Pacing:
         """A time of the talk at this show's --speed."""
         return seconds / self.speed
 
-    def beat(self, seconds: float, wait: Wait) -> None:
-        """Hold what is on screen for a beat of `seconds` (at --speed 1)."""
+    def beat(self, seconds: float, wait: Wait) -> Press | None:
+        """Hold what is on screen for a beat of `seconds` (at --speed 1); the presenter's
+        move elsewhere if one ended it."""
         raise NotImplementedError
 
-    def question(self, seconds: float, wait: Wait) -> None:
-        """Give the room time to answer: `seconds` (at --speed 1)."""
+    def question(self, seconds: float, wait: Wait) -> Press | None:
+        """Give the room time to answer: `seconds` (at --speed 1); as `beat`, a move."""
         raise NotImplementedError
 
 
@@ -50,18 +58,19 @@ class Presenting(Pacing):
 
     name = "present"
 
-    def beat(self, seconds: float, wait: Wait) -> None:
-        """Until the presenter moves on."""
+    def beat(self, seconds: float, wait: Wait) -> Press | None:
+        """Until the presenter moves on, or elsewhere."""
         self.narrator.waiting_for_key(True)
         try:
-            while wait(0.25) != "next":
+            while (press := wait(0.25)) is None:
                 pass
         finally:
             self.narrator.waiting_for_key(False)
+        return _move(press)
 
-    def question(self, seconds: float, wait: Wait) -> None:
-        """Until the presenter moves on."""
-        self.beat(seconds, wait)
+    def question(self, seconds: float, wait: Wait) -> Press | None:
+        """Until the presenter moves on, or elsewhere."""
+        return self.beat(seconds, wait)
 
 
 class Rehearsing(Presenting):
@@ -78,18 +87,20 @@ class HandsFree(Pacing):
     name = "auto"
     hands_free = True
 
-    def beat(self, seconds: float, wait: Wait) -> None:
+    def beat(self, seconds: float, wait: Wait) -> Press | None:
         deadline = self.clock() + self.scaled(seconds)
         while (left := deadline - self.clock()) > 0:
-            if wait(min(left, 0.25)) == "next":
-                return
+            if (press := wait(min(left, 0.25))) is not None:
+                return _move(press)
+        return None
 
-    def question(self, seconds: float, wait: Wait) -> None:
+    def question(self, seconds: float, wait: Wait) -> Press | None:
         deadline = self.clock() + self.scaled(seconds)
         try:
             while (left := deadline - self.clock()) > 0:
                 self.narrator.status(f"[yellow]Think about it... {math.ceil(left)} s[/]")
-                if wait(min(left, 0.25)) == "next":
-                    return
+                if (press := wait(min(left, 0.25))) is not None:
+                    return _move(press)
         finally:
             self.narrator.status(None)
+        return None

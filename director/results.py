@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from director.claims import Run, Tally, Verdict, tally
-from director.scenes import Scene
+
+if TYPE_CHECKING:  # not at run time: scenes checks each kind has a play, and plays use these
+    from director.scenes import Scene
 
 Event = tuple[int, str, datetime]
 """One event of a workflow's history: its id, its type (e.g. TimerFired) and its time."""

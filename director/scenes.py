@@ -11,21 +11,10 @@ from typing import Annotated, Any
 
 from director import TALK
 from director.errors import DemoError
+from director.fields import Between, Invalid, Title, build, fields_table, guess, option, shown
 from director.files import Unreadable, read_text
-from director.steps import (
-    STEP_KINDS,
-    Between,
-    Context,
-    Invalid,
-    Server,
-    Step,
-    Title,
-    build,
-    fields_table,
-    guess,
-    option,
-    shown,
-)
+from director.plays import PLAYS
+from director.steps import STEP_KINDS, Context, Server, Step
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -129,6 +118,8 @@ def _step(where: str, table: dict[str, Any], context: Context) -> Step:
         raise DemoError(f"{where}: unknown kind {shown(kind)}{guess(kind, list(STEP_KINDS))}")
     cls = STEP_KINDS[kind]
     where = f"{where} ({kind})"
+    if cls not in PLAYS:
+        raise DemoError(f"{where}: the director cannot play this kind: it has no play in PLAYS")
     step = _build(cls, {k: v for k, v in table.items() if k != "kind"}, where)
     if cls.after_run and not context.runs:
         raise DemoError(f"{where}: no program runs yet: put a 'run' step before it")

@@ -1,44 +1,40 @@
-"""Takes: each verified scene's recording (an asciicast v2 of what the audience saw) and its
-record (when, on which Temporal, which claims held), kept to be shown if the scene fails."""
+"""Takes and the safety net: each verified scene's recording (an asciicast v2 of what the
+audience saw) and its record (when, on which Temporal, which claims held), kept to be shown if
+the scene fails."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import math
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
+from rich.markup import escape
 from rich.text import Text
 
 from director.claims import Verdict
 from director.files import Missing, Unreadable, read_bytes, read_text, write_whole
-from director.pacing import MAX_SPEED
 from director.scenes import Scene, Show
-from director.steps import shown
+from director.take_files import (
+    MAX_CAST_BYTES,
+    Event,
+    Refused,
+    read_events,
+    read_json,
+    read_record,
+)
 from director.terminal import FEED_TIME, Emulator
 
-MAX_SIZE = (500, 200)
-"""The largest screen a take may have, in columns and rows (as --record-size's largest): its
-every frame is drawn in a fraction of a second."""
-MAX_CAST_BYTES = 50_000_000
-"""A take's cast larger than this is not one."""
-MAX_SECONDS = 2 * 3600
-"""The longest a take may play at --speed 1."""
-
-
-class Refused(Exception):
-    """A take that is there but cannot be used, and why: truncated, not a cast, its scene
-    changed, or a field or an event of it beyond what can be shown."""
-
-
-Event = tuple[float, str, str]
-"""An event of a cast: [seconds, kind, data]."""
+if TYPE_CHECKING:
+    from director.keys import Press
+    from director.narration import Narrator
+    from director.pacing import Wait
+    from director.recording import Recorder
+    from director.results import SceneResult
 
 
 @dataclass(frozen=True)
@@ -109,7 +105,7 @@ class Takes:
     def load(self, show: Show, scene: Scene) -> Take | None:
         """The scene's take; None if it has none; Refused (saying why) if it cannot be used.
         Both files are input: each field of the record and each event of the cast is checked
-        (see RECORD and KINDS), so that whatever is shown cannot hang or break the show."""
+        (see take_files), so that whatever is shown cannot hang or break the show."""
         cast_path, record_path = self.paths(scene)
         try:
             text = read_text(record_path)
@@ -118,7 +114,7 @@ class Takes:
         except Unreadable as error:
             raise Refused(f"its record cannot be read: {error}") from None
         try:
-            record = _record(_json(text))
+            record = read_record(read_json(text))
         except ValueError as error:
             raise Refused(f"{record_path.name} is not a take's record: {error}") from None
         if record["fingerprint"] != fingerprint(show, scene):
@@ -130,7 +126,7 @@ class Takes:
         expected = (record["cast_bytes"], record["cast_sha256"])
         if (len(data), hashlib.sha256(data).hexdigest()) != expected:
             raise Refused(f"{cast_path.name} is truncated or was changed")
-        events = _events(cast_path.name, data, record["speed"])
+        events = read_events(cast_path.name, data, record["speed"])
         return Take(
             scene.name, record["made"], record["address"], record["claims"], record["size"],
             record["speed"], events,
@@ -150,195 +146,6 @@ class Takes:
         except Refused as why:
             return f"unusable: {why}"
         return f"verified {take.when}" if take else "none"
-
-
-# --- What a take may hold: each field of its record, each kind of event of its cast ------
-
-
-def _json(text: str) -> object:
-    try:
-        return json.loads(text)
-    except RecursionError:
-        raise ValueError("nested too deeply") from None
-    except ValueError:
-        raise ValueError("not JSON") from None
-
-
-def _text(value: object) -> str:
-    if not isinstance(value, str) or not _encodes(value):
-        raise ValueError(f"must be text, not {shown(value)}")
-    return value
-
-
-def _encodes(text: str) -> bool:
-    """Whether `text` can be written out (JSON can carry a lone surrogate; no terminal can)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _flag(value: object) -> bool:
-    if not isinstance(value, bool):
-        raise ValueError(f"must be true or false, not {shown(value)}")
-    return value
-
-
-def _number(low: float, high: float, above: bool = False) -> Callable[[object], float]:
-    """A number from `low` (or `above` it) to `high`: finite, not true or false."""
-
-    def check(value: object) -> float:
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not low <= value <= high
-            or not math.isfinite(value)
-            or (above and value == low)
-        ):
-            least = f"more than {low:g} and at most" if above else f"from {low:g} to"
-            raise ValueError(f"must be a number {least} {high:g}, not {shown(value)}")
-        return float(value)
-
-    return check
-
-
-def _count(low: int, high: int) -> Callable[[object], int]:
-    def check(value: object) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise ValueError(f"must be a whole number from {low} to {high}, not {shown(value)}")
-        return value
-
-    return check
-
-
-def _digest(value: object) -> str:
-    if not isinstance(value, str) or not re.fullmatch(r"[0-9a-f]{64}", value):
-        raise ValueError(f"must be a sha256 in hex, not {shown(value)}")
-    return value
-
-
-def _moment(value: object) -> datetime:
-    try:
-        made = datetime.fromisoformat(_text(value))
-        if made.tzinfo is None:
-            raise ValueError
-        made.astimezone()  # as the audience is told it: a year 1 or 9999 may not convert
-    except (ValueError, OverflowError, OSError):
-        raise ValueError(f"must be an ISO 8601 time with its zone, not {shown(value)}") from None
-    return made
-
-
-_COLUMNS, _ROWS = _count(1, MAX_SIZE[0]), _count(1, MAX_SIZE[1])
-
-
-def _size(value: object) -> tuple[int, int]:
-    """A screen's size: [columns, rows] in the record."""
-    try:
-        if not isinstance(value, list) or len(value) != 2:
-            raise ValueError
-        return _COLUMNS(value[0]), _ROWS(value[1])
-    except ValueError:
-        most = list(MAX_SIZE)
-        raise ValueError(f"must be [columns, rows] up to {most}, not {shown(value)}") from None
-
-
-def _resize(value: object) -> str:
-    """A screen's new size: "COLSxROWS" in an "r" event."""
-    found = re.fullmatch(r"(\d{1,6})x(\d{1,6})", value) if isinstance(value, str) else None
-    try:
-        if not found:
-            raise ValueError
-        _COLUMNS(int(found[1]))
-        _ROWS(int(found[2]))
-    except ValueError:
-        most = "x".join(map(str, MAX_SIZE))
-        raise ValueError(f"must be COLSxROWS, at most {most}, not {shown(value)}") from None
-    return value
-
-
-CLAIM = {"claim": _text, "held": _flag, "seen": _text}
-"""A claim checked when the take was made: what it says, whether it held, what was seen."""
-
-
-def _claims(value: object) -> list[dict[str, object]]:
-    if not isinstance(value, list) or not all(
-        isinstance(claim, dict) and claim.keys() == CLAIM.keys() for claim in value
-    ):
-        raise ValueError(f"must be a list of {{claim, held, seen}}, not {shown(value)}")
-    return [{name: check(claim[name]) for name, check in CLAIM.items()} for claim in value]
-
-
-REQUIRED = object()
-RECORD: dict[str, tuple[Callable[[object], object], object]] = {
-    "scene": (_text, REQUIRED),
-    "title": (_text, ""),
-    "made": (_moment, REQUIRED),
-    "address": (_text, ""),
-    "fingerprint": (_text, REQUIRED),
-    "size": (_size, REQUIRED),
-    "speed": (_number(0, MAX_SPEED, above=True), 1.0),  # --speed's range
-    "cast_bytes": (_count(0, MAX_CAST_BYTES), REQUIRED),
-    "cast_sha256": (_digest, REQUIRED),
-    "claims": (_claims, []),
-}
-"""A take's record, field by field: how each is checked, and its default (if it may be left
-out: takes recorded before it was kept)."""
-
-KINDS: dict[str, Callable[[object], str]] = {"o": _text, "m": _text, "r": _resize}
-"""The kinds of event a take's cast may hold (output, marker, resize), and how each one's
-data is checked."""
-
-
-def _record(data: object) -> dict[str, Any]:
-    """A take's record, checked field by field; ValueError names the first field that fails."""
-    if not isinstance(data, dict):
-        raise ValueError(f"must be a JSON object, not {shown(data)}")
-    record = {}
-    for name, (check, default) in RECORD.items():
-        if name in data:
-            record[name] = _as(f"field '{name}'", check, data[name])
-        elif default is REQUIRED:
-            raise ValueError(f"field '{name}' is missing")
-        else:
-            record[name] = default
-    return record
-
-
-def _as(what: str, check: Callable[[object], Any], value: object) -> Any:
-    """`value` checked; ValueError says `what` failed."""
-    try:
-        return check(value)
-    except ValueError as error:
-        raise ValueError(f"{what} {error}") from None
-
-
-def _events(name: str, data: bytes, speed: float) -> list[Event]:
-    """The events of an asciicast v2, each one checked: a known kind, its data, a time that
-    never goes back and stays within MAX_SECONDS at --speed 1; Refused if one is not."""
-    try:
-        header, *lines = data.decode("utf-8").split("\n")  # by "\n" only: JSON escapes it
-        meta = _json(header)
-        if not isinstance(meta, dict) or meta.get("version") != 2:
-            raise ValueError
-    except (ValueError, UnicodeDecodeError):
-        raise Refused(f"{name} is not an asciicast v2") from None
-    if lines and lines[-1] == "":
-        lines.pop()
-    most, events, last = MAX_SECONDS / speed, [], 0.0
-    for number, line in enumerate(lines, 2):
-        try:
-            event = _json(line)
-            if not isinstance(event, list) or len(event) != 3:
-                raise ValueError(f"must be an event [time, kind, data], not {shown(event)}")
-            at, kind, data = event
-            last = _as("its time", _number(last, most), at)
-            if not isinstance(kind, str) or kind not in KINDS:
-                raise ValueError(f"its kind must be one of {', '.join(KINDS)}, not {shown(kind)}")
-            events.append((last, kind, _as("its data", KINDS[kind], data)))
-        except ValueError as error:
-            raise Refused(f"{name}, line {number}: {error}") from None
-    return events
 
 
 class Player:
@@ -381,3 +188,85 @@ class Player:
     def frame(self) -> Text:
         """The emulated screen now, its colours and styles kept."""
         return self._terminal.text()
+
+
+class SafetyNet:
+    """Each scene verified live becomes its take; a scene that fails live (or, offline, every
+    scene) is followed by its take, labelled, at its own pace."""
+
+    def __init__(
+        self,
+        takes: Takes | None,
+        recorder: Recorder | None,
+        narrator: Narrator,
+        clock: Callable[[], float] = time.monotonic,
+        on: bool = True,
+    ) -> None:
+        self.takes = takes
+        self.recorder = recorder
+        """Records each scene as the audience sees it: a verified scene's take."""
+        self.narrator = narrator
+        self.clock = clock
+        self.on = on
+        """Whether a scene that fails live is followed by its verified take."""
+        self.unwritable = False
+        """Whether the takes folder could not be written: said once, and no take kept."""
+
+    def scene_begins(self) -> None:
+        """A scene begins: its recording starts afresh."""
+        if self.recorder is not None:
+            self.recorder.cast.restart()
+
+    def keep(
+        self, show: Show, scene: Scene, result: SceneResult, address: str, speed: float
+    ) -> None:
+        """The scene verified: its recording becomes its take (a folder that cannot be
+        written is said once, and the show goes on)."""
+        if self.recorder is None or self.takes is None or self.unwritable:
+            return
+        cast = self.recorder.cast
+        try:
+            self.takes.save(show, scene, cast.text(), cast.size, address, result.verdicts, speed)
+        except OSError as error:
+            self.unwritable = True
+            self.narrator.info(
+                f"[yellow]No take is kept:[/] {escape(str(self.takes.folder))} cannot be "
+                f"written ({escape(error.strerror or str(error))})"
+            )
+
+    def show(
+        self, show: Show, scene: Scene, result: SceneResult, speed: float, wait: Wait
+    ) -> Press | None:
+        """Show the scene's verified take in its place, labelled, at its own pace (scaled by
+        `speed`; a key moves on); the result says it was shown. A take that cannot be used
+        is said, and not shown. The presenter's move elsewhere, if one cut it short."""
+        if self.takes is None:
+            return None
+        try:
+            take = self.takes.load(show, scene)
+        except Refused as why:
+            self.narrator.info(f"[yellow]Its take is not shown:[/] {escape(str(why))}")
+            return None
+        if take is None:
+            return None
+        self.narrator.info(
+            f"[bold yellow]Replaying the verified recording of this scene from {take.when}[/]"
+            " (not live)"
+        )
+        self.narrator.at_step(f"{scene.title} - the verified recording of {take.when}")
+        player, started = Player(take), self.clock()
+        try:
+            while True:
+                at = (self.clock() - started) * speed / take.speed
+                if player.until(at):
+                    self.narrator.replay(player.frame(), take.when)
+                if at >= player.length:
+                    break
+                if (press := wait(0.05)) is not None:
+                    if press.moves:
+                        return press
+                    break
+        finally:
+            self.narrator.replay(None)
+        result.shown_from = take.when
+        return None

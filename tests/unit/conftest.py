@@ -11,6 +11,7 @@ from pathlib import Path
 from rich.console import Console
 
 from director.claims import Printed
+from director.keys import PRESSES, Press
 from director.layouts import Layout, ScrollLayout
 from director.narration import Narrator
 from director.terminal import Terminal
@@ -27,17 +28,19 @@ class Clock:
 
 
 class Keys:
-    """Keys pressed on cue: `presses[n]` is read at the n-th read (from 1); time passes."""
+    """Keys pressed on cue: `presses[n]` is read at the n-th read (from 1), named as on the
+    notes screen's wire ("next", "scene 2"); time passes."""
 
     def __init__(self, clock: Clock, presses: dict[int, str] | None = None) -> None:
         self.clock = clock
         self.presses = presses or {}
         self.reads = 0
 
-    def read(self, timeout: float) -> str | None:
+    def read(self, timeout: float) -> Press | None:
         self.reads += 1
         self.clock.now += timeout
-        return self.presses.get(self.reads)
+        pressed = self.presses.get(self.reads)
+        return PRESSES[pressed] if pressed else None
 
 
 class Counters:

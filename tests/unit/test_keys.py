@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from director.keys import Keys, decode
+from director.keys import (
+    BINDINGS,
+    PRESSES,
+    SEQUENCES,
+    WIRE,
+    Action,
+    Keys,
+    Press,
+    decode,
+    markdown_table,
+    summary,
+)
 
 
 @pytest.mark.parametrize(
@@ -39,7 +52,38 @@ from director.keys import Keys, decode
     ],
 )
 def test_keys_mean_what_a_presenter_expects(data: str, meaning: str | None) -> None:
-    assert decode(data) == meaning
+    assert decode(data) == (PRESSES[meaning] if meaning else None)
+
+
+def test_every_action_has_its_keys_and_each_key_one_action() -> None:
+    bound = [binding.action for binding in BINDINGS]
+    assert sorted(bound, key=str) == sorted(set(Action) - {Action.OTHER}, key=str)
+    keys = [key for binding in BINDINGS for key in binding.sequences]
+    assert len(keys) == len(set(keys)) == len(SEQUENCES), "no key means two things"
+    assert all(binding.keys and binding.brief and binding.help for binding in BINDINGS)
+
+
+def test_a_digit_names_its_scene_without_parsing() -> None:
+    assert SEQUENCES["3"] == Press(Action.SCENE, 3) and SEQUENCES["9"].scene == 9
+    assert Press(Action.SCENE, 2).wire == "scene 2" and Press(Action.NEXT).wire == "next"
+
+
+def test_the_notes_screen_may_send_every_meaning_but_quit() -> None:
+    assert all(WIRE[press.wire] == press for press in SEQUENCES.values() if press.action
+               is not Action.QUIT)  # fmt: skip
+    assert "quit" not in WIRE and "other" not in WIRE and "scene 0" not in WIRE
+    assert all("\n" not in line and line == line.strip() for line in WIRE), "a line each"
+
+
+def test_the_readme_key_table_is_the_bindings() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    assert markdown_table() in readme, "README.md's key table: paste keys.markdown_table()"
+
+
+def test_help_says_every_key() -> None:
+    said = summary()
+    assert said.startswith("Keys: Space, Enter, Right or Page Down next; ")
+    assert all(binding.brief in said for binding in BINDINGS) and "Home or r" in said
 
 
 def test_without_a_terminal_keys_just_wait() -> None:

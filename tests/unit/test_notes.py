@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from director.keys import Keys
+from director.keys import Action, Keys, Press
 from director.notes import (
     CAP,
     NotesScreen,
@@ -178,11 +178,11 @@ def test_keys_a_follower_sends_are_read_by_the_show_but_never_quit(tmp_path: Pat
         keys.fd = None  # no terminal here: the notes screen is the only source
         sock = follower(show.path)
         sock.sendall(b"next\n")
-        assert keys.read(5) == "next"
+        assert keys.read(5) == Press(Action.NEXT)
         sock.sendall(b"quit\n")
         assert keys.read(5) is None, "q on the notes screen ends the notes screen only"
         sock.sendall(b"scene 2\n")
-        assert keys.read(5) == "scene 2"
+        assert keys.read(5) == Press(Action.SCENE, 2)
 
 
 def test_a_state_directory_with_a_long_path_still_gets_its_socket(tmp_path: Path) -> None:

@@ -6,15 +6,18 @@ import io
 
 from rich.console import Console
 
+from director.keys import Action, Press
 from director.narration import Narrator
 from director.pacing import HandsFree, Presenting, Rehearsing
 from tests.unit.conftest import Clock
+
+NEXT, BACK = Press(Action.NEXT), Press(Action.BACK)
 
 
 class Waiter:
     """Stands for the stage's wait: time passes; keys arrive after so many waits."""
 
-    def __init__(self, clock: Clock, narrator: Narrator, keys: dict[int, str] | None = None):
+    def __init__(self, clock: Clock, narrator: Narrator, keys: dict[int, Press] | None = None):
         self.clock = clock
         self.narrator = narrator
         self.keys = keys or {}
@@ -22,7 +25,7 @@ class Waiter:
         self.footers: list[str | None] = []
         self.waiting: list[bool] = []
 
-    def __call__(self, seconds: float) -> str | None:
+    def __call__(self, seconds: float) -> Press | None:
         self.calls.append(seconds)
         self.footers.append(self.narrator.screen.status)
         self.waiting.append(self.narrator.screen.waiting)
@@ -30,14 +33,14 @@ class Waiter:
         return self.keys.get(len(self.calls))
 
 
-def setup(cls: type, speed: float = 1.0, keys: dict[int, str] | None = None):
+def setup(cls: type, speed: float = 1.0, keys: dict[int, Press] | None = None):
     clock = Clock()
     narrator = Narrator(Console(file=io.StringIO(), width=60))
     return cls(narrator, speed, clock), Waiter(clock, narrator, keys), clock, narrator
 
 
 def test_presenting_waits_for_the_key_however_long_the_beat() -> None:
-    pacing, wait, _, narrator = setup(Presenting, keys={7: "next"})
+    pacing, wait, _, narrator = setup(Presenting, keys={7: NEXT})
     pacing.beat(0.5, wait)
     assert len(wait.calls) == 7, "it waited past the beat's half second, for the key"
     assert all(wait.waiting), "the footer asked for the key meanwhile"
@@ -45,7 +48,7 @@ def test_presenting_waits_for_the_key_however_long_the_beat() -> None:
 
 
 def test_presenting_a_question_waits_for_the_key_too() -> None:
-    pacing, wait, _, _ = setup(Presenting, keys={3: "next"})
+    pacing, wait, _, _ = setup(Presenting, keys={3: NEXT})
     pacing.question(5, wait)
     assert len(wait.calls) == 3 and all(wait.waiting)
 
@@ -53,7 +56,7 @@ def test_presenting_a_question_waits_for_the_key_too() -> None:
 def test_rehearsing_paces_like_presenting_and_shows_notes() -> None:
     assert Rehearsing.rehearsal and not Presenting.rehearsal
     assert not Rehearsing.hands_free
-    pacing, wait, _, _ = setup(Rehearsing, keys={2: "next"})
+    pacing, wait, _, _ = setup(Rehearsing, keys={2: NEXT})
     pacing.beat(4, wait)
     assert len(wait.calls) == 2
 
@@ -68,7 +71,7 @@ def test_hands_free_holds_a_beat_for_its_scaled_seconds() -> None:
 
 
 def test_hands_free_a_key_ends_the_beat_early() -> None:
-    pacing, wait, clock, _ = setup(HandsFree, keys={2: "next"})
+    pacing, wait, clock, _ = setup(HandsFree, keys={2: NEXT})
     start = clock.now
     pacing.beat(10, wait)
     assert clock.now - start == 0.5
@@ -86,3 +89,13 @@ def test_speed_scales_the_talks_times() -> None:
     pacing, *_ = setup(HandsFree, speed=10)
     assert pacing.scaled(5) == 0.5
     assert HandsFree.hands_free and HandsFree.name == "auto"
+
+
+def test_a_move_elsewhere_ends_a_beat_and_is_returned_up() -> None:
+    pacing, wait, _, narrator = setup(Presenting, keys={3: BACK})
+    assert pacing.beat(1, wait) == BACK and len(wait.calls) == 3
+    assert not narrator.screen.waiting
+    pacing, wait, _, _ = setup(Presenting, keys={2: NEXT})
+    assert pacing.question(1, wait) is None, "next just moves on"
+    pacing, wait, _, _ = setup(HandsFree, keys={2: BACK})
+    assert pacing.question(5, wait) == BACK

@@ -11,11 +11,15 @@ import pytest
 
 from director.claims import Printed
 from director.errors import DemoError, Quit, StepFailed
+from director.keys import PRESSES, Press
 from director.layouts import Layout, ScrollLayout, StageLayout
 from director.pacing import HandsFree, Pacing, Presenting, Rehearsing
-from director.runner import Stage, _found
+from director.plays import PLAYS
+from director.plays import found as _found
+from director.runner import Stage
 from director.scenes import Scene, Show
 from director.steps import (
+    STEP_KINDS,
     Ask,
     Expect,
     History,
@@ -27,6 +31,7 @@ from director.steps import (
     Server,
     ShowCode,
     Step,
+    StepKind,
     Summary,
     WaitFor,
 )
@@ -357,14 +362,14 @@ class CuedKeys:
         self.cues = list(cues)
         self.seen: list[tuple[bool, bool]] = []  # (blackout, help) when each cue was read
 
-    def read(self, timeout: float) -> str | None:
+    def read(self, timeout: float) -> Press | None:
         self.rig.clock.now += timeout
         screen = self.rig.narrator.screen
         if not screen.waiting:
             return None
         assert self.cues, "the show waits for a key no one will press"
         self.seen.append((screen.blackout, screen.help))
-        return self.cues.pop(0)
+        return PRESSES[self.cues.pop(0)]
 
 
 def presented(*scenes: Scene, cues: tuple[str, ...], layout: type[Layout] = ScrollLayout) -> Rig:
@@ -487,7 +492,7 @@ def test_a_command_can_be_typed_at_a_human_pace_before_it_runs() -> None:
     typed: list[str | None] = []
     read = rig.keys.read
 
-    def watching(timeout: float) -> str | None:
+    def watching(timeout: float) -> Press | None:
         typed.append(rig.narrator.screen.typing)
         return read(timeout)
 
@@ -556,3 +561,16 @@ def test_every_step_tells_the_notes_screen_its_headline_notes_and_what_comes_nex
     assert at[0]["row"] == "1. run: " + NORMAL, "the rehearsal report's name for it, to plan by"
     said = rig.said()  # rehearsing with no notes screen: the notes are on the audience's screen
     assert all(f"Notes: {note}" in said for note in notes)
+
+
+def _kinds(cls: type) -> set[type]:
+    """`cls` and every class under it."""
+    return {cls}.union(*(_kinds(sub) for sub in cls.__subclasses__()))
+
+
+def test_every_step_kind_has_a_play() -> None:
+    kinds = {cls for cls in _kinds(StepKind) - {StepKind} if cls.__module__.startswith("director.")}
+    assert kinds == set(STEP_KINDS.values()), "every StepKind is in the Step union"
+    missing = sorted(cls.__name__ for cls in kinds - set(PLAYS))
+    assert not missing, f"no play in director/plays.py's PLAYS for {missing}"
+    assert set(PLAYS) <= kinds, "a play for no kind"

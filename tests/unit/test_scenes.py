@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import pytest
 
-from director import TALK
+from director import TALK, scenes
 from director.errors import DemoError
+from director.plays import PLAYS
 from director.scenes import load_scene, load_show, reference
-from director.steps import STEP_KINDS
+from director.steps import STEP_KINDS, StepKind
 from tests.unit.conftest import MALFORMED, PLAYLIST, RUN, folder, write_bad
 
 
@@ -200,3 +201,19 @@ def test_a_number_the_counter_never_prints_is_a_scene_error(tmp_path: Path) -> N
 def test_a_file_that_begins_with_a_byte_order_mark_reads_as_without(tmp_path: Path) -> None:
     show = load_show(folder(tmp_path, f'\ufefftitle = "t"\n{RUN}', f"\ufeff{PLAYLIST}"))
     assert show.title == "Test talk" and show.scenes[0].title == "t"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Juggle(StepKind):
+    """A kind with no play: nothing on stage would do it."""
+
+    kind = "juggle"
+
+
+def test_a_kind_without_a_play_is_refused_at_load(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(scenes, "STEP_KINDS", {**STEP_KINDS, "juggle": Juggle})
+    assert Juggle not in PLAYS
+    message = error_of(tmp_path, 'title = "t"\n[[steps]]\nkind = "juggle"\n')
+    assert message.endswith(
+        "one.toml:2: step 1 (juggle): the director cannot play this kind: it has no play in PLAYS"
+    )

@@ -11,6 +11,7 @@ from typing import get_type_hints
 import pytest
 
 from director import TALK
+from director.fields import Invalid, Title, build, convert, one_line, type_name
 from director.steps import (
     STEP_KINDS,
     Ask,
@@ -18,7 +19,6 @@ from director.steps import (
     Expect,
     History,
     Interrupt,
-    Invalid,
     Narrate,
     Pause,
     Restart,
@@ -27,12 +27,7 @@ from director.steps import (
     ShowCode,
     StepKind,
     Summary,
-    Title,
     WaitFor,
-    build,
-    convert,
-    one_line,
-    type_name,
 )
 
 NORMAL = "counter/normal-execution/start-execution.py"

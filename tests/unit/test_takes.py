@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,12 +16,16 @@ from rich.console import Console
 from rich.style import Style
 
 from director.claims import Verdict
+from director.keys import Action, Press
 from director.pacing import MAX_SPEED
 from director.recording import Cast
 from director.results import SceneResult, summary_rows
 from director.scenes import Scene, Show
 from director.steps import Narrate, Pause
-from director.takes import MAX_SECONDS, MAX_SIZE, Player, Refused, Take, Takes, fingerprint
+from director.take_files import MAX_SECONDS, MAX_SIZE, Refused
+from director.takes import Player, SafetyNet, Take, Takes, fingerprint
+from tests.unit.conftest import Clock, narrator
+from tests.unit.conftest import said as said_text
 
 SCENE = Scene("intro", "Intro", Path("intro.toml"), (Narrate(title="Hi", body="."), Pause()))
 SHOW = Show("Talk", (SCENE,), limit=10, interval=1.0)
@@ -420,3 +425,49 @@ def test_a_take_that_cannot_be_written_whole_leaves_the_earlier_one_usable(
         takes.save(SHOW, SCENE, recorded() + "more", (100, 30), "localhost:7233", HELD)
     assert {path.name: path.read_bytes() for path in tmp_path.iterdir()} == before
     assert takes.state(SHOW, SCENE).startswith("verified"), "the earlier take is whole"
+
+
+class Recording:
+    """What the safety net records a scene through: a cast."""
+
+    def __init__(self) -> None:
+        self.cast = Cast(None, (100, 30), "Talk")
+        self.cast.write("Hi\n")
+
+
+def test_the_safety_net_keeps_a_verified_scene_and_says_once_when_it_cannot(
+    tmp_path: Path,
+) -> None:
+    said = narrator()
+    net = SafetyNet(Takes(tmp_path / "takes"), Recording(), said)  # type: ignore[arg-type]
+    net.keep(SHOW, SCENE, SceneResult(SCENE, verdicts=HELD), "localhost:7233", 2.0)
+    take = Takes(tmp_path / "takes").load(SHOW, SCENE)
+    assert take is not None and take.speed == 2.0 and take.claims[0]["held"] is True
+    (tmp_path / "blocked").write_text("a file where the folder goes")
+    net = SafetyNet(Takes(tmp_path / "blocked"), Recording(), said)  # type: ignore[arg-type]
+    for _ in range(2):
+        net.keep(SHOW, SCENE, SceneResult(SCENE), "localhost:7233", 1.0)
+    assert net.unwritable and said_text(said).count("No take is kept") == 1
+
+
+def test_the_safety_net_shows_a_take_and_hands_a_move_back(tmp_path: Path) -> None:
+    takes = Takes(tmp_path)
+    takes.save(SHOW, SCENE, recorded(), (100, 30), "localhost:7233", HELD)
+    clock = Clock()
+    net = SafetyNet(takes, None, narrator(), clock)
+
+    def wait(press: Press | None) -> Callable[[float], Press | None]:
+        def waited(seconds: float) -> Press | None:
+            clock.now += seconds
+            return press
+
+        return waited
+
+    shown = SceneResult(SCENE)
+    assert net.show(SHOW, SCENE, shown, 1.0, wait(None)) is None and shown.shown_from
+    cut = SceneResult(SCENE)
+    back = Press(Action.BACK)
+    assert net.show(SHOW, SCENE, cut, 1.0, wait(back)) == back and cut.shown_from is None
+    skipped = SceneResult(SCENE)
+    assert net.show(SHOW, SCENE, skipped, 1.0, wait(Press(Action.NEXT))) is None
+    assert skipped.shown_from, "a key moves on: the take counts as shown"

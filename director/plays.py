@@ -1,0 +1,316 @@
+"""What each step kind does on stage: one play a kind, in one table (PLAYS) the stage looks up.
+
+A play gets the stage and its step; it returns the presenter's move elsewhere if one cut it
+short (the stage decides where that leads), else None; StepFailed if the step failed."""
+
+from __future__ import annotations
+
+import shlex
+import signal
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from rich.markup import escape
+
+from director import claims
+from director.errors import StepFailed
+from director.keys import Press
+from director.processes import ChildProcess, which
+from director.programs import Program
+from director.results import history_notes, summary_rows
+from director.steps import (
+    LOCAL,
+    Ask,
+    Expect,
+    History,
+    Interrupt,
+    Invalid,
+    Narrate,
+    Pause,
+    Restart,
+    Run,
+    Server,
+    ShowCode,
+    Summary,
+    WaitFor,
+)
+
+if TYPE_CHECKING:
+    from director.runner import Stage
+
+TYPING = 1 / 15
+"""Seconds between keys when a command is typed (at --speed 1)."""
+THE_PROGRAM = "program"
+"""The name of a scene's program: a scene runs one at a time (a later issue names several)."""
+_SIGNALS = {"SIGINT": "Ctrl-C (SIGINT)", "SIGKILL": "kill -9 (SIGKILL)", "SIGTERM": "SIGTERM"}
+
+Play = Callable[["Stage", Any], Press | None]
+"""What a step kind does: the stage and the step in, the presenter's move (if any) out."""
+
+
+def narrate(stage: Stage, step: Narrate) -> Press | None:
+    stage.narrator.narrate(step.title, step.body, step.notes)
+    return stage.pacing.beat(step.hold, stage.idle)
+
+
+def show_code(stage: Stage, step: ShowCode) -> Press | None:
+    try:  # checked before the show, but the file may have changed since
+        text = step.text(stage.talk)
+        lines, highlight = step.line_numbers(text)
+    except Invalid as error:
+        raise StepFailed(f"{step.file}: {error}") from None
+    title = step.title or step.file
+    stage.narrator.code(text, step.file, lines, highlight, title, step.notes)
+    return stage.pacing.beat(step.hold, stage.idle)
+
+
+def ask(stage: Stage, step: Ask) -> Press | None:
+    stage.narrator.ask(step.question, step.notes)
+    return stage.pacing.question(step.seconds, stage.idle)
+
+
+def pause(stage: Stage, step: Pause) -> Press | None:
+    return stage.pacing.beat(step.seconds, stage.idle)
+
+
+def summary(stage: Stage, step: Summary) -> Press | None:
+    stage.narrator.summary(step.title, summary_rows(stage.results))
+    stage.narrator.speaker_notes(step.notes)
+    return stage.pacing.beat(4, stage.idle)
+
+
+def history(stage: Stage, step: History) -> Press | None:
+    """The workflow's event history, the disruption's events marked, and its Web UI link."""
+    play, service = stage.play, stage.service
+    events = service.history(play.workflow_id)
+    notes = history_notes(events, play.disrupted, play.resumed)
+    stage.narrator.history(step.title, events, notes)
+    stage.narrator.speaker_notes(step.notes)
+    if url := service.workflow_url(play.workflow_id):
+        stage.narrator.info(f"The same workflow in the Web UI: [link={url}]{escape(url)}[/link]")
+    return stage.pacing.beat(step.hold, stage.idle)
+
+
+def verdicts(step: Expect, runs: list[claims.Run]) -> list[claims.Verdict]:
+    """What the step's claims say of the scene's runs: the counter claims, then the output's."""
+    found = [claims.check(claim, runs) for claim in step.claims]
+    wanted = (("output_has", step.output_has), ("output_lacks", step.output_lacks),
+              ("exit_status", step.exit_status))  # fmt: skip
+    for kind, expected in wanted:
+        if expected not in ("", -1):
+            found.append(claims.output_claim(kind, expected, runs))
+    return found
+
+
+def expect(stage: Stage, step: Expect) -> Press | None:
+    """Each claim checked, said, and told to the notes screen (its last eight)."""
+    stage.note_programs()  # still running: what it printed so far
+    result = stage.play.result
+    for verdict in verdicts(step, result.runs):
+        result.verdicts.append(verdict)
+        stage.narrator.verdict(verdict)
+        before = stage.publisher.state.get("claims", []) if stage.publisher else []
+        stage.publish(claims=[*before, (verdict.held, verdict.claim)][-8:])
+    return stage.pacing.beat(1, stage.idle)
+
+
+def run(stage: Stage, step: Run) -> Press | None:
+    """A counter of the talk (durable: on its own workflow) or any command."""
+    stage.end_programs()
+    limit = step.limit or stage.show.limit
+    interval = stage.pacing.scaled(step.interval or stage.show.interval)
+    if step.command:
+        return _run_command(stage, step, limit, interval)
+    path = stage.talk / step.program
+    argv = [sys.executable, str(path), "--limit", str(limit), "--interval", f"{interval:g}"]
+    env = None
+    if step.durable:
+        workflow_id, service = stage.play.workflow_id, stage.service
+        argv += service.counter_args(workflow_id)
+        env = service.child_env()
+        if url := service.workflow_url(workflow_id):
+            shown = escape(workflow_id)
+            stage.narrator.info(f"Workflow [bold]{shown}[/] [link={url}]{escape(url)}[/link]")
+    label = step.label or shlex.join(["python", path.name])
+    _start(stage, _program(stage, argv, env, label, limit, interval), label)
+    return None
+
+
+def _run_command(stage: Stage, step: Run, limit: int, interval: float) -> Press | None:
+    """Any command, its placeholders filled in; titled as typed (`temporal workflow show
+    --workflow-id counter-...`), with Temporal's settings in its environment."""
+    values = {**LOCAL, "workflow_id": stage.play.workflow_id, "limit": str(limit),
+              "interval": f"{interval:g}", "talk": str(stage.talk)}  # fmt: skip
+    env = None
+    if step.needs_temporal:
+        values |= {"address": stage.service.address, "namespace": stage.service.namespace}
+        env = stage.service.child_env()
+    argv = [part.format_map(values) for part in step.command]
+    if found := which(argv[0], stage.talk):  # checked before the show, but it may be gone
+        argv[0] = found
+    elif "/" in argv[0]:
+        argv[0] = str(stage.talk / argv[0])  # and it is said where it was looked for
+    typed = {**values, "python": "python", "temporal": "temporal"}
+    command = shlex.join(part.format_map(typed) for part in step.command)  # as a shell shows it
+    label = step.label or command
+    program = _program(stage, argv, env, label, limit, interval)
+    if step.type and (move := _type(stage, command)):
+        return move
+    _start(stage, program, label)
+    return None
+
+
+def _program(stage: Stage, argv: list[str], env: dict[str, str] | None, label: str,
+             limit: int, interval: float) -> Program:  # fmt: skip
+    """The scene's program from now on, not yet started: `restart` starts it again."""
+    program = Program(argv, env, label, limit, interval, stage.talk, stage.play.patterns)
+    stage.play.programs[THE_PROGRAM] = program
+    return program
+
+
+def _start(stage: Stage, program: Program, label: str) -> None:
+    stage.play.result.runs.append(program.start(stage.spawn, label, stage.narrator.program_size))
+    stage.narrator.program_started(program.child)
+
+
+def _type(stage: Stage, command: str) -> Press | None:
+    """Show the command typed at a human pace (about 15 keys a second, scaled by --speed);
+    a key finishes it at once; a move elsewhere is returned."""
+    try:
+        for end in range(1, len(command) + 1):
+            stage.narrator.typing(command[:end])
+            if (press := stage.idle(stage.pacing.scaled(TYPING))) is not None:
+                return press if press.moves else None
+    finally:
+        stage.narrator.typing(None)
+    return None
+
+
+def restart(stage: Stage, step: Restart) -> Press | None:
+    program = stage.play.programs[THE_PROGRAM]  # a scene's rules put a `run` step first
+    stage.end_programs()
+    stage.play.resumed = datetime.now(UTC)
+    _start(stage, program, f"{program.label} (again)")
+    return None
+
+
+def wait_for(stage: Stage, step: WaitFor) -> Press | None:
+    program, child = _on_stage(stage)
+    timeout = step.timeout or 10 + 2 * program.limit * program.interval
+    deadline = stage.clock() + timeout
+    if step.exit:
+        what = "exit"
+        done: Callable[[], bool] = lambda: not child.running  # noqa: E731
+    elif step.number:
+        what = f"print {step.number}"
+        done = lambda: step.number in child.numbers  # noqa: E731
+    else:
+        what = f"print something matching {step.pattern!r}"
+        done = lambda: found(step.pattern, child)  # noqa: E731
+    while not done():
+        if not child.running:
+            raise StepFailed(f"the program exited (status {child.status}) before it did {what}")
+        if stage.clock() > deadline:
+            raise StepFailed(f"the program did not {what} within {timeout:g} s")
+        if move := _moved(stage, 0.05):
+            return move
+    if step.exit:
+        stage.end_programs()
+    return None
+
+
+def found(pattern: str, child: ChildProcess) -> bool:
+    """Whether the program printed something matching `pattern` (looked for as it came)."""
+    try:
+        return child.printed.match(pattern) is not None
+    except TimeoutError:
+        raise StepFailed(
+            f"matching {pattern!r} took over {claims.OUTPUT_TIME:g} s: simplify the pattern"
+        ) from None
+
+
+def interrupt(stage: Stage, step: Interrupt) -> Press | None:
+    program, child = _on_stage(stage)
+    if move := _moved(stage, stage.pacing.scaled(step.delay)):
+        return move
+    if step.when_saved and (move := _until_saved(stage, step.timeout)):
+        return move
+    stage.narrator.info(f"Sending [bold]{_SIGNALS[step.signal]}[/] to the program")
+    child.send_signal(getattr(signal, step.signal))
+    stage.play.disrupted = datetime.now(UTC)
+    assert program.run is not None  # it runs
+    program.run.stopped_by = step.signal
+    deadline = stage.clock() + step.timeout
+    while child.running and stage.clock() < deadline:
+        if move := _moved(stage, 0.05):
+            return move
+    if child.running:
+        raise StepFailed(f"the program did not exit within {step.timeout:g} s of {step.signal}")
+    program.run.cut = len(child.numbers)
+    stage.end_programs()
+    return None
+
+
+def server(stage: Stage, step: Server) -> Press | None:
+    if step.action == "start":
+        took = stage.keeper.start_server_again()
+        stage.play.resumed = datetime.now(UTC)
+        stage.narrator.info(f"[bold green]Temporal is back[/] from its db file in {took:.1f} s")
+        return None
+    if step.when_saved and (move := _until_saved(stage, 5)):
+        return move
+    for program in stage.play.programs.values():  # each cut where the power went
+        if program.running and program.child is not None and program.run is not None:
+            program.read(0.05)
+            program.run.cut = len(program.child.numbers)
+    stage.keeper.kill_server()
+    stage.play.disrupted = datetime.now(UTC)
+    stage.narrator.info("[bold red]Killed the Temporal dev server[/] (SIGKILL)")
+    return None
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _on_stage(stage: Stage) -> tuple[Program, ChildProcess]:
+    """The scene's program and its process; StepFailed unless it runs."""
+    program = stage.play.programs.get(THE_PROGRAM)
+    if program is None:
+        raise StepFailed("no program is running")
+    return program, program.running_child()
+
+
+def _moved(stage: Stage, seconds: float) -> Press | None:
+    """Wait as the stage does; the presenter's move elsewhere, if one came."""
+    press = stage.idle(seconds)
+    return press if press is not None and press.moves else None
+
+
+def _until_saved(stage: Stage, timeout: float) -> Press | None:
+    """Wait until Temporal has saved the step the durable program just printed."""
+    deadline = stage.clock() + timeout
+    while not stage.service.saved(stage.play.workflow_id):
+        if stage.clock() > deadline:
+            raise StepFailed(f"Temporal did not save the step within {timeout:g} s")
+        if move := _moved(stage, 0.005):
+            return move
+    return None
+
+
+PLAYS: dict[type, Play] = {
+    Narrate: narrate,
+    ShowCode: show_code,
+    Ask: ask,
+    Run: run,
+    WaitFor: wait_for,
+    Interrupt: interrupt,
+    Restart: restart,
+    Expect: expect,
+    Pause: pause,
+    Summary: summary,
+    Server: server,
+    History: history,
+}
+"""Every step kind's play, by the kind's class: a kind missing here is refused at load."""

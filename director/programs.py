@@ -1,0 +1,123 @@
+"""A scene while it plays, and each of its programs through its life: what starts it (and
+again), its process while it runs, and the record of each run the claims are checked against."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from director import claims
+from director.errors import StepFailed
+from director.processes import ChildProcess
+from director.results import SceneResult
+from director.steps import Expect, WaitFor
+
+if TYPE_CHECKING:  # scenes imports plays, which import this
+    from director.scenes import Scene
+
+Spawn = Callable[..., ChildProcess]
+"""Makes the process of a program: ChildProcess, or a fake of it."""
+
+
+class Program:
+    """One program of a scene: its command, its process (while one runs) and its runs.
+
+    Everything about it is here, none of it in the stage: a scene may run several."""
+
+    def __init__(
+        self,
+        argv: list[str],
+        env: dict[str, str] | None,
+        label: str,
+        limit: int,
+        interval: float,
+        cwd: Path,
+        patterns: list[str],
+    ) -> None:
+        self.argv = argv
+        self.env = env
+        self.label = label
+        """Its region's title."""
+        self.limit = limit
+        self.interval = interval
+        self.cwd = cwd
+        self.patterns = patterns
+        """What the scene looks for in its output, looked for as it comes."""
+        self.child: ChildProcess | None = None
+        """Its process, while it is on stage."""
+        self.run: claims.Run | None = None
+        """Its last run's record, as it is now."""
+
+    def start(self, spawn: Spawn, label: str, size: tuple[int, int]) -> claims.Run:
+        """Start it (again) in a pty of `size`, titled `label`; the new run's record.
+        StepFailed if it cannot be started."""
+        child = spawn(self.argv, label, size, self.env, self.cwd)
+        child.watch(self.patterns)
+        child.start()
+        self.child = child
+        self.run = claims.Run(label, self.limit)
+        return self.run
+
+    @property
+    def running(self) -> bool:
+        return self.child is not None and self.child.running
+
+    def running_child(self) -> ChildProcess:
+        """Its process; StepFailed if it does not run."""
+        if self.child is None or not self.child.running:
+            raise StepFailed("no program is running")
+        return self.child
+
+    def read(self, timeout: float) -> None:
+        """Wait up to `timeout` s for its output."""
+        if self.child is not None:
+            self.child.read(timeout)
+
+    def resize(self, size: tuple[int, int]) -> None:
+        if self.child is not None:
+            self.child.resize(size)
+
+    def note(self) -> None:
+        """Its run as it is now: its numbers, what it printed, its exit status (None while it
+        runs)."""
+        if self.child is not None and self.run is not None:
+            run, child = self.run, self.child
+            run.numbers, run.printed, run.status = child.numbers, child.printed, child.status
+
+    def end(self, grace: float = 1.0) -> bool:
+        """Stop it if it still runs (and all it started), its run noted; whether it was on
+        stage."""
+        if self.child is None:
+            return False
+        self.child.stop(grace=grace)
+        self.note()
+        self.child = None
+        return True
+
+
+@dataclass
+class ScenePlay:
+    """One scene while it plays: its workflow, its programs, its moments, what it showed."""
+
+    scene: Scene
+    result: SceneResult
+    workflow_id: str
+    programs: dict[str, Program] = field(default_factory=dict)
+    """Its programs by name, each with all it knows of its runs (see plays.THE_PROGRAM)."""
+    disrupted: datetime | None = None
+    resumed: datetime | None = None
+
+    @classmethod
+    def of(cls, scene: Scene) -> ScenePlay:
+        return cls(scene, SceneResult(scene), f"counter-{scene.name}-{uuid.uuid4().hex[:8]}")
+
+    @property
+    def patterns(self) -> list[str]:
+        """What the scene looks for in its programs' output, looked for as it comes."""
+        found = [(s.pattern,) if isinstance(s, WaitFor) else (s.output_has, s.output_lacks)
+                 for s in self.scene.steps if isinstance(s, WaitFor | Expect)]  # fmt: skip
+        return [pattern for patterns in found for pattern in patterns if pattern]
