@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from director import TALK, cli
+from director import TALK, cli, flags
 from director.errors import Status
 from tests.unit.conftest import MALFORMED, write_bad
 
@@ -34,8 +34,8 @@ def test_version_names_the_program_as_called(
     with pytest.raises(SystemExit) as stop:
         cli.parse(["--version"])
     assert stop.value.code == 0
-    assert capsys.readouterr().out.strip() == f"counter-demo {cli.version()}"
-    assert cli.version()[0].isdigit(), "installed, so the version is known"
+    assert capsys.readouterr().out.strip() == f"counter-demo {flags.version()}"
+    assert flags.version()[0].isdigit(), "installed, so the version is known"
 
 
 BAD_FLAGS = {

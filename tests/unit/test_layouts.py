@@ -10,7 +10,7 @@ import pytest
 from rich.console import Console
 
 from director.claims import Verdict
-from director.layouts import StageLayout
+from director.layouts import LAYOUTS
 from director.narration import Narrator
 from tests.unit.test_narration import Program, text
 
@@ -18,8 +18,8 @@ from tests.unit.test_narration import Program, text
 def stage(width: int, height: int) -> tuple[Narrator, Console]:
     """A narrator on the stage layout, and a console of that size to draw it in."""
     target = Console(file=io.StringIO(), width=width, height=height, color_system=None)
-    narrator = Narrator(target, layout=StageLayout)
-    narrator.screen.talk = "Durable execution, live"
+    narrator = Narrator(target, layout=LAYOUTS["stage"])
+    narrator.talk("Durable execution, live")
     narrator.scene(2, 6, "With Temporal")
     return narrator, target
 
@@ -119,7 +119,7 @@ def test_a_tall_code_panel_is_shown_around_its_highlighted_lines() -> None:
 def test_a_command_being_typed_is_shown_where_its_program_will_be() -> None:
     narrator, target = stage(80, 24)
     narrator.narrate("The CLI", "Watch.")
-    narrator.screen.typing = "temporal workflow sh"
+    narrator.typing("temporal workflow sh")
     rows = screen_of(narrator, target)
     [row] = [row for row in rows if "$ temporal workflow sh▌" in row]
     assert rows.index(row) > 2, "below the main panel, in the program's region"
