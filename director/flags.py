@@ -53,7 +53,8 @@ def _one_line(message: str) -> str:
     return " ".join(message.split())  # a value given with a newline in it stays on one line
 
 
-def parse(argv: list[str] | None) -> argparse.Namespace:
+def make_parser() -> Parser:
+    """The show's flags (and --notes's), each with its converter and its help."""
     parser = Parser(
         prog=program_name(),
         description="Play the counter talk: a live demo of durable execution with Temporal. "
@@ -182,6 +183,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         help="where the dev server's db file, the takes and the last rehearsal are kept "
         f"(default: a --talk folder's .state/, else {state_home()})",
     )
+    return parser
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    """The flags given, checked; the state directory found for the talk if not given."""
+    parser = make_parser()
     args = parser.parse_args(argv)
     if args.notes:  # it follows a show: what shapes a show is not for it
         for action in parser._actions:

@@ -261,3 +261,14 @@ def test_a_recording_where_the_transcript_or_a_take_goes_is_refused_before_the_s
         assert cli.main(["--auto", "--once", "--state-dir", str(state), *argv]) == 2
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and said in err, err
+
+
+def test_each_verb_is_one_command_and_drive_goes_with_notes_alone(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert set(cli.VERBS) == {"init", "notes", "list", "show"}
+    for command in cli.VERBS.values():
+        assert issubclass(command, cli.Command) and command.run is not cli.Command.run
+    for argv in (["--list", "--drive"], ["--auto", "--drive"]):
+        assert cli.main(argv) == Status.USAGE
+        assert "--drive goes with --notes" in capsys.readouterr().err
