@@ -206,6 +206,7 @@ def _reach(service: Service, show: Show, takes: Takes, mode: type[Pacing]) -> bo
 
 
 def _answers(service: Service) -> bool:
+    """Whether the service answers now (an existing one, away meanwhile)."""
     try:
         service.start()
         return True
