@@ -1,12 +1,11 @@
-"""Layouts: how the screen is arranged. The scroll layout (panels scroll by above a live
-region) and the stage layout (the whole screen composed into regions), and their parts."""
+"""Layouts: how the screen is arranged, one table of them (LAYOUTS): the stage (the whole
+screen composed into regions) and the scroll layout (panels scroll by above a live region)."""
 
 from __future__ import annotations
 
 import time
-from collections import deque
-from dataclasses import dataclass, field
-from typing import ClassVar, Literal, Protocol
+from dataclasses import dataclass
+from typing import ClassVar, Protocol
 
 from rich.align import Align
 from rich.console import Console, Group, RenderableType
@@ -22,60 +21,10 @@ from rich.text import Text
 
 from director.keys import BINDINGS
 from director.processes import ChildProcess
+from director.screen import Role, Screen, ScreenModel
 
 PROGRAM_PTY_ROWS = 24
 """A program's pty is this tall; the screen shows its last lines."""
-
-
-Role = Literal["main", "line", "program", "scene", "summary", "result"]
-"""What a thing said is, for the layout to place it: the main panel (a narration, code, a
-question, a table), a line said under it (info, a verdict), a program's final panel, a
-scene's heading; a summary (a main panel) and a round's result (a line) are also kept in
-sight once the show is over."""
-
-
-@dataclass
-class Screen:
-    """What stays on screen while panels come and go: the talk and scene, the main panel and
-    the lines under it, the program, the footer's parts, the overlays."""
-
-    talk: str = ""
-    scene: tuple[int, int, str] = (0, 0, "")
-    """The scene playing: its number, how many there are, its title."""
-    why: str = ""
-    """Why this scene plays now, if the presenter chose it: "again from its start..."."""
-    main: RenderableType | None = None
-    """The main panel: the current narration, code, question or table."""
-    typing: str | None = None
-    """A command being typed, before it runs: shown where its program will be."""
-    replay: RenderableType | None = None
-    """A verified take being shown in place of the scene: over the main region."""
-    focus: int | None = None
-    """The row of the main panel to keep in sight when it is taller than its region (a code
-    panel's first highlighted line)."""
-    lines: deque[RenderableType] = field(default_factory=lambda: deque(maxlen=12))
-    """What was said under the main panel since it was shown, the newest last."""
-    program: ChildProcess | None = None
-    """The program running now."""
-    last: ChildProcess | None = None
-    """The scene's last program, once it ended."""
-    place: str = ""
-    """Where the show is: "Before Temporal - step 3/11 (run)"."""
-    status: str | None = None
-    """A passing state, with a spinner, in place of the place: "Starting Temporal..."."""
-    waiting: bool = False
-    """Whether the show waits for the presenter's key."""
-    since: float = 0.0
-    """When the current step began (time.monotonic()): the rehearsal clock counts from it."""
-    blackout: bool = False
-    """The screen is black (the presenter pressed b)."""
-    help: bool = False
-    """The keys are shown over the main region (the presenter pressed ?)."""
-
-    def empty(self) -> None:
-        """Nothing of the scene before stays: its panel, its lines, its last program."""
-        self.main, self.last = None, None
-        self.lines.clear()
 
 
 class Layout(Protocol):
@@ -83,7 +32,7 @@ class Layout(Protocol):
 
     console: Console
 
-    def __init__(self, console: Console, screen: Screen, *, clock: bool = False) -> None: ...
+    def __init__(self, console: Console, model: ScreenModel, *, clock: bool = False) -> None: ...
 
     def start(self) -> None: ...
 
@@ -104,7 +53,7 @@ class Layout(Protocol):
 
 def footer(screen: Screen, spinner: Spinner, *, clock: bool) -> RenderableType:
     """The status with a spinner; else where the show is, its clock, the keys it waits for."""
-    if status := screen.status:  # read once: the show's thread changes it meanwhile
+    if status := screen.status:
         spinner.update(text=Text.from_markup(status, style="dim"))
         return spinner
     line = Text(screen.place, style="dim")
@@ -123,9 +72,9 @@ class LiveLayout:
 
     full_screen: ClassVar[bool] = False
 
-    def __init__(self, console: Console, screen: Screen, *, clock: bool = False) -> None:
+    def __init__(self, console: Console, model: ScreenModel, *, clock: bool = False) -> None:
         self.console = console
-        self.screen = screen
+        self.model = model
         self.clock = clock
         self._spinner = Spinner("dots", style="cyan")
         self._live = Live(
@@ -157,8 +106,9 @@ class ScrollLayout(LiveLayout):
     def show(self, renderable: RenderableType, role: Role) -> None:
         """Printed above the live region, to scroll away; the keys' help too."""
         if role == "scene":
-            why = f"  [dim]({escape(self.screen.why)})[/]" if self.screen.why else ""
-            title = escape(self.screen.scene[2])
+            screen = self.model.now
+            why = f"  [dim]({escape(screen.why)})[/]" if screen.why else ""
+            title = escape(screen.scene[2])
             renderable = Text.from_markup(f"\n[bold reverse] {title} [/]{why}\n")
         self.console.print(renderable)
 
@@ -172,20 +122,16 @@ class ScrollLayout(LiveLayout):
         return PROGRAM_PTY_ROWS, max(20, self.console.width - 4)
 
     def __rich__(self) -> RenderableType:
+        screen = self.model.now
         parts: list[RenderableType] = []
-        # Each read once: the show's thread changes the screen while this one draws it.
-        if (replay := self.screen.replay) is not None:
-            parts.append(replay)
-        if (typing := self.screen.typing) is not None:
-            parts.append(typing_panel(typing))
-        if (program := self.screen.program) is not None:
-            parts.append(program_panel(program, self.program_rows))
-        parts.append(footer(self.screen, self._spinner, clock=self.clock))
+        if screen.replay is not None:
+            parts.append(screen.replay)
+        if screen.typing is not None:
+            parts.append(typing_panel(screen.typing))
+        if screen.program is not None:
+            parts.append(program_panel(screen.program, self.program_rows))
+        parts.append(footer(screen, self._spinner, clock=self.clock))
         return Group(*parts)
-
-
-STAGE_MIN = (80, 24)
-"""The smallest terminal (columns, rows) the stage layout is drawn in."""
 
 
 @dataclass(frozen=True)
@@ -212,8 +158,8 @@ class StageLayout(LiveLayout):
 
     full_screen = True
 
-    def __init__(self, console: Console, screen: Screen, *, clock: bool = False) -> None:
-        super().__init__(console, screen, clock=clock)
+    def __init__(self, console: Console, model: ScreenModel, *, clock: bool = False) -> None:
+        super().__init__(console, model, clock=clock)
         self.kept: list[RenderableType] = []
         """The round's results: printed on the main screen when the show leaves the stage."""
 
@@ -238,71 +184,71 @@ class StageLayout(LiveLayout):
         return max(3, regions.rows - 2), max(20, regions.columns - 4)
 
     def __rich__(self) -> RenderableType:
-        screen = self.screen
+        screen = self.model.now  # the whole frame is drawn from this one
         if screen.blackout:
             return Text("")
         width, height = self.console.size
         root = RichLayout()
         body = RichLayout(name="body")
         root.split_column(
-            RichLayout(self._header(), size=1),
+            RichLayout(self._header(screen), size=1),
             body,
             RichLayout(footer(screen, self._spinner, clock=self.clock), size=1),
         )
         program, typing = screen.program or screen.last, screen.typing
         if program is None and typing is None:
-            body.update(self._main(width, height - 2))
+            body.update(self._main(screen, width, height - 2))
             return root
         regions = Regions.of(width, height)
         panel = (
             typing_panel(typing) if typing is not None else program_panel(program, regions.rows - 2)
         )  # type: ignore[arg-type]
         if regions.beside:
-            main = RichLayout(self._main(width - regions.columns, height - 2))
+            main = RichLayout(self._main(screen, width - regions.columns, height - 2))
             body.split_row(main, RichLayout(panel, size=regions.columns))
         else:
-            main = RichLayout(self._main(width, height - 2 - regions.rows))
+            main = RichLayout(self._main(screen, width, height - 2 - regions.rows))
             body.split_column(main, RichLayout(panel, size=regions.rows))
         return root
 
-    def _header(self) -> RenderableType:
-        number, count, title = self.screen.scene
+    def _header(self, screen: Screen) -> RenderableType:
+        number, count, title = screen.scene
         grid = Table.grid(expand=True)
         grid.add_column()
         grid.add_column(justify="right")
         scene = Text(f"scene {number} of {count}: {title} " if number else "")
-        if why := self.screen.why:
-            scene = Text(f"({why})  ", style="bold").append_text(scene)
-        grid.add_row(Text(f" {self.screen.talk}", style="bold"), scene)
+        if screen.why:
+            scene = Text(f"({screen.why})  ", style="bold").append_text(scene)
+        grid.add_row(Text(f" {screen.talk}", style="bold"), scene)
         return Styled(grid, style="reverse")
 
-    def _main(self, width: int, height: int) -> RenderableType:
+    def _main(self, screen: Screen, width: int, height: int) -> RenderableType:
         """The main panel, and under it as many of the newest lines as fit in half of it."""
-        screen = self.screen
         if screen.help:
             return Align(help_panel(overlay=True), vertical="top")
-        if (replay := screen.replay) is not None:
-            return replay
+        if screen.replay is not None:
+            return screen.replay
         options = self.console.options.update(width=width)
         lines: list[RenderableType] = []
         rows = 0
-        for line in reversed(list(screen.lines)):  # a copy: lines are said meanwhile
+        for line in reversed(screen.lines):
             taken = len(self.console.render_lines(line, options, pad=False))
             if rows + taken > height // 2 and lines:
                 break
             lines.insert(0, line)
             rows += taken
-        main = self._in_sight(screen.main or Text(""), width, height - rows)
+        main = self._in_sight(screen.main or Text(""), screen.focus, width, height - rows)
         if not lines:
             return main
         region = RichLayout()
         region.split_column(RichLayout(main), RichLayout(Group(*lines), size=rows))
         return region
 
-    def _in_sight(self, main: RenderableType, width: int, height: int) -> RenderableType:
+    def _in_sight(
+        self, main: RenderableType, focus: int | None, width: int, height: int
+    ) -> RenderableType:
         """The main panel as tall as it is (not stretched to the region); taller than the
-        region, the rows around its focus (a code panel's highlighted lines)."""
-        focus = self.screen.focus  # read once: a new panel may clear it meanwhile
+        region, the rows around its `focus` (a code panel's highlighted lines)."""
         if focus is None:
             return Align(main, vertical="top")
         options = self.console.options.update(width=width, height=None)
@@ -313,6 +259,80 @@ class StageLayout(LiveLayout):
         return Segments(
             segment for row in rows[start : start + height] for segment in (*row, Segment.line())
         )
+
+
+@dataclass(frozen=True)
+class LayoutKind:
+    """One way to arrange the screen, as --layout offers it: an entry of LAYOUTS."""
+
+    name: str
+    """What --layout calls it."""
+    layout: type[Layout]
+    """The class that draws it."""
+    help: str
+    """What --help says it is."""
+    minimum: tuple[int, int] | None
+    """The smallest terminal (columns, rows) it is drawn in; None: any console, a pipe's too
+    (the layout chosen where the one asked for does not fit)."""
+    scrolls: bool
+    """Whether panels scroll by: then there is no screen to black out, and the keys' help
+    scrolls by as a panel."""
+    instead: str
+    """What the show says it does when it falls back to this one: "scrolling instead"."""
+
+
+LAYOUTS = {
+    kind.name: kind
+    for kind in (
+        LayoutKind(
+            "stage", StageLayout, "the whole screen composed, nothing scrolls",
+            minimum=(80, 24), scrolls=False, instead="composing the stage instead",
+        ),
+        LayoutKind(
+            "scroll", ScrollLayout, "panels scroll by",
+            minimum=None, scrolls=True, instead="scrolling instead",
+        ),
+    )
+}  # fmt: skip
+"""Every layout, the default first: --layout's choices and help, the layout a console gets,
+and what the narrator may do in it all come from here."""
+
+
+def _anywhere() -> LayoutKind:
+    """The layout drawn where the one asked for does not fit: the first that fits anywhere."""
+    return next(kind for kind in LAYOUTS.values() if kind.minimum is None)
+
+
+def choose(asked: str | None, console: Console) -> tuple[LayoutKind, str | None]:
+    """The layout for a console: the one asked for (by default the first) where it fits,
+    else the one that fits anywhere, and why not the one asked for if that was expected."""
+    want = LAYOUTS[asked] if asked else next(iter(LAYOUTS.values()))
+    if want.minimum is None:
+        return want, None
+    anywhere = _anywhere()
+    if not console.is_terminal:
+        why = f"--layout {want.name} needs a terminal: {anywhere.instead}"
+        return anywhere, why if asked else None
+    width, height = console.size
+    columns, rows = want.minimum
+    if width < columns or height < rows:
+        why = f"The {want.name} layout needs a terminal of at least {columns}x{rows} "
+        return anywhere, why + f"(this one is {width}x{height}): {anywhere.instead}."
+    return want, None
+
+
+def layouts_help() -> str:
+    """--layout's help: what each layout is, and where it is the default."""
+    default, anywhere = next(iter(LAYOUTS.values())), _anywhere()
+    said = []
+    for kind in LAYOUTS.values():
+        when = ""
+        if kind is anywhere:
+            when = " (the default elsewhere)"
+        elif kind is default and kind.minimum:
+            when = " (the default in a terminal of at least {}x{})".format(*kind.minimum)
+        said.append(f"{kind.name}: {kind.help}{when}")
+    return "; ".join(said)
 
 
 def help_panel(*, overlay: bool = False) -> Panel:

@@ -4,6 +4,7 @@ draw with Rich."""
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from types import TracebackType
 
 from rich.console import Console, RenderableType
@@ -15,17 +16,11 @@ from rich.table import Table
 from rich.text import Text
 
 from director.claims import Tally, Verdict
-from director.layouts import (
-    Layout,
-    Role,
-    Screen,
-    ScrollLayout,
-    help_panel,
-    program_panel,
-)
+from director.layouts import LAYOUTS, LayoutKind, help_panel, program_panel
 from director.processes import ChildProcess
 from director.recording import Recorder
 from director.results import Event, ReportRow, around, duration
+from director.screen import LINES_KEPT, Role, Screen, ScreenModel, emptied
 
 
 class ShowConsole(Console):
@@ -50,21 +45,26 @@ class Narrator:
         clock: bool = False,
         recorders: tuple[Recorder, ...] = (),
         transcript: Console | None = None,
-        layout: type[Layout] = ScrollLayout,
-        recording_layout: type[Layout] | None = None,
+        layout: LayoutKind = LAYOUTS["scroll"],
+        recording_layout: LayoutKind | None = None,
     ) -> None:
         self.console = console
         self.notes = notes
         self.recorders = recorders
         """The recordings (--record's, the scene's take), each drawing the same screen."""
         self.transcript = transcript
-        self.screen = Screen()
-        self.layouts = [layout(console, self.screen, clock=clock)]
-        for recorder in recorders:
-            recording = recording_layout or layout
-            self.layouts.append(recording(recorder.console, self.screen, clock=clock))
-        self.layout = self.layouts[0 if console.is_terminal else min(1, len(recorders))]
-        """The layout the programs are sized for: the terminal's, else the recording's."""
+        self.model = ScreenModel()
+        """What stays on screen, drawn by every layout."""
+        kinds = [layout] + [recording_layout or layout] * len(recorders)
+        consoles = [console] + [recorder.console for recorder in recorders]
+        self.layouts = [
+            kind.layout(shown, self.model, clock=clock)
+            for kind, shown in zip(kinds, consoles, strict=True)
+        ]
+        sized = 0 if console.is_terminal else min(1, len(recorders))
+        self.layout, self.kind = self.layouts[sized], kinds[sized]
+        """The layout the programs are sized for (the terminal's, else the recording's), and
+        what the table of layouts says of it."""
 
     def __enter__(self) -> Narrator:
         for layout in self.layouts:
@@ -75,9 +75,14 @@ class Narrator:
         for layout in self.layouts:
             layout.stop()
 
+    @property
+    def screen(self) -> Screen:
+        """What is on screen now: a snapshot (changed through the narrator only)."""
+        return self.model.now
+
     def clear(self) -> None:
         """A clean screen (a new kiosk round)."""
-        self.screen.empty()
+        self.model.change(emptied)
         for layout in self.layouts:
             layout.clear()
 
@@ -100,46 +105,48 @@ class Narrator:
         """Show it where things of its role go (and record it, and keep it in the
         transcript)."""
         if role in ("main", "summary"):
-            self.screen.main, self.screen.focus = renderable, None
-            self.screen.lines.clear()
+            self.model.change(main=renderable, focus=None, lines=())
         elif role in ("line", "result"):
-            self.screen.lines.append(renderable)
+            self.model.change(lambda s: replace(s, lines=(*s.lines, renderable)[-LINES_KEPT:]))
         for layout in self.layouts:
             layout.show(renderable, role)
         if self.transcript is not None:
             self.transcript.print(renderable)
 
+    def talk(self, title: str) -> None:
+        """The talk's title, in the stage's header."""
+        self.model.change(talk=title)
+
     def scene(self, number: int, count: int, title: str, why: str = "") -> None:
         """A scene begins (and `why` now, if the presenter chose it): its heading, its marker;
         the screen is the scene's alone."""
         self.marker(f"Scene: {title}")
-        self.screen.scene, self.screen.why = (number, count, title), why
-        self.screen.empty()
+        self.model.change(emptied, scene=(number, count, title), why=why)
         self.say(Text(title), "scene")
 
     def typing(self, typed: str | None) -> None:
         """A command as typed so far, where its program will be; None when it runs."""
-        self.screen.typing = typed
+        self.model.change(typing=typed)
 
     def replay(self, frame: RenderableType | None, when: str = "") -> None:
         """A verified take's screen, shown in place of the live scene, labelled; None ends it."""
         if frame is None:
-            self.screen.replay = None
+            self.model.change(replay=None)
             return
         title = f"[bold]Replaying the verified recording of this scene from {escape(when)}"
-        self.screen.replay = Panel(frame, title=title, subtitle="not live", border_style="yellow")
-        self.screen.last = None  # the program that failed gives the take its room
+        replay = Panel(frame, title=title, subtitle="not live", border_style="yellow")
+        self.model.change(replay=replay, last=None)  # the failed program gives the take room
 
     def toggle(self, overlay: str) -> None:
         """The black screen or the keys' help, on or off ("blackout" or "help"). Scrolling,
         there is no screen to black out, and the help scrolls by."""
-        scrolling = isinstance(self.layout, ScrollLayout)
+        scrolling = self.kind.scrolls
         if overlay == "blackout":
-            self.screen.blackout = not self.screen.blackout and not scrolling
+            self.model.change(lambda s: replace(s, blackout=not s.blackout and not scrolling))
         elif scrolling:
             self.say(help_panel())
         else:
-            self.screen.help = not self.screen.help
+            self.model.change(lambda s: replace(s, help=not s.help))
 
     def marker(self, label: str) -> None:
         """A place to jump to in the recording: a scene, a claim's result."""
@@ -150,25 +157,23 @@ class Narrator:
 
     def at_step(self, place: str) -> None:
         """A new step began: the footer says where, the rehearsal clock starts again."""
-        self.screen.place = place
-        self.screen.since = time.monotonic()
-        self.screen.status = None
+        self.model.change(place=place, since=time.monotonic(), status=None)
 
     def status(self, text: str | None) -> None:
         """A passing state with a spinner (Rich markup), or None when it has passed."""
-        self.screen.status = text
+        self.model.change(status=text)
 
     def waiting_for_key(self, waiting: bool) -> None:
-        self.screen.waiting = waiting
+        self.model.change(waiting=waiting)
 
     def program_started(self, child: ChildProcess) -> None:
-        self.screen.program = child
+        self.model.change(program=child)
 
     def program_ended(self) -> None:
         """Show the program's whole output as it ended, and take it off the screen."""
-        if self.screen.program is not None:
-            self.say(program_panel(self.screen.program, None), "program")
-            self.screen.last, self.screen.program = self.screen.program, None
+        if (program := self.screen.program) is not None:
+            self.say(program_panel(program, None), "program")
+            self.model.change(last=program, program=None)
 
     # --- panels ------------------------------------------------------------------------
 
@@ -198,7 +203,8 @@ class Narrator:
         )
         self.say(Panel(syntax, title=Text(title, style="bold"), border_style="blue"), "main")
         if highlight:  # on the stage, a tall file is shown around its first highlighted line
-            self.screen.focus = min(highlight) - (lines[0] if lines else 1) + 1  # + the border
+            first = lines[0] if lines else 1
+            self.model.change(focus=min(highlight) - first + 1)  # + the border
         self.speaker_notes(notes)
 
     def ask(self, question: str, notes: str = "") -> None:

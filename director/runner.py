@@ -60,7 +60,7 @@ class Stage:
         self.results: list[SceneResult] = []
         self.play = ScenePlay.of(show.scenes[0])  # the scene playing now; the first before
         self._size = narrator.size
-        narrator.screen.talk = show.title
+        narrator.talk(show.title)
         self.publisher = publisher
         """Where the notes screen learns where the show is, if one may follow it."""
         self.net = SafetyNet(takes, take, narrator, clock, on=safety_net)

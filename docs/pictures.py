@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from director import TALK  # noqa: E402
-from director.layouts import StageLayout  # noqa: E402
+from director.layouts import LAYOUTS  # noqa: E402
 from director.narration import Narrator  # noqa: E402
 from director.notes import NotesScreen  # noqa: E402
 from director.scenes import load_show  # noqa: E402
@@ -52,8 +52,8 @@ def stage_picture(path: Path) -> None:
     scene = show.scenes[0]
     [ask] = [step for step in scene.steps if isinstance(step, Ask)]
     screen = console(120, 32)
-    narrator = Narrator(screen, layout=StageLayout)
-    narrator.screen.talk = "Durable execution, live"
+    narrator = Narrator(screen, layout=LAYOUTS["stage"])
+    narrator.talk("Durable execution, live")
     narrator.scene(2, 6, scene.title)
     narrator.program_started(Stopped())  # type: ignore[arg-type]
     narrator.program_ended()

@@ -12,7 +12,7 @@ from rich.console import Console
 
 from director.claims import Printed
 from director.keys import PRESSES, Press
-from director.layouts import Layout, ScrollLayout
+from director.layouts import LAYOUTS, LayoutKind
 from director.narration import Narrator
 from director.terminal import Terminal
 
@@ -217,7 +217,7 @@ class FakeService:
         self.closed = True
 
 
-def narrator(width: int = 100, layout: type[Layout] = ScrollLayout) -> Narrator:
+def narrator(width: int = 100, layout: LayoutKind = LAYOUTS["scroll"]) -> Narrator:
     """A Narrator drawing into a fixed-width console that is not a terminal."""
     console = Console(file=io.StringIO(), width=width, height=30, color_system=None)
     return Narrator(console, layout=layout)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from director import TALK, cli
+from director import TALK, cli, flags
 from director.errors import Status
 from tests.unit.conftest import MALFORMED, write_bad
 
@@ -34,8 +34,8 @@ def test_version_names_the_program_as_called(
     with pytest.raises(SystemExit) as stop:
         cli.parse(["--version"])
     assert stop.value.code == 0
-    assert capsys.readouterr().out.strip() == f"counter-demo {cli.version()}"
-    assert cli.version()[0].isdigit(), "installed, so the version is known"
+    assert capsys.readouterr().out.strip() == f"counter-demo {flags.version()}"
+    assert flags.version()[0].isdigit(), "installed, so the version is known"
 
 
 BAD_FLAGS = {
@@ -261,3 +261,14 @@ def test_a_recording_where_the_transcript_or_a_take_goes_is_refused_before_the_s
         assert cli.main(["--auto", "--once", "--state-dir", str(state), *argv]) == 2
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and said in err, err
+
+
+def test_each_verb_is_one_command_and_drive_goes_with_notes_alone(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert set(cli.VERBS) == {"init", "notes", "list", "show"}
+    for command in cli.VERBS.values():
+        assert issubclass(command, cli.Command) and command.run is not cli.Command.run
+    for argv in (["--list", "--drive"], ["--auto", "--drive"]):
+        assert cli.main(argv) == Status.USAGE
+        assert "--drive goes with --notes" in capsys.readouterr().err

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import FrozenInstanceError, replace
 
 import pytest
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.text import Text
 
+from director import flags
 from director.claims import Verdict
-from director.layouts import StageLayout
+from director.layouts import LAYOUTS, choose
 from director.narration import Narrator
 from tests.unit.test_narration import Program, text
 
@@ -18,8 +21,8 @@ from tests.unit.test_narration import Program, text
 def stage(width: int, height: int) -> tuple[Narrator, Console]:
     """A narrator on the stage layout, and a console of that size to draw it in."""
     target = Console(file=io.StringIO(), width=width, height=height, color_system=None)
-    narrator = Narrator(target, layout=StageLayout)
-    narrator.screen.talk = "Durable execution, live"
+    narrator = Narrator(target, layout=LAYOUTS["stage"])
+    narrator.talk("Durable execution, live")
     narrator.scene(2, 6, "With Temporal")
     return narrator, target
 
@@ -119,7 +122,102 @@ def test_a_tall_code_panel_is_shown_around_its_highlighted_lines() -> None:
 def test_a_command_being_typed_is_shown_where_its_program_will_be() -> None:
     narrator, target = stage(80, 24)
     narrator.narrate("The CLI", "Watch.")
-    narrator.screen.typing = "temporal workflow sh"
+    narrator.typing("temporal workflow sh")
     rows = screen_of(narrator, target)
     [row] = [row for row in rows if "$ temporal workflow sh▌" in row]
     assert rows.index(row) > 2, "below the main panel, in the program's region"
+
+
+def test_every_layout_in_the_table_has_every_part() -> None:
+    assert list(LAYOUTS) == [kind.name for kind in LAYOUTS.values()], "each under its name"
+    for kind in LAYOUTS.values():
+        for part in ("start", "stop", "show", "clear", "program_size", "__rich__"):
+            assert hasattr(kind.layout, part), f"{kind.name}: its class draws no {part}"
+        assert kind.help and kind.instead.endswith("instead"), kind.name
+        assert kind.minimum is None or (len(kind.minimum) == 2 and min(kind.minimum) > 0)
+        assert isinstance(kind.scrolls, bool), kind.name
+    assert any(kind.minimum is None for kind in LAYOUTS.values()), "one fits anywhere"
+
+
+def test_layout_flag_offers_and_explains_every_layout_in_the_table(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    [flag] = [a for a in flags.make_parser()._actions if "--layout" in a.option_strings]
+    assert flag.choices == tuple(LAYOUTS)
+    for kind in LAYOUTS.values():
+        assert f"{kind.name}: {kind.help}" in (flag.help or "")
+    assert "the default in a terminal of at least 80x24" in (flag.help or "")
+
+
+def terminal(width: int, height: int, *, is_terminal: bool = True) -> Console:
+    return Console(file=io.StringIO(), width=width, height=height, force_terminal=is_terminal)
+
+
+@pytest.mark.parametrize(
+    ("asked", "console", "chosen", "why"),
+    [
+        (None, terminal(80, 24), "stage", None),
+        ("scroll", terminal(200, 60), "scroll", None),
+        (None, terminal(79, 40), "scroll", "The stage layout needs a terminal of at least 80x24 "
+         "(this one is 79x40): scrolling instead."),
+        ("stage", terminal(100, 23), "scroll", "The stage layout needs a terminal of at least "
+         "80x24 (this one is 100x23): scrolling instead."),
+        (None, terminal(100, 30, is_terminal=False), "scroll", None),
+        ("stage", terminal(100, 30, is_terminal=False), "scroll",
+         "--layout stage needs a terminal: scrolling instead"),
+    ],
+)  # fmt: skip
+def test_a_console_gets_the_layout_asked_for_where_it_fits_else_one_that_fits_anywhere(
+    asked: str | None, console: Console, chosen: str, why: str | None
+) -> None:
+    kind, said = choose(asked, console)
+    assert kind is LAYOUTS[chosen]
+    assert said == why
+
+
+def test_what_the_narrator_may_do_comes_from_the_table_not_the_class() -> None:
+    """A layout the table says scrolls has no screen to black out, whatever draws it."""
+    target = Console(file=io.StringIO(), width=80, height=24, color_system=None)
+    narrator = Narrator(target, layout=replace(LAYOUTS["stage"], scrolls=True))
+    narrator.toggle("blackout")
+    assert not narrator.screen.blackout
+    narrator.toggle("help")
+    assert not narrator.screen.help, "no overlay: the keys are said as a panel instead"
+    [keys] = narrator.screen.lines
+    assert "Keys" in str(keys.title) and keys.subtitle is None  # type: ignore[attr-defined]
+
+
+def test_the_screen_is_a_snapshot_no_field_of_it_changes_in_place() -> None:
+    narrator, _ = stage(80, 24)
+    before = narrator.screen
+    with pytest.raises(FrozenInstanceError):
+        before.main = Text("drawn over")  # type: ignore[misc]
+    narrator.narrate("Title", "Body")
+    assert before.main is None and narrator.screen.main is not None, "replaced whole"
+    assert isinstance(narrator.screen.lines, tuple)
+
+
+class Meanwhile:
+    """A line that, drawn, has the show change the screen: what the show's thread does while
+    the refresh thread draws."""
+
+    def __init__(self, narrator: Narrator) -> None:
+        self.narrator = narrator
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        self.narrator.ask("A new panel, said meanwhile")
+        self.narrator.program_ended()
+        yield Text("a line said under the first panel")
+
+
+def test_a_frame_is_drawn_from_one_screen_while_the_show_changes_it() -> None:
+    narrator, target = stage(80, 24)
+    narrator.narrate("The first panel", "Its body.")
+    narrator.program_started(Program(output="1\r\n"))  # type: ignore[arg-type]
+    narrator.say(Meanwhile(narrator))  # type: ignore[arg-type]
+    shown = "\n".join(screen_of(narrator, target))
+    assert "The first panel" in shown and "a line said under the first panel" in shown
+    assert "A new panel" not in shown, "the panel said meanwhile waits for the next frame"
+    assert "running" in shown, "the program as it was when the frame began"
+    shown = "\n".join(screen_of(narrator, target))
+    assert "A new panel, said meanwhile" in shown and "a line said under" not in shown

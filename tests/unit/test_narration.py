@@ -11,10 +11,11 @@ import pytest
 from rich.console import Console
 
 from director.claims import Tally, Verdict
-from director.layouts import Screen, program_panel
+from director.layouts import LayoutKind, program_panel
 from director.narration import Narrator
 from director.recording import Cast, Recorder
 from director.results import ReportRow
+from director.screen import ScreenModel
 from director.terminal import Terminal
 from tests.conftest import plain, read_cast
 
@@ -216,9 +217,9 @@ def test_program_size_is_the_inside_of_a_panel() -> None:
 class ListLayout:
     """Another layout: keeps what it is shown in a list, and the screen model it was given."""
 
-    def __init__(self, console: Console, screen: Screen, *, clock: bool = False) -> None:
+    def __init__(self, console: Console, model: ScreenModel, *, clock: bool = False) -> None:
         self.console = console
-        self.screen = screen
+        self.model = model
         self.shown: list[object] = []
         self.started = False
 
@@ -240,7 +241,8 @@ class ListLayout:
 
 
 def test_the_narrator_takes_another_layout_and_shares_its_screen_model() -> None:
-    narrator = Narrator(console(), layout=ListLayout)
+    listed = LayoutKind("list", ListLayout, "a list", None, scrolls=True, instead="listing")
+    narrator = Narrator(console(), layout=listed)
     layout = narrator.layout
     assert isinstance(layout, ListLayout)
     with narrator:
@@ -249,7 +251,7 @@ def test_the_narrator_takes_another_layout_and_shares_its_screen_model() -> None
         narrator.at_step("Scene - step 1/2 (narrate)")
     assert not layout.started
     assert [(role, type(shown).__name__) for role, shown in layout.shown] == [("main", "Panel")]
-    assert layout.screen is narrator.screen and layout.screen.place.endswith("(narrate)")
+    assert layout.model is narrator.model and layout.model.now.place.endswith("(narrate)")
     assert narrator.program_size == (10, 40)
     assert text(narrator.console) == "", "everything went through the layout"
 

@@ -12,7 +12,7 @@ import pytest
 from director.claims import Printed
 from director.errors import DemoError, Quit, StepFailed
 from director.keys import PRESSES, Press
-from director.layouts import Layout, ScrollLayout, StageLayout
+from director.layouts import LAYOUTS, LayoutKind
 from director.pacing import HandsFree, Pacing, Presenting, Rehearsing
 from director.plays import PLAYS
 from director.plays import found as _found
@@ -53,7 +53,7 @@ class Rig:
         presses: dict[int, str] | None = None,
         existing: bool = False,
         hang: bool = False,
-        layout: type[Layout] = ScrollLayout,
+        layout: LayoutKind = LAYOUTS["scroll"],
     ) -> None:
         self.clock = Clock()
         self.keys = Keys(self.clock, presses)
@@ -372,7 +372,7 @@ class CuedKeys:
         return PRESSES[self.cues.pop(0)]
 
 
-def presented(*scenes: Scene, cues: tuple[str, ...], layout: type[Layout] = ScrollLayout) -> Rig:
+def presented(*scenes: Scene, cues: tuple[str, ...], layout: LayoutKind = LAYOUTS["scroll"]) -> Rig:
     rig = Rig(*scenes, mode=Presenting, layout=layout)
     rig.stage.keys = CuedKeys(rig, *cues)  # type: ignore[assignment]
     return rig
@@ -431,7 +431,7 @@ def test_a_digit_jumps_to_its_scene_and_r_plays_it_again() -> None:
 
 def test_on_stage_blackout_and_the_keys_hide_the_show_until_any_key() -> None:
     cues = ("blackout", "next", "help", "next", "next", "next", "next")
-    rig = presented(scene(*PANELS), cues=cues, layout=StageLayout)
+    rig = presented(scene(*PANELS), cues=cues, layout=LAYOUTS["stage"])
     [result] = rig.stage.play_round()
     keys = rig.stage.keys
     hidden = [(False, False), (True, False), (False, False), (False, True), (False, False)]

@@ -1,0 +1,248 @@
+"""The production: a show built from the parsed flags, played round after round (headings,
+results, the rehearsal report, live again once Temporal answers), and its recordings rendered."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+
+from director.errors import DemoError, Quit, Status
+from director.flags import program_name, said
+from director.formats import Look, Recordings, check_transcript, save_transcript
+from director.keys import Action, Keys, Press
+from director.layouts import choose
+from director.narration import Narrator, ShowConsole
+from director.notes import Publisher, save_rehearsal
+from director.pacing import HandsFree, Pacing, Presenting, Rehearsing
+from director.recording import NO_TERMINAL_SIZE, Cast, Recorder, transcript_console
+from director.rendering import render
+from director.results import clock, report_rows, step_times
+from director.runner import Stage
+from director.scenes import Show, load_show
+from director.signals import answer_signals, ignore_signals
+from director.state import StateDir
+from director.supervision import Keeper
+from director.takes import Takes
+from director.temporal import Service
+
+TAKE_IDLE_LIMIT = 5.0
+"""A take's silences are cut to this (a presenter who talked a minute over one panel): shown
+in a scene's place, it keeps the show moving."""
+
+
+def load(args: argparse.Namespace) -> tuple[Show, Takes]:
+    """The talk the flags name, and the verified takes kept of its scenes."""
+    args.talk = args.talk.resolve()  # the programs run in it: no path of theirs is relative
+    show = load_show(args.scenes or args.talk / "scenes", args.scene, args.talk)
+    return show, Takes(args.takes or args.state_dir / "takes")
+
+
+def play(args: argparse.Namespace, show: Show, takes: Takes) -> Status:
+    """Play the show in the chosen mode, then render what it recorded: HELD when every
+    claim held, else FAILED."""
+    mode: type[Pacing] = HandsFree if args.auto else Rehearsing if args.rehearse else Presenting
+    if not mode.hands_free and not (sys.stdin and sys.stdin.isatty()):
+        raise DemoError(
+            f"{mode.name} mode reads keys from a terminal, and stdin is none: try --auto"
+        )
+    recordings = Recordings.of(args.record or [], args.state_dir)
+    if args.transcript:
+        check_transcript(args.transcript)
+    _apart(args.record or [], args.transcript, takes)
+    if recordings is None or not recordings.rendered:
+        return _show(args, show, mode, recordings, takes)
+    try:
+        status = _show(args, show, mode, recordings, takes)
+    except (KeyboardInterrupt, Quit) as ended:  # what was recorded is still rendered
+        try:  # a second Ctrl-C stops it
+            _render(args, recordings)
+        except DemoError as error:  # said, and the show still ends as it was ended
+            print(f"{program_name()}: {said(str(error))}", file=sys.stderr)
+        raise ended from None
+    _render(args, recordings)
+    return status
+
+
+def _render(args: argparse.Namespace, recordings: Recordings) -> None:
+    """Render every output from the show's cast, a line for each file written."""
+    console = ShowConsole(highlight=False)
+    look = Look(theme=args.theme, font_size=args.font_size, idle_limit=args.idle_limit)
+    for done in render(recordings.cast, recordings.rendered, look, console):
+        size = f"{done.bytes / 1e6:.1f} MB" if done.bytes >= 1e5 else f"{done.bytes / 1e3:.0f} kB"
+        line = f"Wrote {escape(said(str(done.path)))}: {size}, {clock(round(done.seconds))} long"
+        line += escape(done.note)
+        console.print(line, soft_wrap=True)  # a path is not cut in two
+
+
+def _show(
+    args: argparse.Namespace,
+    show: Show,
+    mode: type[Pacing],
+    recordings: Recordings | None,
+    takes: Takes,
+) -> Status:
+    """The show itself, from the state directory's lock to the last child gone."""
+    with ExitStack() as stack:
+        stack.callback(answer_signals)  # once all is cleaned up: the rendering answers them
+        stack.enter_context(StateDir(args.state_dir))
+        service = Service.from_flags(
+            args.state_dir, args.address, args.namespace, args.profile, args.port
+        )
+        stack.callback(service.close)
+        offline = args.offline
+        if not offline and not service.controllable and any(s.needs_temporal for s in show.scenes):
+            offline = _reach(service, show, takes, mode)
+        console = ShowConsole(highlight=False)
+        cast, recorder, take = _recorders(stack, args, show.title, recordings, console)
+        transcript = None
+        if args.transcript:
+            transcript = transcript_console(args.transcript, console.width)
+            stack.callback(save_transcript, transcript, args.transcript, show.title)
+        try:
+            publisher: Publisher | None = stack.enter_context(Publisher(args.state_dir))
+        except OSError as error:  # a file system without sockets: the show goes on, unfollowed
+            publisher, unfollowed = None, error.strerror
+        keys = stack.enter_context(Keys(also=publisher.keys_read if publisher else None))
+        shown, small = choose(args.layout, console)
+        recorded = choose(args.layout, recorder.console)[0] if recorder else shown
+        narrator = Narrator(
+            console,
+            notes=mode.rehearsal,
+            clock=mode.rehearsal,
+            recorders=(recorder, take) if recorder else (take,),
+            transcript=transcript,
+            layout=shown,
+            recording_layout=recorded,
+        )
+        stack.enter_context(narrator)
+        if small:
+            narrator.info(small)
+        if publisher is None:
+            narrator.info(f"No notes screen can follow this show: {unfollowed}")
+        if service.ignored:
+            narrator.info(
+                "Temporal's environment configuration names no address, so the talk runs on "
+                f"the embedded dev server; ignored: {', '.join(service.ignored)}"
+            )
+        pacing = mode(narrator, args.speed)
+        db_limit = int(args.db_limit * 1e6) if mode.hands_free else 0
+        keeper = Keeper(service, narrator, pacing, db_limit)
+        stage = Stage(
+            show, args.talk, narrator, keys, keeper, pacing,
+            publisher=publisher, take=take, takes=takes, safety_net=not args.no_safety_net,
+            offline=offline,
+        )  # fmt: skip
+        stack.callback(stage.close)
+        stack.callback(ignore_signals)
+        rounds = 1 if args.once else args.rounds or (None if mode.hands_free else 1)
+        waiting = offline and not args.offline  # the takes, while the service is away
+        held = play_rounds(stage, narrator, rounds, args.state_dir, service, waiting)
+    if cast is not None and cast.failure:  # the show went on; the recording did not
+        raise DemoError(f"the recording {cast.path} stopped early: {cast.failure}")
+    return Status.HELD if held else Status.FAILED
+
+
+def _recorders(
+    stack: ExitStack,
+    args: argparse.Namespace,
+    title: str,
+    recordings: Recordings | None,
+    console: Console,
+) -> tuple[Cast | None, Recorder | None, Recorder]:
+    """What records the show: --record's cast (closed on `stack`) and its recorder, if
+    asked for, and the recorder of each scene as the audience sees it, to become its take
+    if it verifies."""
+    size = (console.width, console.height) if console.is_terminal else NO_TERMINAL_SIZE
+    cast = recorder = None
+    if recordings is not None:
+        cast = Cast(recordings.cast, args.record_size or size, title, args.idle_limit)
+        stack.callback(cast.close)
+        following = console.is_terminal and args.record_size is None
+        recorder = Recorder(cast, follow_terminal=following)
+    take_cast = Cast(None, size, title, idle_limit=TAKE_IDLE_LIMIT)
+    return cast, recorder, Recorder(take_cast, follow_terminal=console.is_terminal)
+
+
+def _apart(records: list[Path], transcript: Path | None, takes: Takes) -> None:
+    """What the show writes, each at a place of its own: no recording where the transcript
+    or a take goes (one would be lost under the other)."""
+    kept = takes.folder.resolve()
+    for path in records:
+        if transcript is not None and path.resolve() == transcript.resolve():
+            raise DemoError(f"--record {path}: the --transcript goes there too")
+        if path.resolve().is_relative_to(kept):
+            raise DemoError(f"--record {path}: the verified takes are kept in {takes.folder}")
+
+
+def _reach(service: Service, show: Show, takes: Takes, mode: type[Pacing]) -> bool:
+    """Check the existing service answers before the show; whether to play from the takes
+    instead because it does not: hands-free, while it is waited for (each round tries it
+    again); presenting, if the presenter accepts. Else its DemoError (exit 3) stands."""
+    try:
+        service.start()
+        return False
+    except DemoError as unreachable:
+        if not any(takes.usable(show, scene) for scene in show.scenes):
+            raise
+        if mode.hands_free:
+            print(f"{program_name()}: {unreachable}: playing the verified takes meanwhile")
+            return True
+        print(f"{program_name()}: {unreachable}.")
+        print("Press Enter to give the talk from its verified recordings; any other key stops.")
+        with Keys() as keys:
+            if keys.read(3600) == Press(Action.NEXT):
+                return True
+        raise
+
+
+def _answers(service: Service) -> bool:
+    """Whether the service answers now (an existing one, away meanwhile)."""
+    try:
+        service.start()
+        return True
+    except DemoError:
+        return False
+
+
+def play_rounds(
+    stage: Stage,
+    narrator: Narrator,
+    rounds: int | None,
+    state_dir: Path,
+    service: Service,
+    waiting: bool = False,
+) -> bool:
+    """Round after round (until stopped if `rounds` is None); whether every claim held.
+    `waiting`: the rounds are played from the takes until the service answers."""
+    title, hands_free = stage.show.title, stage.pacing.hands_free
+    all_held = True
+    number = 0
+    while rounds is None or number < rounds:
+        number += 1
+        if hands_free:
+            narrator.clear()
+        if waiting and stage.offline and _answers(service):  # live again as soon as it answers
+            stage.offline = False
+            narrator.info(f"Temporal answers at {escape(service.address)}: the talk is live again")
+        heading = f"{title}  -  round {number}" if hands_free else title
+        narrator.say(f"[bold cyan]{escape(heading)}[/]")
+        results = stage.play_round()
+        held = all(result.held for result in results)
+        all_held &= held
+        if stage.pacing.rehearsal:
+            narrator.report(report_rows(results))
+            save_rehearsal(state_dir, step_times(results))  # the notes screen plans by it
+        if held and stage.offline:
+            shown = f"Round {number}: every scene shown from its verified recording (not live)."
+            narrator.say(f"[bold yellow]{shown}[/]", "result")
+        elif held:
+            narrator.say(f"[bold green]Round {number}: every claim held.[/]", "result")
+        else:
+            why = "; ".join(r.failure or "a claim failed" for r in results if not r.held)
+            narrator.say(f"[bold red]Round {number} FAILED: {escape(why)}[/]", "result")
+    return all_held

@@ -1,0 +1,91 @@
+"""The screen model: what stays on screen, one immutable snapshot replaced whole under a
+lock, so that the show's thread changes it while the refresh thread draws it."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+from rich.console import RenderableType
+
+from director.processes import ChildProcess
+
+Role = Literal["main", "line", "program", "scene", "summary", "result"]
+"""What a thing said is, for the layout to place it: the main panel (a narration, code, a
+question, a table), a line said under it (info, a verdict), a program's final panel, a
+scene's heading; a summary (a main panel) and a round's result (a line) are also kept in
+sight once the show is over."""
+
+
+LINES_KEPT = 12
+"""The most lines said under the main panel that the screen keeps."""
+
+
+@dataclass(frozen=True)
+class Screen:
+    """What stays on screen while panels come and go: the talk and scene, the main panel and
+    the lines under it, the program, the footer's parts, the overlays. A snapshot: never
+    changed, replaced whole (ScreenModel), so a frame is drawn from one of them."""
+
+    talk: str = ""
+    scene: tuple[int, int, str] = (0, 0, "")
+    """The scene playing: its number, how many there are, its title."""
+    why: str = ""
+    """Why this scene plays now, if the presenter chose it: "again from its start..."."""
+    main: RenderableType | None = None
+    """The main panel: the current narration, code, question or table."""
+    typing: str | None = None
+    """A command being typed, before it runs: shown where its program will be."""
+    replay: RenderableType | None = None
+    """A verified take being shown in place of the scene: over the main region."""
+    focus: int | None = None
+    """The row of the main panel to keep in sight when it is taller than its region (a code
+    panel's first highlighted line)."""
+    lines: tuple[RenderableType, ...] = ()
+    """What was said under the main panel since it was shown (LINES_KEPT), the newest last."""
+    program: ChildProcess | None = None
+    """The program running now."""
+    last: ChildProcess | None = None
+    """The scene's last program, once it ended."""
+    place: str = ""
+    """Where the show is: "Before Temporal - step 3/11 (run)"."""
+    status: str | None = None
+    """A passing state, with a spinner, in place of the place: "Starting Temporal..."."""
+    waiting: bool = False
+    """Whether the show waits for the presenter's key."""
+    since: float = 0.0
+    """When the current step began (time.monotonic()): the rehearsal clock counts from it."""
+    blackout: bool = False
+    """The screen is black (the presenter pressed b)."""
+    help: bool = False
+    """The keys are shown over the main region (the presenter pressed ?)."""
+
+
+class ScreenModel:
+    """The screen the layouts draw: one Screen, replaced whole under a lock by the show's
+    thread, taken whole by the refresh thread (one snapshot a frame): what a frame draws
+    never changes while it is drawn."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._screen = Screen()
+
+    @property
+    def now(self) -> Screen:
+        """The screen as it is now: a snapshot, to draw a whole frame from."""
+        with self._lock:
+            return self._screen
+
+    def change(self, how: Callable[[Screen], Screen] | None = None, **fields: Any) -> None:
+        """Replace the screen by the one `how` makes of it (a change that reads what it
+        changes), with these `fields` then, all under the lock."""
+        with self._lock:
+            screen = self._screen if how is None else how(self._screen)
+            self._screen = replace(screen, **fields)
+
+
+def emptied(screen: Screen) -> Screen:
+    """Nothing of the scene before stays: its panel, its lines, its last program."""
+    return replace(screen, main=None, last=None, lines=())
