@@ -86,17 +86,13 @@ BINDINGS = (
             Action.NEXT, "next", "next"),
     Binding("Left, Page Up, Backspace", ("\x1b[D", "\x1bOD", "\x1b[5~", "\x7f", "\x08"),
             Action.BACK, "back a panel",
-            "back to the previous panel of the scene (narration, code, question); going back "
-            "past a step that ran a program plays the scene again from its start, from a clean "
-            "state (a new workflow), and says so in the header"),
+            "back to the previous panel (a scene that ran a program plays again from its start)"),
     Binding("Home, `r`", ("\x1b[H", "\x1bOH", "\x1b[1~", "\x1b[7~", "r", "R"), Action.RESTART,
-            "the scene again", "the scene again from its start, from a clean state"),
-    Binding("`1` - `9`", tuple("123456789"), Action.SCENE, "that scene",
-            "jump to that scene, from a clean state"),
+            "the scene again", "this scene again from its start"),
+    Binding("`1` - `9`", tuple("123456789"), Action.SCENE, "that scene", "jump to that scene"),
     Binding("`b`, `.`", ("b", "B", "."), Action.BLACKOUT, "black screen",
-            "black screen (what clickers send); any key brings it back"),
-    Binding("`?`", ("?",), Action.HELP, "the keys",
-            "the keys, over the main region; any key closes it"),
+            "black screen (any key brings it back)"),
+    Binding("`?`", ("?",), Action.HELP, "the keys", "these keys (any key closes them)"),
     Binding("`q`", ("q", "Q"), Action.QUIT, "quit", "quit"),
 )  # fmt: skip
 """Every key the show knows: the decoder, the ? overlay, --help and the README's table come
