@@ -19,7 +19,7 @@ import pexpect
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from director import TALK
-from director.temporal import DevServer
+from director.devserver import DevServer
 
 DURABLE = TALK / "counter" / "durable-execution" / "start-execution.py"
 INTERVAL = 1.0  # the talk's own pace
