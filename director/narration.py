@@ -18,7 +18,7 @@ from rich.text import Text
 from director.claims import Tally, Verdict
 from director.layouts import LAYOUTS, LayoutKind, help_panel, program_panel
 from director.processes import ChildProcess
-from director.recording import Recorder
+from director.recording import SCENE, Recorder
 from director.results import Event, ReportRow, around, duration
 from director.screen import LINES_KEPT, Role, Screen, ScreenModel, emptied
 
@@ -120,7 +120,7 @@ class Narrator:
     def scene(self, number: int, count: int, title: str, why: str = "") -> None:
         """A scene begins (and `why` now, if the presenter chose it): its heading, its marker;
         the screen is the scene's alone."""
-        self.marker(f"Scene: {title}")
+        self.marker(f"{SCENE}{title}")
         self.model.change(emptied, scene=(number, count, title), why=why)
         self.say(Text(title), "scene")
 

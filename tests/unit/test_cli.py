@@ -9,6 +9,7 @@ import pytest
 
 from director import TALK, cli, flags
 from director.errors import Status
+from director.formats import TRANSCRIPTS
 from tests.unit.conftest import MALFORMED, write_bad
 
 
@@ -177,6 +178,9 @@ def test_help_lists_the_presenters_keys_and_every_record_output(
         assert key in said
     for suffix in (".cast", ".gif", ".mp4", ".webm", ".html"):
         assert suffix in said
+    assert (
+        f"save the show as {', '.join(list(TRANSCRIPTS)[:-1])} or {list(TRANSCRIPTS)[-1]}" in said
+    )
 
 
 @pytest.mark.parametrize(
