@@ -17,8 +17,8 @@ from director.formats import Look, Recordings, check_transcript, save_transcript
 from director.keys import Action, Keys, Press
 from director.layouts import choose
 from director.narration import Narrator, ShowConsole
-from director.notes import Publisher, save_rehearsal
 from director.pacing import HandsFree, Pacing, Presenting, Rehearsing
+from director.publisher import Publisher, save_rehearsal
 from director.recording import NO_TERMINAL_SIZE, Cast, Recorder, transcript_console
 from director.rendering import render
 from director.results import clock, report_rows, step_times

@@ -12,11 +12,11 @@ from rich.markup import escape
 from director.errors import DemoError, Quit, StepFailed
 from director.keys import Action, Keys, Press
 from director.narration import Narrator
-from director.notes import Publisher
 from director.pacing import Pacing
 from director.plays import PLAYS
 from director.processes import ChildProcess
 from director.programs import ScenePlay
+from director.publisher import Publisher
 from director.recording import Recorder
 from director.results import SceneResult
 from director.scenes import Scene, Show

@@ -11,8 +11,8 @@ import pytest
 
 from director import production
 from director.errors import DemoError, Status
-from director.notes import planned
 from director.pacing import HandsFree
+from director.publisher import planned
 from director.results import SceneResult
 from director.scenes import Scene
 from tests.unit.conftest import narrator, said
