@@ -3,7 +3,6 @@ screen composed into regions) and the scroll layout (panels scroll by above a li
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
@@ -12,15 +11,13 @@ from rich.console import Console, Group, RenderableType
 from rich.layout import Layout as RichLayout
 from rich.live import Live
 from rich.markup import escape
-from rich.panel import Panel
 from rich.segment import Segment, Segments
 from rich.spinner import Spinner
 from rich.styled import Styled
 from rich.table import Table
 from rich.text import Text
 
-from director.keys import BINDINGS
-from director.processes import ChildProcess
+from director.panels import footer, help_panel, program_panel, typing_panel
 from director.screen import Role, Screen, ScreenModel
 
 PROGRAM_PTY_ROWS = 24
@@ -49,21 +46,6 @@ class Layout(Protocol):
     def program_size(self) -> tuple[int, int]:
         """The size (rows, columns) a program's pty should have in this layout now."""
         ...
-
-
-def footer(screen: Screen, spinner: Spinner, *, clock: bool) -> RenderableType:
-    """The status with a spinner; else where the show is, its clock, the keys it waits for."""
-    if status := screen.status:
-        spinner.update(text=Text.from_markup(status, style="dim"))
-        return spinner
-    line = Text(screen.place, style="dim")
-    if clock:
-        line.append(f"  {time.monotonic() - screen.since:5.1f} s", style="magenta")
-    if screen.waiting:
-        line.append_text(
-            Text.from_markup("   [bold]Space[/] next  [bold]?[/] keys  [bold]q[/] quit")
-        )
-    return line
 
 
 class LiveLayout:
@@ -333,36 +315,3 @@ def layouts_help() -> str:
             when = " (the default in a terminal of at least {}x{})".format(*kind.minimum)
         said.append(f"{kind.name}: {kind.help}{when}")
     return "; ".join(said)
-
-
-def help_panel(*, overlay: bool = False) -> Panel:
-    """The presenter's keys, as the ? key shows them (over the main region, or scrolling by)."""
-    table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold")
-    table.add_column()
-    for binding in BINDINGS:
-        table.add_row(binding.named, binding.help)
-    closes = "any key closes this" if overlay else None
-    return Panel(table, title="[bold]Keys", subtitle=closes, border_style="magenta")
-
-
-def typing_panel(typed: str) -> Panel:
-    """A command being typed at a prompt, the cursor after it."""
-    text = Text("$ ", style="bold green").append(typed, style="bold").append("▌", style="blink")
-    return Panel(text, title="[bold]typing", border_style="green")
-
-
-def program_panel(child: ChildProcess, rows: int | None) -> Panel:
-    """A program's output in a panel titled with its command; its last `rows` lines if given."""
-    text = child.terminal.text(rows).copy()  # as a terminal shows it
-    text.stylize("bold")
-    if not text:
-        text = Text(" ")
-    if child.running:
-        state = "[green]running[/]"
-    elif child.status == 0:
-        state = "exited"
-    else:
-        state = f"[red]stopped[/] (exit status {child.status})"
-    title = Text(f"$ {child.label}", style="bold")
-    return Panel(text, title=title, subtitle=state, border_style="green")

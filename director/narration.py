@@ -16,7 +16,8 @@ from rich.table import Table
 from rich.text import Text
 
 from director.claims import Tally, Verdict
-from director.layouts import LAYOUTS, LayoutKind, help_panel, program_panel
+from director.layouts import LAYOUTS, LayoutKind
+from director.panels import help_panel, program_panel
 from director.processes import ChildProcess
 from director.recording import SCENE, Recorder
 from director.results import Event, ReportRow, around, duration

@@ -57,7 +57,7 @@ def narrate(stage: Stage, step: Narrate) -> Press | None:
 
 def show_code(stage: Stage, step: ShowCode) -> Press | None:
     try:  # checked before the show, but the file may have changed since
-        text = step.text(stage.talk)
+        text = step.text(stage.show.talk)
         lines, highlight = step.line_numbers(text)
     except Invalid as error:
         raise StepFailed(f"{step.file}: {error}") from None
@@ -123,7 +123,7 @@ def run(stage: Stage, step: Run) -> Press | None:
     interval = stage.pacing.scaled(step.interval or stage.show.interval)
     if step.command:
         return _run_command(stage, step, limit, interval)
-    path = stage.talk / step.program
+    path = stage.show.talk / step.program
     argv = [sys.executable, str(path), "--limit", str(limit), "--interval", f"{interval:g}"]
     env = None
     if step.durable:
@@ -142,16 +142,16 @@ def _run_command(stage: Stage, step: Run, limit: int, interval: float) -> Press 
     """Any command, its placeholders filled in; titled as typed (`temporal workflow show
     --workflow-id counter-...`), with Temporal's settings in its environment."""
     values = {**LOCAL, "workflow_id": stage.play.workflow_id, "limit": str(limit),
-              "interval": f"{interval:g}", "talk": str(stage.talk)}  # fmt: skip
+              "interval": f"{interval:g}", "talk": str(stage.show.talk)}  # fmt: skip
     env = None
     if step.needs_temporal:
         values |= {"address": stage.service.address, "namespace": stage.service.namespace}
         env = stage.service.child_env()
     argv = [part.format_map(values) for part in step.command]
-    if found := which(argv[0], stage.talk):  # checked before the show, but it may be gone
+    if found := which(argv[0], stage.show.talk):  # checked before the show, but it may be gone
         argv[0] = found
     elif "/" in argv[0]:
-        argv[0] = str(stage.talk / argv[0])  # and it is said where it was looked for
+        argv[0] = str(stage.show.talk / argv[0])  # and it is said where it was looked for
     typed = {**values, "python": "python", "temporal": "temporal"}
     command = shlex.join(part.format_map(typed) for part in step.command)  # as a shell shows it
     label = step.label or command
@@ -165,7 +165,7 @@ def _run_command(stage: Stage, step: Run, limit: int, interval: float) -> Press 
 def _program(stage: Stage, argv: list[str], env: dict[str, str] | None, label: str,
              limit: int, interval: float) -> Program:  # fmt: skip
     """The scene's program from now on, not yet started: `restart` starts it again."""
-    program = Program(argv, env, label, limit, interval, stage.talk, stage.play.patterns)
+    program = Program(argv, env, label, limit, interval, stage.show.talk, stage.play.patterns)
     stage.play.programs[THE_PROGRAM] = program
     return program
 

@@ -17,8 +17,8 @@ from director.formats import Look, Recordings, check_transcript, save_transcript
 from director.keys import Action, Keys, Press
 from director.layouts import choose
 from director.narration import Narrator, ShowConsole
-from director.notes import Publisher, save_rehearsal
 from director.pacing import HandsFree, Pacing, Presenting, Rehearsing
+from director.publisher import Publisher, save_rehearsal
 from director.recording import NO_TERMINAL_SIZE, Cast, Recorder, transcript_console
 from director.rendering import render
 from director.results import clock, report_rows, step_times
@@ -27,7 +27,7 @@ from director.scenes import Show, load_show
 from director.signals import answer_signals, ignore_signals
 from director.state import StateDir
 from director.supervision import Keeper
-from director.takes import Takes
+from director.takes import SafetyNet, Takes
 from director.temporal import Service
 
 TAKE_IDLE_LIMIT = 5.0
@@ -132,16 +132,13 @@ def _show(
         pacing = mode(narrator, args.speed)
         db_limit = int(args.db_limit * 1e6) if mode.hands_free else 0
         keeper = Keeper(service, narrator, pacing, db_limit)
-        stage = Stage(
-            show, args.talk, narrator, keys, keeper, pacing,
-            publisher=publisher, take=take, takes=takes, safety_net=not args.no_safety_net,
-            offline=offline,
-        )  # fmt: skip
+        net = SafetyNet(takes, take, narrator, on=not args.no_safety_net)
+        stage = Stage(show, narrator, keys, keeper, pacing, net, publisher)
         stack.callback(stage.close)
         stack.callback(ignore_signals)
         rounds = 1 if args.once else args.rounds or (None if mode.hands_free else 1)
         waiting = offline and not args.offline  # the takes, while the service is away
-        held = play_rounds(stage, narrator, rounds, args.state_dir, service, waiting)
+        held = play_rounds(stage, narrator, rounds, args.state_dir, service, offline, waiting)
     if cast is not None and cast.failure:  # the show went on; the recording did not
         raise DemoError(f"the recording {cast.path} stopped early: {cast.failure}")
     return Status.HELD if held else Status.FAILED
@@ -215,10 +212,12 @@ def play_rounds(
     rounds: int | None,
     state_dir: Path,
     service: Service,
+    offline: bool = False,
     waiting: bool = False,
 ) -> bool:
     """Round after round (until stopped if `rounds` is None); whether every claim held.
-    `waiting`: the rounds are played from the takes until the service answers."""
+    `offline`: the rounds are played from the takes alone; `waiting`: until the service
+    answers."""
     title, hands_free = stage.show.title, stage.pacing.hands_free
     all_held = True
     number = 0
@@ -226,18 +225,18 @@ def play_rounds(
         number += 1
         if hands_free:
             narrator.clear()
-        if waiting and stage.offline and _answers(service):  # live again as soon as it answers
-            stage.offline = False
+        if waiting and offline and _answers(service):  # live again as soon as it answers
+            offline = False
             narrator.info(f"Temporal answers at {escape(service.address)}: the talk is live again")
         heading = f"{title}  -  round {number}" if hands_free else title
         narrator.say(f"[bold cyan]{escape(heading)}[/]")
-        results = stage.play_round()
+        results = stage.play_round(offline)
         held = all(result.held for result in results)
         all_held &= held
         if stage.pacing.rehearsal:
             narrator.report(report_rows(results))
             save_rehearsal(state_dir, step_times(results))  # the notes screen plans by it
-        if held and stage.offline:
+        if held and offline:
             shown = f"Round {number}: every scene shown from its verified recording (not live)."
             narrator.say(f"[bold yellow]{shown}[/]", "result")
         elif held:

@@ -5,24 +5,22 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 from rich.markup import escape
 
 from director.errors import DemoError, Quit, StepFailed
 from director.keys import Action, Keys, Press
 from director.narration import Narrator
-from director.notes import Publisher
 from director.pacing import Pacing
 from director.plays import PLAYS
 from director.processes import ChildProcess
 from director.programs import ScenePlay
-from director.recording import Recorder
+from director.publisher import Publisher
 from director.results import SceneResult
 from director.scenes import Scene, Show
 from director.steps import Step
 from director.supervision import Keeper
-from director.takes import SafetyNet, Takes
+from director.takes import SafetyNet
 
 AGAIN = "back past a program: again from its start, from a clean state"
 RESTARTED = "again from its start, from a clean state"
@@ -35,21 +33,17 @@ class Stage:
     def __init__(
         self,
         show: Show,
-        talk: Path,
         narrator: Narrator,
         keys: Keys,
         keeper: Keeper,
         pacing: Pacing,
+        net: SafetyNet,
+        publisher: Publisher | None = None,
+        *,
         spawn: Callable[..., ChildProcess] = ChildProcess,
         clock: Callable[[], float] = time.monotonic,
-        publisher: Publisher | None = None,
-        take: Recorder | None = None,
-        takes: Takes | None = None,
-        safety_net: bool = True,
-        offline: bool = False,
     ) -> None:
         self.show = show
-        self.talk = talk
         self.narrator = narrator
         self.keys = keys
         self.keeper = keeper
@@ -63,15 +57,14 @@ class Stage:
         narrator.talk(show.title)
         self.publisher = publisher
         """Where the notes screen learns where the show is, if one may follow it."""
-        self.net = SafetyNet(takes, take, narrator, clock, on=safety_net)
+        self.net = net
         """Keeps each verified scene's take, and shows it when a scene fails."""
-        self.offline = offline
-        """Whether the round is played from the takes alone: no Temporal, no program."""
 
-    def play_round(self) -> list[SceneResult]:
+    def play_round(self, offline: bool = False) -> list[SceneResult]:
         """Every scene once, each from a clean state, unless the presenter goes elsewhere
-        (the scene again, another scene); the results, also kept in `results`."""
-        if self.offline:
+        (the scene again, another scene); the results, also kept in `results`. `offline`:
+        every scene from its take alone, no Temporal, no program."""
+        if offline:
             return self._play_offline()
         self.keeper.new_round()
         self.publish(talk=self.show.title, talk_since=time.time(), claims=[])

@@ -61,6 +61,8 @@ class Show:
     scenes: tuple[Scene, ...]
     limit: int
     interval: float
+    talk: Path = TALK
+    """The talk's folder: where the steps' programs and files are."""
 
 
 def load_show(folder: Path, only: list[str] | None = None, talk: Path = TALK) -> Show:
@@ -87,6 +89,7 @@ def load_show(folder: Path, only: list[str] | None = None, talk: Path = TALK) ->
         scenes=tuple(s for s in scenes if not only or s.name in only),
         limit=playlist.limit,
         interval=playlist.interval,
+        talk=talk,
     )
 
 

@@ -11,8 +11,9 @@ import pytest
 from rich.console import Console
 
 from director.claims import Tally, Verdict
-from director.layouts import LayoutKind, program_panel
+from director.layouts import LayoutKind
 from director.narration import Narrator
+from director.panels import program_panel
 from director.recording import Cast, Recorder
 from director.results import ReportRow
 from director.screen import ScreenModel

@@ -11,8 +11,8 @@ import pytest
 
 from director import production
 from director.errors import DemoError, Status
-from director.notes import planned
 from director.pacing import HandsFree
+from director.publisher import planned
 from director.results import SceneResult
 from director.scenes import Scene
 from tests.unit.conftest import narrator, said
@@ -27,15 +27,14 @@ class Stand:
     rounds: list[list[SceneResult]]
     hands_free: bool = True
     rehearsal: bool = False
-    offline: bool = False
     played_offline: list[bool] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.show = SimpleNamespace(title="The talk")
         self.pacing = SimpleNamespace(hands_free=self.hands_free, rehearsal=self.rehearsal)
 
-    def play_round(self) -> list[SceneResult]:
-        self.played_offline.append(self.offline)
+    def play_round(self, offline: bool = False) -> list[SceneResult]:
+        self.played_offline.append(offline)
         return self.rounds.pop(0)
 
 
@@ -93,9 +92,9 @@ def test_a_rehearsal_reports_the_round_and_keeps_its_times_for_the_notes_screen(
 
 
 def test_rounds_from_the_takes_go_live_once_temporal_answers(tmp_path: Path) -> None:
-    stage = Stand([held(), held(), held()], offline=True)
+    stage = Stand([held(), held(), held()])
     service = Unanswering(False, True)
-    all_held, shown = play(stage, 3, tmp_path, service=service, waiting=True)
+    all_held, shown = play(stage, 3, tmp_path, service=service, offline=True, waiting=True)
     assert all_held and stage.played_offline == [True, False, False]
     assert "Round 1: every scene shown from its verified recording (not live)." in shown
     assert "Temporal answers at temporal.example:7233: the talk is live again" in shown

@@ -36,6 +36,7 @@ from director.steps import (
     WaitFor,
 )
 from director.supervision import Keeper
+from director.takes import SafetyNet
 from tests.unit.conftest import TALK, Clock, Counters, FakeService, Keys, narrator, said
 
 NORMAL = "counter/normal-execution/start-execution.py"
@@ -54,6 +55,7 @@ class Rig:
         existing: bool = False,
         hang: bool = False,
         layout: LayoutKind = LAYOUTS["scroll"],
+        talk: Path = TALK,
     ) -> None:
         self.clock = Clock()
         self.keys = Keys(self.clock, presses)
@@ -62,9 +64,10 @@ class Rig:
         self.narrator = narrator(layout=layout)
         self.pacing = mode(self.narrator, 1.0, self.clock)
         self.keeper = Keeper(self.service, self.narrator, self.pacing)  # type: ignore[arg-type]
-        show = Show("Talk", scenes, limit=10, interval=1.0)
+        show = Show("Talk", scenes, limit=10, interval=1.0, talk=talk)
+        net = SafetyNet(None, None, self.narrator, self.clock)
         self.stage = Stage(
-            show, TALK, self.narrator, self.keys, self.keeper, self.pacing,  # type: ignore[arg-type]
+            show, self.narrator, self.keys, self.keeper, self.pacing, net,  # type: ignore[arg-type]
             spawn=self.counters, clock=self.clock,
         )  # fmt: skip
 
@@ -240,8 +243,7 @@ def test_presenting_every_beat_waits_for_a_key() -> None:
 
 def test_show_code_reads_the_file_from_the_talk(tmp_path: Path) -> None:
     (tmp_path / "code.py").write_text("def count():\n    return 1\n")
-    rig = Rig(scene(ShowCode(file="code.py", highlight=("return",))))
-    rig.stage.talk = tmp_path
+    rig = Rig(scene(ShowCode(file="code.py", highlight=("return",))), talk=tmp_path)
     [result] = rig.stage.play_round()
     assert result.held and "def count():" in rig.said() and "code.py" in rig.said()
 
@@ -276,8 +278,7 @@ def test_a_resize_reaches_the_recording_and_the_programs_pty() -> None:
 
 def test_code_that_changed_since_the_check_fails_its_step(tmp_path: Path) -> None:
     (tmp_path / "code.py").write_text("one\ntwo\n")
-    rig = Rig(scene(ShowCode(file="code.py", lines=("one", "two"))))
-    rig.stage.talk = tmp_path
+    rig = Rig(scene(ShowCode(file="code.py", lines=("one", "two"))), talk=tmp_path)
     (tmp_path / "code.py").write_text("rewritten\n")
     [result] = rig.stage.play_round()
     assert result.failure == "Scene, step 1 (show_code): code.py: no line contains 'one'"

@@ -12,7 +12,7 @@ import pytest
 from rich.console import Console
 
 from director import terminal
-from director.layouts import program_panel
+from director.panels import program_panel
 from director.terminal import SCROLLBACK, Emulator, Terminal
 from tests.unit.test_narration import Program
 
