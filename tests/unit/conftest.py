@@ -4,6 +4,7 @@ in that time, keys pressed on cue, and a Temporal service that is only a record.
 from __future__ import annotations
 
 import io
+import json
 import os
 from datetime import UTC, datetime
 from pathlib import Path
@@ -229,6 +230,23 @@ def said(narrator: Narrator) -> str:
 
 
 TALK = Path("/talk")
+
+
+# --- A recording: what the outputs made from it (formats, videos, the page) are tried on ---
+
+CAST = "\n".join(
+    json.dumps(line, ensure_ascii=False)
+    for line in [
+        {"version": 2, "width": 100, "height": 30, "timestamp": 0, "title": "Talk </script>"},
+        [0.01, "m", "Scene: Before Temporal"],
+        [0.5, "o", "\x1b[1mBefore Temporal\x1b[0m\r\n"],
+        [3.2, "m", "✔ after the restart it starts again at 1"],
+        [65.4, "m", "Scene: With Temporal"],
+        [70.0, "o", "</script><script>alert(1)</script>\r\n"],
+        [71.25, "m", "✘ FAILED: no number is lost"],
+        [72.5, "o", "bye\r\n"],
+    ]
+)
 
 
 # --- Malformed talk files: the table every loader and the command line are tried against ---
