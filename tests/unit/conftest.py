@@ -9,12 +9,17 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 
+import director
 from director.claims import Printed
+from director.fields import Invalid, build
 from director.keys import PRESSES, Press
 from director.layouts import LAYOUTS, LayoutKind
 from director.narration import Narrator
+from director.program_steps import Run
+from director.step_base import Context
 from director.terminal import Terminal
 
 
@@ -247,6 +252,21 @@ CAST = "\n".join(
         [72.5, "o", "bye\r\n"],
     ]
 )
+
+
+# --- Step kinds: the counters a scene runs, what its rules see, the mistake a table makes ---
+
+NORMAL = "counter/normal-execution/start-execution.py"
+DURABLE = "counter/durable-execution/start-execution.py"
+AFTER_RUN = Context(director.TALK, (Run(program=NORMAL),))
+AFTER_DURABLE = Context(director.TALK, (Run(program=DURABLE, durable=True),))
+
+
+def invalid(cls: type, table: dict, context: Context = AFTER_DURABLE) -> Invalid:
+    """The Invalid that building (then checking) a step of `cls` from `table` raises."""
+    with pytest.raises(Invalid) as caught:
+        build(cls, table).check(context)
+    return caught.value
 
 
 # --- Malformed talk files: the table every loader and the command line are tried against ---
