@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -235,6 +236,43 @@ def said(narrator: Narrator) -> str:
 
 
 TALK = Path("/talk")
+
+
+# --- The screen: a program as its panel reads it, consoles of a fixed size, the stage ---
+
+
+@dataclass
+class Program:
+    """Stands for a ChildProcess: what the program panel reads of one."""
+
+    label: str = "python start-execution.py"
+    output: str = ""
+    running: bool = True
+    status: int | None = None
+    size: tuple[int, int] = (24, 76)
+
+    @property
+    def terminal(self) -> Terminal:
+        terminal = Terminal(self.size[1], self.size[0])
+        terminal.write(self.output)
+        return terminal
+
+
+def console(width: int = 60) -> Console:
+    return Console(file=io.StringIO(), width=width, height=20, color_system=None)
+
+
+def text(target: Console) -> str:
+    return target.file.getvalue()  # type: ignore[attr-defined]
+
+
+def stage(width: int, height: int) -> tuple[Narrator, Console]:
+    """A narrator on the stage layout, and a console of that size to draw it in."""
+    target = Console(file=io.StringIO(), width=width, height=height, color_system=None)
+    narrator = Narrator(target, layout=LAYOUTS["stage"])
+    narrator.talk("Durable execution, live")
+    narrator.scene(2, 6, "With Temporal")
+    return narrator, target
 
 
 # --- A recording: what the outputs made from it (formats, videos, the page) are tried on ---
