@@ -4,16 +4,23 @@ in that time, keys pressed on cue, and a Temporal service that is only a record.
 from __future__ import annotations
 
 import io
+import json
 import os
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 
+import director
 from director.claims import Printed
+from director.fields import Invalid, build
 from director.keys import PRESSES, Press
 from director.layouts import LAYOUTS, LayoutKind
 from director.narration import Narrator
+from director.program_steps import Run
+from director.step_base import Context
 from director.terminal import Terminal
 
 
@@ -229,6 +236,75 @@ def said(narrator: Narrator) -> str:
 
 
 TALK = Path("/talk")
+
+
+# --- The screen: a program as its panel reads it, consoles of a fixed size, the stage ---
+
+
+@dataclass
+class Program:
+    """Stands for a ChildProcess: what the program panel reads of one."""
+
+    label: str = "python start-execution.py"
+    output: str = ""
+    running: bool = True
+    status: int | None = None
+    size: tuple[int, int] = (24, 76)
+
+    @property
+    def terminal(self) -> Terminal:
+        terminal = Terminal(self.size[1], self.size[0])
+        terminal.write(self.output)
+        return terminal
+
+
+def console(width: int = 60) -> Console:
+    return Console(file=io.StringIO(), width=width, height=20, color_system=None)
+
+
+def text(target: Console) -> str:
+    return target.file.getvalue()  # type: ignore[attr-defined]
+
+
+def stage(width: int, height: int) -> tuple[Narrator, Console]:
+    """A narrator on the stage layout, and a console of that size to draw it in."""
+    target = Console(file=io.StringIO(), width=width, height=height, color_system=None)
+    narrator = Narrator(target, layout=LAYOUTS["stage"])
+    narrator.talk("Durable execution, live")
+    narrator.scene(2, 6, "With Temporal")
+    return narrator, target
+
+
+# --- A recording: what the outputs made from it (formats, videos, the page) are tried on ---
+
+CAST = "\n".join(
+    json.dumps(line, ensure_ascii=False)
+    for line in [
+        {"version": 2, "width": 100, "height": 30, "timestamp": 0, "title": "Talk </script>"},
+        [0.01, "m", "Scene: Before Temporal"],
+        [0.5, "o", "\x1b[1mBefore Temporal\x1b[0m\r\n"],
+        [3.2, "m", "✔ after the restart it starts again at 1"],
+        [65.4, "m", "Scene: With Temporal"],
+        [70.0, "o", "</script><script>alert(1)</script>\r\n"],
+        [71.25, "m", "✘ FAILED: no number is lost"],
+        [72.5, "o", "bye\r\n"],
+    ]
+)
+
+
+# --- Step kinds: the counters a scene runs, what its rules see, the mistake a table makes ---
+
+NORMAL = "counter/normal-execution/start-execution.py"
+DURABLE = "counter/durable-execution/start-execution.py"
+AFTER_RUN = Context(director.TALK, (Run(program=NORMAL),))
+AFTER_DURABLE = Context(director.TALK, (Run(program=DURABLE, durable=True),))
+
+
+def invalid(cls: type, table: dict, context: Context = AFTER_DURABLE) -> Invalid:
+    """The Invalid that building (then checking) a step of `cls` from `table` raises."""
+    with pytest.raises(Invalid) as caught:
+        build(cls, table).check(context)
+    return caught.value
 
 
 # --- Malformed talk files: the table every loader and the command line are tried against ---

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import FrozenInstanceError, replace
+from dataclasses import replace
 
 import pytest
 from rich.console import Console, ConsoleOptions, RenderResult
@@ -15,16 +15,7 @@ from director import flags
 from director.claims import Verdict
 from director.layouts import LAYOUTS, choose
 from director.narration import Narrator
-from tests.unit.test_narration import Program, text
-
-
-def stage(width: int, height: int) -> tuple[Narrator, Console]:
-    """A narrator on the stage layout, and a console of that size to draw it in."""
-    target = Console(file=io.StringIO(), width=width, height=height, color_system=None)
-    narrator = Narrator(target, layout=LAYOUTS["stage"])
-    narrator.talk("Durable execution, live")
-    narrator.scene(2, 6, "With Temporal")
-    return narrator, target
+from tests.unit.conftest import Program, stage, text
 
 
 def screen_of(narrator: Narrator, target: Console) -> list[str]:
@@ -185,16 +176,6 @@ def test_what_the_narrator_may_do_comes_from_the_table_not_the_class() -> None:
     assert not narrator.screen.help, "no overlay: the keys are said as a panel instead"
     [keys] = narrator.screen.lines
     assert "Keys" in str(keys.title) and keys.subtitle is None  # type: ignore[attr-defined]
-
-
-def test_the_screen_is_a_snapshot_no_field_of_it_changes_in_place() -> None:
-    narrator, _ = stage(80, 24)
-    before = narrator.screen
-    with pytest.raises(FrozenInstanceError):
-        before.main = Text("drawn over")  # type: ignore[misc]
-    narrator.narrate("Title", "Body")
-    assert before.main is None and narrator.screen.main is not None, "replaced whole"
-    assert isinstance(narrator.screen.lines, tuple)
 
 
 class Meanwhile:

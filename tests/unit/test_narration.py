@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,37 +11,11 @@ from rich.console import Console
 from director.claims import Tally, Verdict
 from director.layouts import LayoutKind
 from director.narration import Narrator
-from director.panels import program_panel
 from director.recording import Cast, Recorder
 from director.results import ReportRow
 from director.screen import ScreenModel
-from director.terminal import Terminal
 from tests.conftest import plain, read_cast
-
-
-@dataclass
-class Program:
-    """Stands for a ChildProcess: what the program panel reads of one."""
-
-    label: str = "python start-execution.py"
-    output: str = ""
-    running: bool = True
-    status: int | None = None
-    size: tuple[int, int] = (24, 76)
-
-    @property
-    def terminal(self) -> Terminal:
-        terminal = Terminal(self.size[1], self.size[0])
-        terminal.write(self.output)
-        return terminal
-
-
-def console(width: int = 60) -> Console:
-    return Console(file=io.StringIO(), width=width, height=20, color_system=None)
-
-
-def text(target: Console) -> str:
-    return target.file.getvalue()  # type: ignore[attr-defined]
+from tests.unit.conftest import Program, console, text
 
 
 def drawn(narrator: Narrator) -> str:
@@ -114,12 +86,6 @@ def test_a_running_program_shows_its_last_lines_then_its_whole_output() -> None:
     assert "stopped (exit status 130)" in ended
     assert narrator.screen.program is None
     assert "start-execution" not in drawn(narrator)
-
-
-def test_a_program_panel_says_how_it_ended() -> None:
-    out = console()
-    out.print(program_panel(Program(running=False, status=0, output="1\n"), None))  # type: ignore[arg-type]
-    assert "exited" in text(out)
 
 
 def test_a_verdict_held_is_a_line_a_failed_one_a_loud_panel() -> None:

@@ -1,16 +1,13 @@
-"""The Temporal side without a server: ports, configuration, the service's rules, and a
-client that fails fast where nothing answers."""
+"""The Temporal service without a server: its configuration, what each kind (embedded or
+existing) can do, and one that does not answer failing fast."""
 
 from __future__ import annotations
 
 import os
-import socket
 from pathlib import Path
 
 import pytest
 
-from director.cli import Stopped
-from director.connection import Connection
 from director.devserver import DevServer, free_port, without_temporal_settings
 from director.errors import DemoError, Status
 from director.temporal import EmbeddedService, ExistingService, Service, connect_config
@@ -24,24 +21,6 @@ def no_temporal_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         if name.startswith("TEMPORAL_"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("TEMPORAL_CONFIG_FILE", str(tmp_path / "none.toml"))
-
-
-def test_free_port_is_outside_the_range_for_outgoing_connections() -> None:
-    low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
-    for _ in range(50):
-        port = free_port()
-        assert 10000 <= port < low
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", port))  # free indeed
-
-
-def test_a_busy_given_port_names_its_holder(tmp_path: Path) -> None:
-    with socket.socket() as held:
-        held.bind(("127.0.0.1", 0))
-        held.listen()
-        port = held.getsockname()[1]
-        with pytest.raises(DemoError, match=rf"port {port} is busy: python\S* \(pid \d+\)"):
-            DevServer(tmp_path / "dev.db", port, ui=False).start()
 
 
 def test_environment_configuration_then_the_flags(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -114,63 +93,6 @@ def test_nothing_answering_fails_fast_and_says_where(tmp_path: Path) -> None:
         service.history("w")
     assert caught.value.status == Status.UNREACHABLE
     service.close()
-
-
-def test_a_connection_tries_again_while_nothing_answers() -> None:
-    made = []
-
-    def config() -> dict:
-        made.append(1)
-        return {"target_host": f"localhost:{free_port()}"}
-
-    connection = Connection(config, timeout=1)
-    assert not connection.answers()
-    assert not connection.answers()
-    assert len(made) == 2, "no client yet: each call tries to connect"
-    connection.close()
-
-
-class Running:
-    """Stands for the dev server's process while it runs."""
-
-    def poll(self) -> None:
-        return None
-
-
-def test_a_dev_servers_storage_fault_is_read_from_its_db_file_and_its_log(tmp_path: Path) -> None:
-    server = DevServer(tmp_path / "dev.db", ui=False)
-    assert server.storage_fault() is None, "not running: nothing to say"
-    server.process = Running()  # type: ignore[assignment]
-    server.db_file.write_text("")
-    server.log_file.write_text('level=ERROR msg="started"\n')
-    assert server.storage_fault() is None
-    with server.log_file.open("a") as log:
-        log.write('error="UpdateShard: attempt to write a readonly database (1032)"\n')
-    assert server.storage_fault() == "cannot write its db file"
-    assert server.storage_fault() is None, "each line of the log is read once"
-    server.db_file.unlink()
-    assert server.storage_fault() == "lost its db file (it was deleted)"
-
-
-def test_a_stopping_signal_is_never_swallowed_by_a_check(tmp_path: Path) -> None:
-    def stop_now() -> dict:
-        raise Stopped(15)
-
-    connection = Connection(stop_now, timeout=1)
-    with pytest.raises(Stopped):
-        connection.answers()
-    connection.close()
-
-
-def test_a_log_line_still_being_written_is_read_whole_next_time(tmp_path: Path) -> None:
-    server = DevServer(tmp_path / "dev.db", ui=False)
-    server.process = Running()  # type: ignore[assignment]
-    server.db_file.write_text("")
-    server.log_file.write_bytes(b'\xff\xfe not UTF-8\nerror="attempt to write a read')
-    assert server.storage_fault() is None, "half a line says nothing yet"
-    with server.log_file.open("ab") as log:
-        log.write(b'only database (1032)"\n')
-    assert server.storage_fault() == "cannot write its db file"
 
 
 def test_an_existing_service_says_what_it_cannot_do(tmp_path: Path) -> None:

@@ -1,0 +1,63 @@
+"""The panels both layouts draw: a program's output, the keys' help, a command typed, the footer."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from rich.console import RenderableType
+from rich.spinner import Spinner
+
+from director.keys import BINDINGS
+from director.panels import footer, help_panel, program_panel, typing_panel
+from director.screen import Screen
+from tests.unit.conftest import Program, console, text
+
+
+def test_a_program_panel_says_how_it_ended() -> None:
+    out = console()
+    out.print(program_panel(Program(running=False, status=0, output="1\n"), None))  # type: ignore[arg-type]
+    assert "exited" in text(out)
+
+
+def drawn(renderable: RenderableType, width: int = 100) -> str:
+    out = console(width)
+    out.print(renderable)
+    return text(out)
+
+
+def test_the_keys_help_lists_every_binding_and_says_how_it_closes_only_as_an_overlay() -> None:
+    shown = " ".join(drawn(help_panel(overlay=True), 200).split())
+    for binding in BINDINGS:
+        assert f"{binding.named} {' '.join(binding.help.split())}" in shown, binding.named
+    assert "any key closes this" in shown
+    assert "any key closes this" not in drawn(help_panel())
+
+
+def test_a_command_being_typed_has_its_prompt_and_the_cursor_after_it() -> None:
+    shown = drawn(typing_panel("temporal workflow sh"))
+    assert "typing" in shown and "$ temporal workflow sh▌" in shown
+
+
+def test_a_program_panel_is_titled_with_its_command_and_cut_to_the_rows_asked() -> None:
+    program = Program(label="python tick.py", output="".join(f"{n}\r\n" for n in range(1, 9)))
+    shown = drawn(program_panel(program, 3))  # type: ignore[arg-type]
+    assert "$ python tick.py" in shown and "running" in shown
+    assert [row.strip("│ ") for row in shown.splitlines()[1:-1]] == ["6", "7", "8"]
+    program.running, program.status = False, 2
+    assert "stopped (exit status 2)" in drawn(program_panel(program, None))  # type: ignore[arg-type]
+
+
+def test_the_footer_is_the_status_while_there_is_one_else_the_place_its_clock_and_keys(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    spinner = Spinner("dots")
+    screen = Screen(place="Scene - step 1/2 (run)", status="Starting Temporal...", since=100.0)
+    assert footer(screen, spinner, clock=True) is spinner
+    assert "Starting Temporal..." in drawn(spinner)
+    monkeypatch.setattr("director.panels.time.monotonic", lambda: 112.34)
+    screen = replace(screen, status=None)
+    assert drawn(footer(screen, spinner, clock=False)).strip() == "Scene - step 1/2 (run)"
+    assert drawn(footer(screen, spinner, clock=True)).strip() == "Scene - step 1/2 (run)   12.3 s"
+    waiting = drawn(footer(replace(screen, waiting=True), spinner, clock=False))
+    assert waiting.strip() == "Scene - step 1/2 (run)   Space next  ? keys  q quit"

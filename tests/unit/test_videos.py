@@ -1,0 +1,107 @@
+"""The GIF and the videos: their commands and font sizes, a chapter a scene, the YouTube list."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from showreel.exporters.chapters import youtube_list
+
+from director.formats import Draft, Look
+from director.recording import Cast
+from director.videos import chapters, for_youtube, scene_markers_only
+from tests.unit.conftest import CAST
+
+
+def test_a_line_separator_in_a_scenes_title_stays_in_its_line() -> None:
+    separators = "\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+    cast = Cast(None, (80, 24), f"Talk{separators}")
+    cast.marker(f"Scene: A{separators}B")
+    cast.write(f"out{separators}")
+    kept = scene_markers_only(cast.text())
+    assert kept.splitlines() == kept.split("\n")[:-1]
+    said = [json.loads(line)[2] for line in kept.splitlines()[1:]]
+    assert said == ["A B", f"out{separators}"], "a title is one line; the output is as printed"
+
+
+def test_a_videos_chapters_are_the_scenes_named_by_their_titles(tmp_path: Path) -> None:
+    scenes = tmp_path / "scenes.cast"
+    scenes.write_text(scene_markers_only(CAST), encoding="utf-8")
+    markers = [e[2] for e in map(json.loads, scenes.read_text().splitlines()[1:]) if e[1] == "m"]
+    assert markers == ["Before Temporal", "With Temporal"]
+    assert youtube_list(chapters(scenes)[0]) == "0:00 Before Temporal\n1:05 With Temporal\n"
+    # The output is untouched.
+    assert [line for line in scenes.read_text().splitlines() if '"o"' in line] == [
+        line for line in CAST.splitlines() if '"o"' in line
+    ]
+
+
+@pytest.mark.parametrize(
+    ("scenes", "listed"),
+    [
+        # Two scenes, the first 9 s: one chapter (YouTube wants 3), under the longer title.
+        ([(0.01, 9.5, "One"), (9.5, 70, "Two")], [(0, 70, "Two")]),
+        # A short one joins its shorter neighbour.
+        ([(0, 30, "A"), (30, 35, "B"), (35, 80, "C")], [(0, 35, "A"), (35, 80, "C")]),
+        ([(0, 20, "A"), (20, 40, "B"), (40, 45, "C")], [(0, 20, "A"), (20, 45, "B")]),
+        # What comes before the first scene is an intro, a chapter too.
+        (
+            [(3, 40, "A"), (40, 80, "B"), (80, 100, "C")],
+            [(0, 40, "A"), (40, 80, "B"), (80, 100, "C")],
+        ),
+        ([(12, 40, "A"), (40, 80, "B")], [(0, 12, "Intro"), (12, 40, "A"), (40, 80, "B")]),
+        # Several short ones in a row become one.
+        ([(0, 4, "A"), (4, 8, "B"), (8, 12, "C"), (12, 60, "D")], [(0, 12, "A"), (12, 60, "D")]),
+        ([(0.2, 5, "A")], [(0, 5, "A")]),
+        ([], []),
+    ],
+)
+def test_chapters_under_10_s_join_a_neighbour_for_youtube(
+    scenes: list[tuple[float, float, str]], listed: list[tuple[float, float, str]]
+) -> None:
+    assert for_youtube(scenes) == listed
+
+
+@pytest.mark.parametrize(
+    ("name", "given", "font_size"),
+    [("a.gif", None, "14"), ("a.mp4", None, "20"), ("a.webm", None, "20"), ("a.gif", 30, "30")],
+)
+def test_each_output_has_its_own_default_font_size_and_the_flags_win(
+    tmp_path: Path, name: str, given: int | None, font_size: str
+) -> None:
+    cast = tmp_path / "talk.cast"
+    cast.write_text(CAST, encoding="utf-8")
+    draft = Draft(
+        cast, tmp_path / name, Look(theme="nord", font_size=given, idle_limit=1.5), tmp_path
+    )
+    assert draft.format.render is not None
+    (command, env), *then = draft.format.render(draft)
+    assert command[command.index("--font-size") + 1] == font_size
+    assert command[command.index("--theme") + 1] == "nord"
+    assert any(part.endswith("1.5") for part in command)
+    scenes = draft.work / "scenes.cast"
+    assert str(cast if name.endswith("gif") else scenes) in command
+    if name.endswith(".gif"):
+        assert str(draft.part) in command and not then
+        return
+    assert env is not None  # showreel finds imageio-ffmpeg's ffmpeg on its PATH
+    assert (Path(env["PATH"].split(":")[0]) / "ffmpeg").resolve().is_file()
+    [listed] = (tmp_path / name).parent.glob(".a.chapters.txt.*.part.txt")
+    # The last scene is 7 s long: YouTube's list has it in the one before, and is told.
+    assert listed.read_text() == "0:00 Before Temporal\n"
+    assert "needs 3 chapters of 10 s or more for YouTube" in draft.note
+    assert not (tmp_path / "a.chapters.txt").exists(), "there once the video is whole"
+    if name.endswith(".webm"):  # showreel writes it aside; ffmpeg copies it with chapters
+        [(copy, _)] = then
+        assert str(draft.part) not in command and copy[-1] == str(draft.part)
+        assert copy[copy.index("-i") + 1] == command[command.index("-o") + 1]
+        metadata = Path(copy[copy.index("-i", copy.index("-i") + 1) + 1]).read_text()
+        assert metadata.count("[CHAPTER]") == 2 and "title=With Temporal" in metadata
+    else:
+        assert command[command.index("-o") + 1] == str(draft.part) and not then
+    draft.discard()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        next(p.name for p in tmp_path.iterdir() if p.is_dir()),
+        "talk.cast",
+    ], "nothing left beside the output but the temporary folder"
