@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import sys
 from pathlib import Path
@@ -574,3 +575,24 @@ def test_every_step_kind_has_a_play() -> None:
     missing = sorted(cls.__name__ for cls in kinds - set(PLAYS))
     assert not missing, f"no play in director/plays.py's PLAYS for {missing}"
     assert set(PLAYS) <= kinds, "a play for no kind"
+
+
+def test_offline_a_move_during_a_take_goes_there_and_no_scene_is_said_to_lack_its_take(
+    tmp_path: Path,
+) -> None:
+    from director.takes import Takes
+
+    one, two = scene(*PANELS, name="intro"), scene(*PANELS, name="outro")
+    rig = Rig(one, two, mode=Presenting, presses={2: "restart", 250: "scene 1"})
+    takes = Takes(tmp_path)
+    for kept in (one, two):
+        header = json.dumps({"version": 2, "width": 100, "height": 30})
+        events = [json.dumps([at / 2, "o", f"{kept.title} {at}\r\n"]) for at in range(20)]
+        cast = "\n".join([header, *events]) + "\n"  # some seconds: for the keys to cut short
+        takes.save(rig.stage.show, kept, cast, (100, 30), "localhost:7233", [])
+    rig.stage.net.takes, rig.stage.offline = takes, True
+    results = rig.stage.play_round()
+    assert [(r.scene.name, r.failure) for r in results] == [("intro", None), ("outro", None)]
+    assert all(r.shown_from for r in results), "each scene shown from its take, in the end"
+    assert rig.said().count(" Intro ") == 3, "r showed its take again, and 1 went back to it"
+    assert rig.said().count(" Outro ") == 2
