@@ -211,6 +211,15 @@ class StageLayout(LiveLayout):
             body.split_column(main, RichLayout(panel, size=regions.rows))
         return root
 
+    def _help(self, width: int, height: int) -> Panel:
+        """The keys over the main region: what each does in full where it fits, else in
+        brief (at 80x24 beside a program the full text would lose its foot)."""
+        options = self.console.options.update(width=width)
+        full = help_panel(overlay=True)
+        if len(self.console.render_lines(full, options, pad=False)) <= height:
+            return full
+        return help_panel(overlay=True, brief=True)
+
     def _header(self, screen: Screen) -> RenderableType:
         number, count, title = screen.scene
         grid = Table.grid(expand=True)
@@ -225,7 +234,7 @@ class StageLayout(LiveLayout):
     def _main(self, screen: Screen, width: int, height: int) -> RenderableType:
         """The main panel, and under it as many of the newest lines as fit in half of it."""
         if screen.help:
-            return Align(help_panel(overlay=True), vertical="top")
+            return Align(self._help(width, height), vertical="top")
         if screen.replay is not None:
             return screen.replay
         options = self.console.options.update(width=width)
@@ -335,13 +344,14 @@ def layouts_help() -> str:
     return "; ".join(said)
 
 
-def help_panel(*, overlay: bool = False) -> Panel:
-    """The presenter's keys, as the ? key shows them (over the main region, or scrolling by)."""
+def help_panel(*, overlay: bool = False, brief: bool = False) -> Panel:
+    """The presenter's keys, as the ? key shows them (over the main region, or scrolling by);
+    `brief`: each in a few words, as --help says them."""
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
     table.add_column()
     for binding in BINDINGS:
-        table.add_row(binding.named, binding.help)
+        table.add_row(binding.named, binding.brief if brief else binding.help)
     closes = "any key closes this" if overlay else None
     return Panel(table, title="[bold]Keys", subtitle=closes, border_style="magenta")
 
