@@ -37,7 +37,16 @@ from director.steps import (
     WaitFor,
 )
 from director.supervision import Keeper
-from tests.unit.conftest import TALK, Clock, Counters, FakeService, Keys, narrator, said
+from tests.unit.conftest import (
+    TALK,
+    Clock,
+    Counters,
+    FakeChild,
+    FakeService,
+    Keys,
+    narrator,
+    said,
+)
 
 NORMAL = "counter/normal-execution/start-execution.py"
 DURABLE = "counter/durable-execution/start-execution.py"
@@ -596,3 +605,17 @@ def test_offline_a_move_during_a_take_goes_there_and_no_scene_is_said_to_lack_it
     assert all(r.shown_from for r in results), "each scene shown from its take, in the end"
     assert rig.said().count(" Intro ") == 3, "r showed its take again, and 1 went back to it"
     assert rig.said().count(" Outro ") == 2
+
+
+class Chatty(FakeChild):
+    """A fake counter whose output ends a wait for it, as a real program's does."""
+
+    def read(self, timeout: float) -> str:
+        return super().read(max(0.0, min(timeout, self._next_at - self.counters.clock.now)))
+
+
+def test_an_interrupt_waits_its_whole_delay_though_the_program_prints_meanwhile() -> None:
+    rig = Rig(scene(Run(program=NORMAL), Interrupt(delay=3.5), Expect(claims=())))
+    rig.stage.spawn = lambda *args: Chatty(rig.counters, *args)  # type: ignore[arg-type]
+    [result] = rig.stage.play_round()
+    assert result.runs[0].cut == 4, "the signal came after 3.5 s of numbers, one a second"
