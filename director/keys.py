@@ -67,11 +67,18 @@ class Binding:
     """What they do, in a few words: `--help`."""
     help: str
     """What they do: the README's table and the ? overlay."""
+    hint: str = ""
+    """What the footer says they do while the show waits for a key ("" for nothing)."""
 
     @property
     def named(self) -> str:
         """The keys as plain text: `Home, r`."""
         return self.keys.replace("`", "")
+
+    @property
+    def first(self) -> str:
+        """The first of its keys, as plain text: `Space`."""
+        return self.named.split(", ")[0]
 
     def presses(self) -> dict[str, Press]:
         """Each sequence's meaning."""
@@ -83,7 +90,7 @@ class Binding:
 # What presentation clickers send, and the keys a presenter reaches for (PowerPoint's).
 BINDINGS = (
     Binding("Space, Enter, Right, Page Down", (" ", "\r", "\n", "\x1b[C", "\x1bOC", "\x1b[6~"),
-            Action.NEXT, "next", "next"),
+            Action.NEXT, "next", "next", hint="next"),
     Binding("Left, Page Up, Backspace", ("\x1b[D", "\x1bOD", "\x1b[5~", "\x7f", "\x08"),
             Action.BACK, "back a panel",
             "back to the previous panel (a scene that ran a program plays again from its start)"),
@@ -92,11 +99,12 @@ BINDINGS = (
     Binding("`1` - `9`", tuple("123456789"), Action.SCENE, "that scene", "jump to that scene"),
     Binding("`b`, `.`", ("b", "B", "."), Action.BLACKOUT, "black screen",
             "black screen (any key brings it back)"),
-    Binding("`?`", ("?",), Action.HELP, "the keys", "these keys (any key closes them)"),
-    Binding("`q`", ("q", "Q"), Action.QUIT, "quit", "quit"),
+    Binding("`?`", ("?",), Action.HELP, "the keys", "these keys (any key closes them)",
+            hint="keys"),
+    Binding("`q`", ("q", "Q"), Action.QUIT, "quit", "quit", hint="quit"),
 )  # fmt: skip
-"""Every key the show knows: the decoder, the ? overlay, --help and the README's table come
-from here."""
+"""Every key the show knows: the decoder, the ? overlay, the footer's hint, --help and the
+README's table come from here."""
 
 SEQUENCES = {key: press for binding in BINDINGS for key, press in binding.presses().items()}
 """What each key the terminal sends means."""
@@ -118,6 +126,12 @@ def summary() -> str:
         for binding in BINDINGS
     ]
     return f"Keys: {'; '.join(said)}."
+
+
+def hint() -> str:
+    """The keys the footer names while the show waits for one: `Space next  ? keys  q quit`
+    (Rich markup)."""
+    return "  ".join(f"[bold]{b.first}[/] {b.hint}" for b in BINDINGS if b.hint)
 
 
 def markdown_table() -> str:

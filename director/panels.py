@@ -10,7 +10,7 @@ from rich.spinner import Spinner
 from rich.table import Table
 from rich.text import Text
 
-from director.keys import BINDINGS
+from director.keys import BINDINGS, hint
 from director.processes import ChildProcess
 from director.screen import Screen
 
@@ -24,9 +24,7 @@ def footer(screen: Screen, spinner: Spinner, *, clock: bool) -> RenderableType:
     if clock:
         line.append(f"  {time.monotonic() - screen.since:5.1f} s", style="magenta")
     if screen.waiting:
-        line.append_text(
-            Text.from_markup("   [bold]Space[/] next  [bold]?[/] keys  [bold]q[/] quit")
-        )
+        line.append_text(Text.from_markup(f"   {hint()}"))
     return line
 
 

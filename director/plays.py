@@ -233,8 +233,10 @@ def found(pattern: str, child: ChildProcess) -> bool:
 
 def interrupt(stage: Stage, step: Interrupt) -> Press | None:
     program, child = _on_stage(stage)
-    if move := _moved(stage, stage.pacing.scaled(step.delay)):
-        return move
+    deadline = stage.clock() + stage.pacing.scaled(step.delay)
+    while (left := deadline - stage.clock()) > 0:  # a wait ends early when the program prints
+        if move := _moved(stage, min(left, 0.05)):
+            return move
     if step.when_saved and (move := _until_saved(stage, step.timeout)):
         return move
     stage.narrator.info(f"Sending [bold]{_SIGNALS[step.signal]}[/] to the program")

@@ -150,15 +150,23 @@ class Stage:
 
     def _play_offline(self) -> list[SceneResult]:
         """Every scene from its verified take, labelled, in order; a scene without one
-        fails, named."""
-        self.results = []
-        for number, scene in enumerate(self.show.scenes, 1):
-            self.narrator.scene(number, len(self.show.scenes), scene.title, "offline")
+        fails, named. The presenter's moves go where they go live (back or r: this take
+        again; a digit: that scene's)."""
+        scenes = self.show.scenes
+        played: dict[int, SceneResult] = {}
+        index = 0
+        while index < len(scenes):
+            scene = scenes[index]
+            self.narrator.scene(index + 1, len(scenes), scene.title, "offline")
             result = SceneResult(scene)
-            self.net.show(self.show, scene, result, self.pacing.speed, self.idle)  # no moves
+            if move := self.net.show(self.show, scene, result, self.pacing.speed, self.idle):
+                index = self._elsewhere(move, index)[0]
+                continue
             if result.shown_from is None:
                 result.failure = f"{scene.title}: no verified take to show"
-            self.results.append(result)
+            played[index] = result
+            index += 1
+        self.results = [played[i] for i in sorted(played)]
         return self.results
 
     def _at(self, number: int, index: int) -> None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from rich.spinner import Spinner
 
+from director import keys
 from director.keys import (
     BINDINGS,
     PRESSES,
@@ -18,6 +21,8 @@ from director.keys import (
     markdown_table,
     summary,
 )
+from director.layouts import footer
+from director.screen import Screen
 
 
 @pytest.mark.parametrize(
@@ -91,3 +96,13 @@ def test_without_a_terminal_keys_just_wait() -> None:
     keys.fd = None
     assert keys.read(0) is None
     keys.restore()  # nothing to restore
+
+
+def test_the_footer_names_the_keys_the_table_binds(monkeypatch: pytest.MonkeyPatch) -> None:
+    def drawn() -> str:
+        return footer(Screen(place="here", waiting=True), Spinner("dots"), clock=False).plain
+
+    assert drawn() == "here   Space next  ? keys  q quit"
+    rebound = [replace(b, keys="`x`") if b.action is Action.QUIT else b for b in BINDINGS]
+    monkeypatch.setattr(keys, "BINDINGS", tuple(rebound))
+    assert drawn() == "here   Space next  ? keys  x quit", "the footer follows the table"

@@ -13,6 +13,7 @@ from rich.text import Text
 
 from director import flags
 from director.claims import Verdict
+from director.keys import BINDINGS
 from director.layouts import LAYOUTS, choose
 from director.narration import Narrator
 from tests.unit.conftest import Program, stage, text
@@ -84,6 +85,22 @@ def test_blackout_draws_nothing_and_help_lists_the_keys_over_the_main_region() -
     narrator.toggle("help")
     shown = "\n".join(screen_of(narrator, target))
     assert "Page Up" in shown and "any key closes this" in shown and "Body" not in shown
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (160, 40)])
+def test_the_keys_overlay_fits_whole_beside_a_program_at_every_size_the_stage_takes(
+    size: tuple[int, int],
+) -> None:
+    narrator, target = stage(*size)
+    narrator.narrate("Run it", "Watch the numbers.")
+    narrator.program_started(Program(output="1\r\n2\r\n3\r\n"))  # type: ignore[arg-type]
+    narrator.toggle("help")
+    rows = screen_of(narrator, target)
+    shown = "\n".join(rows)
+    assert "any key closes this" in shown, "the overlay's foot is cut off"
+    for binding in BINDINGS:
+        assert binding.named in shown, binding.named
+    assert "$ python start-execution.py" in shown, "the program stays in sight"
 
 
 def test_leaving_the_stage_leaves_the_summary_and_the_result_on_the_screen() -> None:

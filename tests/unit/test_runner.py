@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import sys
 from pathlib import Path
@@ -37,7 +38,7 @@ from director.steps import (
 )
 from director.supervision import Keeper
 from director.takes import SafetyNet
-from tests.unit.conftest import TALK, Clock, Counters, FakeService, Keys, narrator, said
+from tests.unit.conftest import TALK, Clock, Counters, FakeChild, FakeService, Keys, narrator, said
 
 NORMAL = "counter/normal-execution/start-execution.py"
 DURABLE = "counter/durable-execution/start-execution.py"
@@ -575,3 +576,38 @@ def test_every_step_kind_has_a_play() -> None:
     missing = sorted(cls.__name__ for cls in kinds - set(PLAYS))
     assert not missing, f"no play in director/plays.py's PLAYS for {missing}"
     assert set(PLAYS) <= kinds, "a play for no kind"
+
+
+def test_offline_a_move_during_a_take_goes_there_and_no_scene_is_said_to_lack_its_take(
+    tmp_path: Path,
+) -> None:
+    from director.takes import Takes
+
+    one, two = scene(*PANELS, name="intro"), scene(*PANELS, name="outro")
+    rig = Rig(one, two, mode=Presenting, presses={2: "restart", 250: "scene 1"})
+    takes = Takes(tmp_path)
+    for kept in (one, two):
+        header = json.dumps({"version": 2, "width": 100, "height": 30})
+        events = [json.dumps([at / 2, "o", f"{kept.title} {at}\r\n"]) for at in range(20)]
+        cast = "\n".join([header, *events]) + "\n"  # some seconds: for the keys to cut short
+        takes.save(rig.stage.show, kept, cast, (100, 30), "localhost:7233", [])
+    rig.stage.net.takes = takes
+    results = rig.stage.play_round(offline=True)
+    assert [(r.scene.name, r.failure) for r in results] == [("intro", None), ("outro", None)]
+    assert all(r.shown_from for r in results), "each scene shown from its take, in the end"
+    assert rig.said().count(" Intro ") == 3, "r showed its take again, and 1 went back to it"
+    assert rig.said().count(" Outro ") == 2
+
+
+class Chatty(FakeChild):
+    """A fake counter whose output ends a wait for it, as a real program's does."""
+
+    def read(self, timeout: float) -> str:
+        return super().read(max(0.0, min(timeout, self._next_at - self.counters.clock.now)))
+
+
+def test_an_interrupt_waits_its_whole_delay_though_the_program_prints_meanwhile() -> None:
+    rig = Rig(scene(Run(program=NORMAL), Interrupt(delay=3.5), Expect(claims=())))
+    rig.stage.spawn = lambda *args: Chatty(rig.counters, *args)  # type: ignore[arg-type]
+    [result] = rig.stage.play_round()
+    assert result.runs[0].cut == 4, "the signal came after 3.5 s of numbers, one a second"
