@@ -143,6 +143,7 @@ class Stage:
             self.narrator.failure(result.failure)
         finally:
             self.end_programs()
+            self.keeper.scene_over()
             result.seconds = self.clock() - started
         if not move and result.held:
             self.net.keep(self.show, scene, result, self.service.address, self.pacing.speed)

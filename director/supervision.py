@@ -43,6 +43,11 @@ class Keeper:
         elif not self.service.controllable and self.pacing.hands_free:
             self._await_answer(wait)
 
+    def scene_over(self) -> None:
+        """A scene ended: the dev server's death fails nothing until the next one begins
+        (a take shown meanwhile is not live)."""
+        self._watching = False
+
     def recovered(self) -> bool:
         """After a scene failed: whether Temporal was the cause (the dev server died, or lost
         its db file) and is put right, so the scene can play again. Says what happened."""

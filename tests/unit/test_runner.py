@@ -611,3 +611,25 @@ def test_an_interrupt_waits_its_whole_delay_though_the_program_prints_meanwhile(
     rig.stage.spawn = lambda *args: Chatty(rig.counters, *args)  # type: ignore[arg-type]
     [result] = rig.stage.play_round()
     assert result.runs[0].cut == 4, "the signal came after 3.5 s of numbers, one a second"
+
+
+def test_a_dev_server_that_dies_again_on_the_replay_still_has_the_scenes_take_shown(
+    tmp_path: Path,
+) -> None:
+    from director.takes import Takes
+
+    rig = Rig(scene(Run(program=DURABLE, durable=True), WaitFor(number=3), Pause(seconds=1)))
+    header = json.dumps({"version": 2, "width": 100, "height": 30})
+    cast = "\n".join([header, json.dumps([0.5, "o", "the take\r\n"])]) + "\n"
+    rig.stage.net.takes = takes = Takes(tmp_path)
+    takes.save(rig.stage.show, rig.stage.show.scenes[0], cast, (100, 30), "localhost:7233", [])
+    original = rig.counters.__call__
+
+    def die_each_time(*args: object, **kwargs: object):
+        rig.service.alive = False  # the dev server dies as each count starts
+        return original(*args, **kwargs)
+
+    rig.stage.spawn = die_each_time
+    results = rig.stage.play_round()  # the take's waits find it dead too: not the scene's
+    assert "the Temporal dev server died" in (results[0].failure or "")
+    assert results[0].shown_from, "the verified take shown in the failed scene's place"

@@ -49,6 +49,17 @@ def test_a_dev_server_that_dies_fails_the_scene_watching_it() -> None:
     kept.check()  # a scene without Temporal does not care
 
 
+def test_once_a_scene_is_over_the_dev_servers_death_fails_nothing_until_the_next() -> None:
+    kept = keeper()
+    kept.prepare(NEEDS, no_wait)
+    kept.scene_over()
+    kept.service.alive = False
+    kept.check()  # a take shown after the scene waits as a scene does: it is not live
+    assert kept.died, "the next scene still learns that it died"
+    kept.prepare(NEEDS, no_wait)
+    assert kept.service.starts == 2, "and starts it again"
+
+
 def test_the_scenes_own_kill_is_not_a_failure() -> None:
     kept = keeper()
     kept.prepare(NEEDS, no_wait)
