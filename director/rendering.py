@@ -76,6 +76,9 @@ class Job:
                 self._run(*self._steps.popleft())
         except (OSError, DemoError, ValueError) as error:
             self.failure = getattr(error, "strerror", None) or str(error)
+            return
+        if not self._steps and self.process is None:  # written here (the page): kept now,
+            self._keep()  # not lost to a Ctrl-C while the videos are still made
 
     def _run(self, command: list[str], env: dict[str, str] | None = None) -> None:
         self._said.clear()
@@ -93,7 +96,7 @@ class Job:
 
     def wait(self) -> None:
         """Wait for its commands, the rest started in turn; then keep what they made."""
-        if self.failure or (self.process is not None and not self._finished()):
+        if self.failure or self.rendered or (self.process is not None and not self._finished()):
             return
         while self._steps:
             command, env = self._steps.popleft()
@@ -104,6 +107,10 @@ class Job:
                 return
             if not self._finished():
                 return
+        self._keep()
+
+    def _keep(self) -> None:
+        """What the commands made, renamed into place once it plays back."""
         try:
             self.rendered = self.draft.keep()
         except DemoError as error:

@@ -55,3 +55,18 @@ def test_a_renderers_progress_moves_its_bar_and_anything_else_is_kept(
         assert (task.completed, task.total) == done and not job._said
     else:
         assert task.completed == 0 and list(job._said) == [said.decode()]
+
+
+def test_a_page_is_kept_once_written_so_a_ctrl_c_during_the_videos_does_not_lose_it(
+    tmp_path: Path,
+) -> None:
+    cast = tmp_path / "talk.cast"
+    cast.write_text(CAST, encoding="utf-8")
+    output = tmp_path / "talk.html"
+    job = Job(cast, output, Look(), tmp_path)
+    job.start(Progress(console=Console(file=io.StringIO())))
+    assert job.rendered is not None and recording(output.read_text()), "at its name at once"
+    job.stop()  # what a Ctrl-C does to every job while another is still rendering
+    assert recording(output.read_text()), "a page already kept stays"
+    job.wait()
+    assert job.rendered.path == output and job.failure is None
