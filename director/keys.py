@@ -110,12 +110,9 @@ SEQUENCES = {key: press for binding in BINDINGS for key, press in binding.presse
 """What each key the terminal sends means."""
 PRESSES = {press.wire: press for press in (*SEQUENCES.values(), Press(Action.OTHER))}
 """Every meaning, by its name on the wire."""
-WIRE = {
-    line: press
-    for line, press in PRESSES.items()
-    if press.action not in (Action.QUIT, Action.OTHER)
-}
-"""What another screen may send the show, a line each: any key's meaning but quit."""
+WIRE = {line: press for line, press in PRESSES.items() if press.action is not Action.QUIT}
+"""What another screen may send the show, a line each: any key's meaning but quit (a key
+that means nothing too: it brings back a blacked-out screen, as on the show's own)."""
 _ESCAPE = re.compile(r"\x1b(?:\[[0-9;]*[~A-Za-z]|O[A-Za-z])?|.", re.DOTALL)
 
 
