@@ -95,11 +95,6 @@ class Stage:
             return move.scene - 1, JUMPED
         return index, RESTARTED if move.action is Action.RESTART else AGAIN
 
-    def play_scene(self, scene: Scene, number: int = 1, why: str = "") -> SceneResult:
-        """The scene's steps from a clean state (see _scene); its result."""
-        self._scene(scene, number, why)
-        return self.play.result
-
     def _scene(self, scene: Scene, number: int, why: str = "") -> Press | None:
         """The scene's steps from a clean state (a fresh workflow id), after saying `why` it
         plays now if the presenter chose it; its result in `play`. The presenter may go back

@@ -178,7 +178,7 @@ def test_the_server_step_kills_and_starts_the_dev_server_without_failing_the_sce
 
 def test_a_dev_server_that_dies_by_itself_fails_the_scene_which_plays_again() -> None:
     rig = Rig(scene(Run(program=DURABLE, durable=True), WaitFor(number=3), Pause(seconds=1)))
-    rig.stage.play_scene(rig.stage.show.scenes[0])  # the server is up
+    rig.stage.play_round()  # the server is up
     original = rig.counters.__call__
 
     def die_once(*args: object, **kwargs: object):
