@@ -14,6 +14,7 @@ import pytest
 from rich.console import Console
 
 import director
+from director import cli
 from director.claims import Printed
 from director.fields import Invalid, build
 from director.keys import PRESSES, Press
@@ -411,3 +412,18 @@ MALFORMED = {
     "a playlist that is a folder": ("playlist", "directory", "playlist.toml: a directory"),
     "a playlist in UTF-16": ("playlist", PLAYLIST.encode("utf-16"), "playlist.toml: "),
 }  # fmt: skip
+
+
+# --- The command line: its signal handlers left alone, the program as it was called ---
+
+
+@pytest.fixture
+def keep_signal_handlers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """main() installs its own signal handlers; the test process keeps pytest's."""
+    monkeypatch.setattr(cli.signal, "signal", lambda *_: None)
+
+
+@pytest.fixture
+def called(monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setattr(cli.sys, "argv", ["counter-demo"])
+    return "counter-demo"
