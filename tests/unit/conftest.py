@@ -1,5 +1,6 @@
 """Fakes for the fast layer: a clock that moves only when the show waits, counters that count
-in that time, keys pressed on cue, and a Temporal service that is only a record."""
+in that time, keys pressed on cue, a Temporal service that is only a record, and a stage
+(Rig) played among them; then what the other files share (screens, casts, steps, talks)."""
 
 from __future__ import annotations
 
@@ -20,8 +21,14 @@ from director.fields import Invalid, build
 from director.keys import PRESSES, Press
 from director.layouts import LAYOUTS, LayoutKind
 from director.narration import Narrator
+from director.pacing import HandsFree, Pacing
 from director.program_steps import Run
+from director.runner import Stage
+from director.scenes import Scene, Show
 from director.step_base import Context
+from director.steps import Step
+from director.supervision import Keeper
+from director.takes import SafetyNet
 from director.terminal import Terminal
 
 
@@ -237,6 +244,44 @@ def said(narrator: Narrator) -> str:
 
 
 TALK = Path("/talk")
+
+
+# --- A stage: the fakes above around it, ready to play scenes ---
+
+
+class Rig:
+    """A stage with fakes around it, ready to play scenes."""
+
+    def __init__(
+        self,
+        *scenes: Scene,
+        mode: type[Pacing] = HandsFree,
+        presses: dict[int, str] | None = None,
+        existing: bool = False,
+        hang: bool = False,
+        layout: LayoutKind = LAYOUTS["scroll"],
+        talk: Path = TALK,
+    ) -> None:
+        self.clock = Clock()
+        self.keys = Keys(self.clock, presses)
+        self.counters = Counters(self.clock, hang=hang)
+        self.service = FakeService(existing)
+        self.narrator = narrator(layout=layout)
+        self.pacing = mode(self.narrator, 1.0, self.clock)
+        self.keeper = Keeper(self.service, self.narrator, self.pacing)  # type: ignore[arg-type]
+        show = Show("Talk", scenes, limit=10, interval=1.0, talk=talk)
+        net = SafetyNet(None, None, self.narrator, self.clock)
+        self.stage = Stage(
+            show, self.narrator, self.keys, self.keeper, self.pacing, net,  # type: ignore[arg-type]
+            spawn=self.counters, clock=self.clock,
+        )  # fmt: skip
+
+    def said(self) -> str:
+        return said(self.narrator)
+
+
+def scene(*steps: Step, name: str = "scene") -> Scene:
+    return Scene(name, name.title(), Path(f"{name}.toml"), steps)
 
 
 # --- The screen: a program as its panel reads it, consoles of a fixed size, the stage ---
