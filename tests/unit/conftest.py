@@ -1,6 +1,7 @@
 """Fakes for the fast layer: a clock that moves only when the show waits, counters that count
 in that time, keys pressed on cue, a Temporal service that is only a record, and a stage
-(Rig) played among them; then what the other files share (screens, casts, steps, talks)."""
+(Rig) played among them; then what the other files share (screens, casts, takes, steps,
+talks)."""
 
 from __future__ import annotations
 
@@ -16,17 +17,18 @@ from rich.console import Console
 
 import director
 from director import cli
-from director.claims import Printed
+from director.claims import Printed, Verdict
 from director.fields import Invalid, build
 from director.keys import PRESSES, Press
 from director.layouts import LAYOUTS, LayoutKind
 from director.narration import Narrator
 from director.pacing import HandsFree, Pacing
 from director.program_steps import Run
+from director.recording import Cast
 from director.runner import Stage
 from director.scenes import Scene, Show
 from director.step_base import Context
-from director.steps import Step
+from director.steps import Narrate, Pause, Step
 from director.supervision import Keeper
 from director.takes import SafetyNet
 from director.terminal import Terminal
@@ -336,6 +338,23 @@ CAST = "\n".join(
         [72.5, "o", "bye\r\n"],
     ]
 )
+
+
+# --- A take: a scene and its show, a recording of it, the claims it held (test_takes.py and
+# test_take_files.py import TAKEN as SCENE, TAKEN_SHOW as SHOW) ---
+
+TAKEN = Scene("intro", "Intro", Path("intro.toml"), (Narrate(title="Hi", body="."), Pause()))
+TAKEN_SHOW = Show("Talk", (TAKEN,), limit=10, interval=1.0)
+HELD = [Verdict("it starts again at 1", True, "first after restart: 1")]
+
+
+def recorded() -> str:
+    cast = Cast(None, (100, 30), "Talk")
+    cast.write("old scene\n")
+    cast.restart()  # a new scene: what came before is not its take
+    cast.marker("Scene: Intro")
+    cast.write("\x1b[1mHi\x1b[0m\n")
+    return cast.text()
 
 
 # --- Step kinds: the counters a scene runs, what its rules see, the mistake a table makes ---

@@ -30,7 +30,6 @@ UNTESTED_HERE = {
     "processes: tested e2e (tests/e2e/test_hardening.py, test_demo.py)",
     "processes": "a program in a real pty through pexpect: tested e2e (tests/e2e/test_stage.py, "
     "test_demo.py); the unit layer plays with conftest.FakeChild in its place",
-    "take_files": "tested in test_takes.py until moved",
 }
 """The director's modules with no tests/unit/test_<module>.py, each with why: the one list."""
 
