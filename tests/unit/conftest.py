@@ -1,5 +1,7 @@
 """Fakes for the fast layer: a clock that moves only when the show waits, counters that count
-in that time, keys pressed on cue, and a Temporal service that is only a record."""
+in that time, keys pressed on cue, a Temporal service that is only a record, and a stage
+(Rig) played among them; then what the other files share (screens, casts, takes, steps,
+talks)."""
 
 from __future__ import annotations
 
@@ -14,13 +16,21 @@ import pytest
 from rich.console import Console
 
 import director
-from director.claims import Printed
+from director import cli
+from director.claims import Printed, Verdict
 from director.fields import Invalid, build
 from director.keys import PRESSES, Press
 from director.layouts import LAYOUTS, LayoutKind
 from director.narration import Narrator
+from director.pacing import HandsFree, Pacing
 from director.program_steps import Run
+from director.recording import Cast
+from director.runner import Stage
+from director.scenes import Scene, Show
 from director.step_base import Context
+from director.steps import Narrate, Pause, Step
+from director.supervision import Keeper
+from director.takes import SafetyNet
 from director.terminal import Terminal
 
 
@@ -238,6 +248,44 @@ def said(narrator: Narrator) -> str:
 TALK = Path("/talk")
 
 
+# --- A stage: the fakes above around it, ready to play scenes ---
+
+
+class Rig:
+    """A stage with fakes around it, ready to play scenes."""
+
+    def __init__(
+        self,
+        *scenes: Scene,
+        mode: type[Pacing] = HandsFree,
+        presses: dict[int, str] | None = None,
+        existing: bool = False,
+        hang: bool = False,
+        layout: LayoutKind = LAYOUTS["scroll"],
+        talk: Path = TALK,
+    ) -> None:
+        self.clock = Clock()
+        self.keys = Keys(self.clock, presses)
+        self.counters = Counters(self.clock, hang=hang)
+        self.service = FakeService(existing)
+        self.narrator = narrator(layout=layout)
+        self.pacing = mode(self.narrator, 1.0, self.clock)
+        self.keeper = Keeper(self.service, self.narrator, self.pacing)  # type: ignore[arg-type]
+        show = Show("Talk", scenes, limit=10, interval=1.0, talk=talk)
+        net = SafetyNet(None, None, self.narrator, self.clock)
+        self.stage = Stage(
+            show, self.narrator, self.keys, self.keeper, self.pacing, net,  # type: ignore[arg-type]
+            spawn=self.counters, clock=self.clock,
+        )  # fmt: skip
+
+    def said(self) -> str:
+        return said(self.narrator)
+
+
+def scene(*steps: Step, name: str = "scene") -> Scene:
+    return Scene(name, name.title(), Path(f"{name}.toml"), steps)
+
+
 # --- The screen: a program as its panel reads it, consoles of a fixed size, the stage ---
 
 
@@ -290,6 +338,23 @@ CAST = "\n".join(
         [72.5, "o", "bye\r\n"],
     ]
 )
+
+
+# --- A take: a scene and its show, a recording of it, the claims it held (test_takes.py and
+# test_take_files.py import TAKEN as SCENE, TAKEN_SHOW as SHOW) ---
+
+TAKEN = Scene("intro", "Intro", Path("intro.toml"), (Narrate(title="Hi", body="."), Pause()))
+TAKEN_SHOW = Show("Talk", (TAKEN,), limit=10, interval=1.0)
+HELD = [Verdict("it starts again at 1", True, "first after restart: 1")]
+
+
+def recorded() -> str:
+    cast = Cast(None, (100, 30), "Talk")
+    cast.write("old scene\n")
+    cast.restart()  # a new scene: what came before is not its take
+    cast.marker("Scene: Intro")
+    cast.write("\x1b[1mHi\x1b[0m\n")
+    return cast.text()
 
 
 # --- Step kinds: the counters a scene runs, what its rules see, the mistake a table makes ---
@@ -411,3 +476,18 @@ MALFORMED = {
     "a playlist that is a folder": ("playlist", "directory", "playlist.toml: a directory"),
     "a playlist in UTF-16": ("playlist", PLAYLIST.encode("utf-16"), "playlist.toml: "),
 }  # fmt: skip
+
+
+# --- The command line: its signal handlers left alone, the program as it was called ---
+
+
+@pytest.fixture
+def keep_signal_handlers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """main() installs its own signal handlers; the test process keeps pytest's."""
+    monkeypatch.setattr(cli.signal, "signal", lambda *_: None)
+
+
+@pytest.fixture
+def called(monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setattr(cli.sys, "argv", ["counter-demo"])
+    return "counter-demo"

@@ -1,123 +1,31 @@
-"""The stage's step dispatch, with fake counters, keys, clock and Temporal: no process at all."""
+"""The stage: its rounds and scenes, the keys and navigation, resizes, what it tells the notes
+screen, and a scene failed by Temporal played again; with fake counters, keys, clock and
+Temporal, no process at all (what each step kind does: test_plays.py)."""
 
 from __future__ import annotations
 
 import json
-import signal
-import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
-from director.claims import Printed
-from director.errors import DemoError, Quit, StepFailed
+from director.errors import DemoError, Quit
 from director.keys import PRESSES, Press
 from director.layouts import LAYOUTS, LayoutKind
-from director.pacing import HandsFree, Pacing, Presenting, Rehearsing
-from director.plays import PLAYS
-from director.plays import found as _found
-from director.runner import Stage
-from director.scenes import Scene, Show
+from director.pacing import Presenting, Rehearsing
+from director.scenes import Scene
 from director.steps import (
-    STEP_KINDS,
     Ask,
     Expect,
-    History,
     Interrupt,
     Narrate,
     Pause,
     Restart,
     Run,
     Server,
-    ShowCode,
-    Step,
-    StepKind,
-    Summary,
     WaitFor,
 )
-from director.supervision import Keeper
-from director.takes import SafetyNet
-from tests.unit.conftest import TALK, Clock, Counters, FakeChild, FakeService, Keys, narrator, said
-
-NORMAL = "counter/normal-execution/start-execution.py"
-DURABLE = "counter/durable-execution/start-execution.py"
-CTRL_C_AT_5 = (WaitFor(number=5), Interrupt(), Restart(), WaitFor(exit=True))
-
-
-class Rig:
-    """A stage with fakes around it, ready to play scenes."""
-
-    def __init__(
-        self,
-        *scenes: Scene,
-        mode: type[Pacing] = HandsFree,
-        presses: dict[int, str] | None = None,
-        existing: bool = False,
-        hang: bool = False,
-        layout: LayoutKind = LAYOUTS["scroll"],
-        talk: Path = TALK,
-    ) -> None:
-        self.clock = Clock()
-        self.keys = Keys(self.clock, presses)
-        self.counters = Counters(self.clock, hang=hang)
-        self.service = FakeService(existing)
-        self.narrator = narrator(layout=layout)
-        self.pacing = mode(self.narrator, 1.0, self.clock)
-        self.keeper = Keeper(self.service, self.narrator, self.pacing)  # type: ignore[arg-type]
-        show = Show("Talk", scenes, limit=10, interval=1.0, talk=talk)
-        net = SafetyNet(None, None, self.narrator, self.clock)
-        self.stage = Stage(
-            show, self.narrator, self.keys, self.keeper, self.pacing, net,  # type: ignore[arg-type]
-            spawn=self.counters, clock=self.clock,
-        )  # fmt: skip
-
-    def said(self) -> str:
-        return said(self.narrator)
-
-
-def scene(*steps: Step, name: str = "scene") -> Scene:
-    return Scene(name, name.title(), Path(f"{name}.toml"), steps)
-
-
-def test_a_normal_counter_starts_over_and_the_claims_say_so() -> None:
-    rig = Rig(scene(Run(program=NORMAL), *CTRL_C_AT_5, Expect(claims=("starts_over", "completes"))))
-    [result] = rig.stage.play_round()
-    assert result.held, result.failure
-    assert [run.numbers for run in result.runs] == [[1, 2, 3, 4, 5], list(range(1, 11))]
-    assert [run.status for run in result.runs] == [130, 0]
-    assert result.runs[0].stopped_by == "SIGINT" and result.runs[0].cut == 5
-    assert [v.claim for v in result.verdicts] == [
-        "after the restart it starts again at 1",
-        "the count reaches its limit",
-    ]
-    first = rig.counters.spawned[0]
-    assert first.argv[1:] == [f"{TALK}/{NORMAL}", "--limit", "10", "--interval", "1"]
-    assert first.cwd == TALK and first.env is None and first.signals == [signal.SIGINT]
-    assert rig.counters.spawned[1].label == "python start-execution.py (again)"
-
-
-def test_a_durable_counter_resumes_with_its_workflow_and_environment() -> None:
-    steps = (Run(program=DURABLE, durable=True, limit=8), *CTRL_C_AT_5)
-    rig = Rig(scene(*steps, Expect(claims=("resumes", "no_repeats", "no_gaps", "completes"))))
-    [result] = rig.stage.play_round()
-    assert result.held, result.failure
-    assert [run.numbers for run in result.runs] == [[1, 2, 3, 4, 5], [6, 7, 8]]
-    first, again = rig.counters.spawned
-    assert first.workflow == again.workflow and first.workflow.startswith("counter-scene-")
-    assert first.env == {"TEMPORAL_PROFILE": "test"}
-    assert rig.service.starts == 1, "the dev server was started before the scene"
-    assert "Temporal ready at localhost:7233" in rig.said()
-
-
-def test_each_scene_gets_its_own_workflow() -> None:
-    one = scene(Run(program=DURABLE, durable=True, limit=2), WaitFor(exit=True), name="one")
-    two = scene(Run(program=DURABLE, durable=True, limit=2), WaitFor(exit=True), name="two")
-    rig = Rig(one, two)
-    rig.stage.play_round()
-    rig.stage.play_round()
-    ids = [child.workflow for child in rig.counters.spawned]
-    assert len(set(ids)) == 4 and ids[0].startswith("counter-one-")
+from tests.unit.conftest import DURABLE, NORMAL, Rig, scene
 
 
 def test_a_step_that_times_out_fails_its_scene_and_the_round_goes_on() -> None:
@@ -129,51 +37,6 @@ def test_a_step_that_times_out_fails_its_scene_and_the_round_goes_on() -> None:
     assert "Step failed" in rig.said()
     assert second.held
     assert rig.counters.spawned[0].status == 137, "the hung program was stopped hard"
-
-
-def test_a_program_that_ignores_its_signal_fails_the_step() -> None:
-    rig = Rig(scene(Run(program=NORMAL), WaitFor(number=1), Interrupt(timeout=2)), hang=True)
-    [result] = rig.stage.play_round()
-    assert result.failure and "did not exit within 2 s of SIGINT" in result.failure
-
-
-def test_an_exit_before_the_number_fails_the_wait() -> None:
-    rig = Rig(scene(Run(program=NORMAL, limit=3), WaitFor(number=5)))
-    [result] = rig.stage.play_round()
-    assert result.failure and "exited (status 0) before it did print 5" in result.failure
-
-
-def test_a_pattern_is_waited_for_in_the_output() -> None:
-    rig = Rig(scene(Run(program=NORMAL), WaitFor(pattern=r"(?m)^3$"), Interrupt()))
-    [result] = rig.stage.play_round()
-    assert result.held and result.runs[0].numbers[-1] == 3
-
-
-def test_kill_9_is_said_and_recorded() -> None:
-    steps = (WaitFor(number=4), Interrupt(signal="SIGKILL", when_saved=True), Restart())
-    rig = Rig(scene(Run(program=DURABLE, durable=True), *steps, WaitFor(exit=True)))
-    [result] = rig.stage.play_round()
-    assert "Sending kill -9 (SIGKILL) to the program" in rig.said()
-    assert result.runs[0].status == 137 and result.runs[0].stopped_by == "SIGKILL"
-    assert result.runs[1].numbers == [5, 6, 7, 8, 9, 10]
-
-
-def test_the_server_step_kills_and_starts_the_dev_server_without_failing_the_scene() -> None:
-    steps = (
-        Run(program=DURABLE, durable=True),
-        WaitFor(number=3),
-        Server(action="kill", when_saved=True),
-        Pause(seconds=2),
-        Server(action="start"),
-        WaitFor(exit=True),
-        Expect(claims=("resumes", "no_gaps")),
-    )
-    rig = Rig(scene(*steps))
-    [result] = rig.stage.play_round()
-    assert result.held, result.failure
-    assert rig.service.kills == 1 and rig.service.starts == 2
-    assert result.runs[0].cut == 3
-    assert "Killed the Temporal dev server" in rig.said() and "Temporal is back" in rig.said()
 
 
 def test_a_dev_server_that_dies_by_itself_fails_the_scene_which_plays_again() -> None:
@@ -242,24 +105,6 @@ def test_presenting_every_beat_waits_for_a_key() -> None:
     assert [round(seconds, 2) for _, seconds in result.step_seconds] == [1.0, 1.25, 0.25]
 
 
-def test_show_code_reads_the_file_from_the_talk(tmp_path: Path) -> None:
-    (tmp_path / "code.py").write_text("def count():\n    return 1\n")
-    rig = Rig(scene(ShowCode(file="code.py", highlight=("return",))), talk=tmp_path)
-    [result] = rig.stage.play_round()
-    assert result.held and "def count():" in rig.said() and "code.py" in rig.said()
-
-
-def test_summary_and_history_use_what_the_scenes_recorded() -> None:
-    durable = scene(
-        Run(program=DURABLE, durable=True, limit=3), WaitFor(exit=True), History(hold=1)
-    )
-    rig = Rig(durable, scene(Summary(), name="end"))
-    rig.stage.play_round()
-    shown = rig.said()
-    assert "The workflow's event history" in shown and "WorkflowExecutionStarted" in shown
-    assert "What the programs really printed" in shown and "Scene" in shown
-
-
 def test_a_resize_reaches_the_recording_and_the_programs_pty() -> None:
     rig = Rig(scene(Run(program=NORMAL), WaitFor(number=2), Pause(seconds=1), WaitFor(number=4)))
     resized: list[tuple[int, int]] = []
@@ -277,46 +122,11 @@ def test_a_resize_reaches_the_recording_and_the_programs_pty() -> None:
     assert rig.counters.spawned[0].size == (24, 66)
 
 
-def test_code_that_changed_since_the_check_fails_its_step(tmp_path: Path) -> None:
-    (tmp_path / "code.py").write_text("one\ntwo\n")
-    rig = Rig(scene(ShowCode(file="code.py", lines=("one", "two"))), talk=tmp_path)
-    (tmp_path / "code.py").write_text("rewritten\n")
-    [result] = rig.stage.play_round()
-    assert result.failure == "Scene, step 1 (show_code): code.py: no line contains 'one'"
-
-
 def test_a_scene_title_with_brackets_plays() -> None:
     odd = Scene("odd", "[/x] [bold]Odd", Path("odd.toml"), (Pause(seconds=1),))
     rig = Rig(odd)
     [result] = rig.stage.play_round()
     assert result.held and "[/x] [bold]Odd" in rig.said()
-
-
-def test_a_pattern_that_backtracks_without_end_is_cut_short() -> None:
-    output = "".join(f"{n}\r\n" for n in range(1, 200))
-    child = SimpleNamespace(printed=Printed.of(output))
-    assert not _found(r"([\d\s]+)+x", child), "the issue's pattern: answered, not hung"  # type: ignore[arg-type]
-    with pytest.raises(StepFailed, match=r"took over 0\.1 s: simplify the pattern"):
-        _found(r"(a|aa)+b", SimpleNamespace(printed=Printed.of("a" * 60 + "c")))  # type: ignore[arg-type]
-
-
-def test_expect_reads_what_a_running_program_printed_so_far() -> None:
-    steps = (
-        Run(program=NORMAL),
-        WaitFor(number=3),
-        Expect(output_has="(?m)^2$", output_lacks="3"),
-        Expect(claims=("no_repeats",), output_lacks="Traceback"),
-        WaitFor(exit=True),
-    )
-    rig = Rig(scene(*steps))
-    [result] = rig.stage.play_round()
-    has, lacks, repeats, clean = result.verdicts
-    assert has.held and has.seen == "printed '2'"
-    assert not lacks.held and lacks.seen == "printed '3'"
-    assert repeats.held and clean.held
-    assert rig.counters.spawned[0].printed.found.keys() == {"(?m)^2$", "3", "Traceback"}, (
-        "the scene's patterns looked for from the start"
-    )
 
 
 def test_the_scenes_own_kill_is_never_replayed_as_a_death() -> None:
@@ -456,74 +266,6 @@ def test_hands_free_heeds_only_next_and_quit() -> None:
     assert "again" not in rig.said()
 
 
-def test_output_claims_check_what_the_last_run_printed_and_how_it_ended() -> None:
-    checks = Expect(output_has=r"\b10\b", output_lacks="Traceback", exit_status=0)
-    wrong = Expect(output_has="Workflow completed", exit_status=3)
-    rig = Rig(scene(Run(program=NORMAL), WaitFor(exit=True), checks, wrong))
-    [result] = rig.stage.play_round()
-    assert [(v.claim, v.held) for v in result.verdicts] == [
-        ("it prints '\\\\b10\\\\b'", True),
-        ("it never prints 'Traceback'", True),
-        ("it exits with status 0", True),
-        ("it prints 'Workflow completed'", False),
-        ("it exits with status 3", False),
-    ]
-    assert not result.held and "CLAIM FAILED: it exits with status 3" in rig.said()
-
-
-def test_a_command_runs_with_its_placeholders_filled_and_is_titled_as_typed() -> None:
-    command = ("{python}", "count.py", "--limit", "{limit}", "--interval", "{interval}",
-               "--workflow-id", "{workflow_id}", "--address", "{address}")  # fmt: skip
-    rig = Rig(scene(Run(command=command, limit=3), WaitFor(exit=True),
-                    Expect(claims=("completes",), exit_status=0)))  # fmt: skip
-    [result] = rig.stage.play_round()
-    assert result.held, result.failure
-    [child] = rig.counters.spawned
-    workflow = child.argv[child.argv.index("--workflow-id") + 1]
-    assert child.argv[0] == sys.executable and workflow.startswith("counter-scene-")
-    assert child.argv[2:6] == ["--limit", "3", "--interval", "1"]
-    assert child.argv[-1] == "localhost:7233" and child.env == {"TEMPORAL_PROFILE": "test"}
-    assert child.label == (
-        f"python count.py --limit 3 --interval 1 --workflow-id {workflow} --address localhost:7233"
-    )
-
-
-def test_a_command_can_be_typed_at_a_human_pace_before_it_runs() -> None:
-    command = ("{python}", "c.py", "--limit", "2", "--interval", "1")
-    rig = Rig(scene(Run(command=command, type=True), WaitFor(exit=True)))
-    typed: list[str | None] = []
-    read = rig.keys.read
-
-    def watching(timeout: float) -> Press | None:
-        typed.append(rig.narrator.screen.typing)
-        return read(timeout)
-
-    rig.keys.read = watching  # type: ignore[method-assign]
-    [result] = rig.stage.play_round()
-    label = "python c.py --limit 2 --interval 1"
-    shown = [text for text in typed if text is not None]
-    assert shown == [label[:end] for end in range(1, len(label) + 1)], "a key at a time"
-    assert rig.narrator.screen.typing is None and result.held
-    assert rig.counters.spawned[0].label == label
-
-
-def test_a_command_is_titled_and_typed_as_a_shell_would_show_it() -> None:
-    command = ("{python}", "-c", "import time\nprint('it is 1')", "--limit", "{limit}",
-               "--interval", "1")  # fmt: skip
-    rig = Rig(scene(Run(command=command, limit=3, type=True), WaitFor(exit=True)))
-    typed: list[str] = []
-    narrate_typing = rig.narrator.typing
-
-    def watching(text: str | None) -> None:
-        typed.extend([text] if text else [])
-        narrate_typing(text)
-
-    rig.narrator.typing = watching  # type: ignore[method-assign]
-    rig.stage.play_round()
-    quoted = "python -c 'import time\nprint('\"'\"'it is 1'\"'\"')' --limit 3 --interval 1"
-    assert rig.counters.spawned[0].label == quoted and typed[-1] == quoted
-
-
 class Published:
     """What the notes screen would be told, state after state (no follower)."""
 
@@ -565,19 +307,6 @@ def test_every_step_tells_the_notes_screen_its_headline_notes_and_what_comes_nex
     assert all(f"Notes: {note}" in said for note in notes)
 
 
-def _kinds(cls: type) -> set[type]:
-    """`cls` and every class under it."""
-    return {cls}.union(*(_kinds(sub) for sub in cls.__subclasses__()))
-
-
-def test_every_step_kind_has_a_play() -> None:
-    kinds = {cls for cls in _kinds(StepKind) - {StepKind} if cls.__module__.startswith("director.")}
-    assert kinds == set(STEP_KINDS.values()), "every StepKind is in the Step union"
-    missing = sorted(cls.__name__ for cls in kinds - set(PLAYS))
-    assert not missing, f"no play in director/plays.py's PLAYS for {missing}"
-    assert set(PLAYS) <= kinds, "a play for no kind"
-
-
 def test_offline_a_move_during_a_take_goes_there_and_no_scene_is_said_to_lack_its_take(
     tmp_path: Path,
 ) -> None:
@@ -597,20 +326,6 @@ def test_offline_a_move_during_a_take_goes_there_and_no_scene_is_said_to_lack_it
     assert all(r.shown_from for r in results), "each scene shown from its take, in the end"
     assert rig.said().count(" Intro ") == 3, "r showed its take again, and 1 went back to it"
     assert rig.said().count(" Outro ") == 2
-
-
-class Chatty(FakeChild):
-    """A fake counter whose output ends a wait for it, as a real program's does."""
-
-    def read(self, timeout: float) -> str:
-        return super().read(max(0.0, min(timeout, self._next_at - self.counters.clock.now)))
-
-
-def test_an_interrupt_waits_its_whole_delay_though_the_program_prints_meanwhile() -> None:
-    rig = Rig(scene(Run(program=NORMAL), Interrupt(delay=3.5), Expect(claims=())))
-    rig.stage.spawn = lambda *args: Chatty(rig.counters, *args)  # type: ignore[arg-type]
-    [result] = rig.stage.play_round()
-    assert result.runs[0].cut == 4, "the signal came after 3.5 s of numbers, one a second"
 
 
 def test_a_dev_server_that_dies_again_on_the_replay_still_has_the_scenes_take_shown(

@@ -30,10 +30,6 @@ UNTESTED_HERE = {
     "processes: tested e2e (tests/e2e/test_hardening.py, test_demo.py)",
     "processes": "a program in a real pty through pexpect: tested e2e (tests/e2e/test_stage.py, "
     "test_demo.py); the unit layer plays with conftest.FakeChild in its place",
-    "flags": "tested in test_cli.py until moved",
-    "plays": "tested in test_runner.py until moved",
-    "programs": "tested in test_runner.py until moved",
-    "take_files": "tested in test_takes.py until moved",
 }
 """The director's modules with no tests/unit/test_<module>.py, each with why: the one list."""
 
