@@ -14,7 +14,7 @@ gif: $(VENV)/.installed
 	$(PY) demo.py --auto --once --speed 2 --idle-limit 2 $(GIF_SCENES) \
 		--record-size 100x30 --font-size 14 --record docs/demo.gif
 
-# The README's pictures of the stage layout and the notes screen (SVG).
+# The docs' pictures of the stage layout (the README) and the notes screen (docs/presenting.md), as SVG.
 pictures: $(VENV)/.installed
 	$(PY) docs/pictures.py
 

@@ -2,7 +2,7 @@
 how soon it says Temporal is away and carries on when it is back (3, 15 and 60 s outages),
 and Ctrl-C while Temporal is away.
 
-Run: .venv/bin/python bench/counters.py [--runs 7]. Prints a Markdown table for the README.
+Run: .venv/bin/python bench/counters.py [--runs 7]. Prints a Markdown table for docs/figures.md.
 """
 
 from __future__ import annotations

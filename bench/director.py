@@ -1,7 +1,7 @@
 """Measure the director: a full hands-free round and each scene in it, start to first panel,
 CPU while it waits.
 
-Run: .venv/bin/python bench/director.py [--runs 3]. Prints lines for the README.
+Run: .venv/bin/python bench/director.py [--runs 3]. Prints lines for docs/figures.md.
 """
 
 from __future__ import annotations

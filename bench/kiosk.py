@@ -3,7 +3,7 @@ a round's time (with --stopped-follower: while a notes screen follows, stopped a
 
 Run: .venv/bin/python bench/kiosk.py [--rounds 200] [--speed 20] [--scene NAME ...]
      [--stopped-follower]
-Prints a line every 20 rounds and a summary for the README.
+Prints a line every 20 rounds and a summary for docs/figures.md.
 """
 
 from __future__ import annotations

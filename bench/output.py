@@ -2,7 +2,7 @@
 lines, or 5 MB on one line, played hands-free; the show's seconds and the director's peak
 RSS, beside the program alone printing into a pty.
 
-Run: .venv/bin/python bench/output.py [--runs 3]. Prints lines for the README.
+Run: .venv/bin/python bench/output.py [--runs 3]. Prints lines for docs/figures.md.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Measure rendering: each output of one recorded hands-free show, alone and all at once,
 against the recording's length (the goal: the GIF in at most 10 % of it).
 
-Run: .venv/bin/python bench/render.py [--speed 1] [--all]. Prints lines for the README.
+Run: .venv/bin/python bench/render.py [--speed 1] [--all]. Prints lines for docs/figures.md.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Draw the README's pictures of the stage layout and the notes screen, as SVG, from the real
-talk's scene files with the director's own layouts.
+"""Draw the docs' pictures of the stage layout (the README) and the notes screen
+(docs/presenting.md), as SVG, from the real talk's scene files with the director's own layouts.
 
 Run: .venv/bin/python docs/pictures.py (or `make pictures`).
 """
