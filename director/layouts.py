@@ -88,10 +88,8 @@ class ScrollLayout(LiveLayout):
     def show(self, renderable: RenderableType, role: Role) -> None:
         """Printed above the live region, to scroll away; the keys' help too."""
         if role == "scene":
-            screen = self.model.now
-            why = f"  [dim]({escape(screen.why)})[/]" if screen.why else ""
-            title = escape(screen.scene[2])
-            renderable = Text.from_markup(f"\n[bold reverse] {title} [/]{why}\n")
+            title = escape(self.model.now.scene[2])
+            renderable = Text.from_markup(f"\n[bold reverse] {title} [/]\n")
         self.console.print(renderable)
 
     def clear(self) -> None:
@@ -199,8 +197,6 @@ class StageLayout(LiveLayout):
         grid.add_column()
         grid.add_column(justify="right")
         scene = Text(f"scene {number} of {count}: {title} " if number else "")
-        if screen.why:
-            scene = Text(f"({screen.why})  ", style="bold").append_text(scene)
         grid.add_row(Text(f" {screen.talk}", style="bold"), scene)
         return Styled(grid, style="reverse")
 

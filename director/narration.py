@@ -118,11 +118,11 @@ class Narrator:
         """The talk's title, in the stage's header."""
         self.model.change(talk=title)
 
-    def scene(self, number: int, count: int, title: str, why: str = "") -> None:
-        """A scene begins (and `why` now, if the presenter chose it): its heading, its marker;
-        the screen is the scene's alone."""
+    def scene(self, number: int, count: int, title: str) -> None:
+        """A scene begins: its heading, its marker; the screen is the scene's alone (why it
+        plays now is the notes screen's to say, not the audience's)."""
         self.marker(f"{SCENE}{title}")
-        self.model.change(emptied, scene=(number, count, title), why=why)
+        self.model.change(emptied, scene=(number, count, title))
         self.say(Text(title), "scene")
 
     def typing(self, typed: str | None) -> None:

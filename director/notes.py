@@ -24,7 +24,8 @@ from director.results import clock
 
 class NotesScreen:
     """What the presenter reads on the laptop: the step's notes, what comes next, where the
-    show is, the time on this step and in the talk against the rehearsal, the last claims."""
+    show is (and why its scene plays now, if not in turn), the time on this step and in the
+    talk against the rehearsal, the last claims."""
 
     def __init__(self, state_dir: Path) -> None:
         self.state_dir = state_dir
@@ -59,8 +60,10 @@ class NotesScreen:
         scene_number, scenes, scene = _where(state.get("scene"))
         step_number, steps, step = _where(state.get("step"))
         notes = str(state.get("notes") or "(no notes for this step)")
+        why = [Text(f"Plays now: {state['why']}", style="bold cyan")] if state.get("why") else []
         parts: list[RenderableType] = [
             Text(f"Scene {scene_number} of {scenes}: {scene}", style="bold"),  # a row each:
+            *why,  # the presenter's move that brought it: not in turn
             Text(f"Step {step_number} of {steps}: {step}"),  # long names wrap at a word
             Text(""),
             Text(notes, style="bold yellow" if state.get("notes") else "dim"),

@@ -22,9 +22,12 @@ from director.steps import Step
 from director.supervision import Keeper
 from director.takes import SafetyNet
 
-AGAIN = "back past a program: again from its start, from a clean state"
-RESTARTED = "again from its start, from a clean state"
-JUMPED = "jumped to, from a clean state"
+# Why a scene plays now, for the notes screen (the audience's header shows only the scene):
+AGAIN = "back past a program: again from its start, clean state"
+RESTARTED = "again from its start, clean state (r)"
+JUMPED = "jumped to ({number}), clean state"
+RECOVERED = "again from its start: Temporal failed and was put right"
+OFFLINE = "from its verified take (offline: no Temporal, no program)"
 
 
 class Stage:
@@ -77,7 +80,7 @@ class Stage:
             move = self._scene(scene, index + 1, why)
             again = not move and self.play.result.failure and scene.needs_temporal
             if again and self.keeper.recovered():  # Temporal was the cause, and is put right
-                move = self._scene(scene, index + 1)
+                move = self._scene(scene, index + 1, RECOVERED)
             result = self.play.result
             if not move and not result.held and self.net.on:
                 move = self.net.show(self.show, scene, result, self.pacing.speed, self.idle)
@@ -92,18 +95,19 @@ class Stage:
     def _elsewhere(self, move: Press, index: int) -> tuple[int, str]:
         """The scene a move leads to, and why it plays now."""
         if move.action is Action.SCENE and move.scene is not None:
-            return move.scene - 1, JUMPED
+            return move.scene - 1, JUMPED.format(number=move.scene)
         return index, RESTARTED if move.action is Action.RESTART else AGAIN
 
     def _scene(self, scene: Scene, number: int, why: str = "") -> Press | None:
-        """The scene's steps from a clean state (a fresh workflow id), after saying `why` it
-        plays now if the presenter chose it; its result in `play`. The presenter may go back
+        """The scene's steps from a clean state (a fresh workflow id), the notes screen told
+        `why` it plays now if not in turn; its result in `play`. The presenter may go back
         a panel within it; the move, if the scene must play again, or another one."""
         self.play = play = ScenePlay.of(scene)
         result = play.result
         started = self.clock()
         self.net.scene_begins()
-        self.narrator.scene(number, len(self.show.scenes), scene.title, why)
+        self.narrator.scene(number, len(self.show.scenes), scene.title)
+        self.publish(scene=(number, len(self.show.scenes), scene.title), why=why)
         if scene.needs_embedded_server and not self.service.controllable:
             self.narrator.info(
                 f"[yellow]Skipped:[/] this scene controls the embedded dev server, and the talk "
@@ -153,7 +157,8 @@ class Stage:
         index = 0
         while index < len(scenes):
             scene = scenes[index]
-            self.narrator.scene(index + 1, len(scenes), scene.title, "offline")
+            self.narrator.scene(index + 1, len(scenes), scene.title)  # the take: its banner
+            self.publish(scene=(index + 1, len(scenes), scene.title), why=OFFLINE)
             result = SceneResult(scene)
             if move := self.net.show(self.show, scene, result, self.pacing.speed, self.idle):
                 index = self._elsewhere(move, index)[0]

@@ -32,8 +32,6 @@ class Screen:
     talk: str = ""
     scene: tuple[int, int, str] = (0, 0, "")
     """The scene playing: its number, how many there are, its title."""
-    why: str = ""
-    """Why this scene plays now, if the presenter chose it: "again from its start..."."""
     main: RenderableType | None = None
     """The main panel: the current narration, code, question or table."""
     typing: str | None = None

@@ -131,14 +131,17 @@ def press_until(child: pexpect.spawn, size: tuple[int, int], text: str, within: 
 def test_the_presenter_jumps_goes_back_blacks_out_and_every_claim_is_checked_afresh(
     tmp_path: Path,
 ) -> None:
-    size = (120, 40)
+    size, laptop = (120, 40), (100, 30)
+    notes = director(tmp_path, "--notes", rows=30, cols=100)  # says why a scene plays now
+    shows(notes, laptop, "Waiting for the show")
     child = director(
         tmp_path, *STAGE, "--speed", "10", "--scene", "before-temporal",
         "--scene", "with-temporal", rows=40, cols=120,
     )  # fmt: skip
     shows(child, size, "A program that counts")
     child.send("2")  # jump to the second scene
-    shows(child, size, "(jumped to, from a clean state)")
+    shows(notes, laptop, "Plays now: jumped to (2), clean state")
+    shows(child, size, "scene 2 of 2: With Temporal")
     child.send("b")  # blackout
     deadline = time.monotonic() + 5
     while any(row.strip() for row in screen(child, size)):
@@ -147,11 +150,11 @@ def test_the_presenter_jumps_goes_back_blacks_out_and_every_claim_is_checked_afr
     child.send("x")  # any key brings it back
     shows(child, size, "scene 2 of 2: With Temporal")
     child.send("r")  # the scene again
-    shows(child, size, "(again from its start, from a clean state)")
+    shows(notes, laptop, "Plays now: again from its start, clean state (r)")
     press_until(child, size, "Question for the room")  # after the program ran and stopped
     first = set(re.findall(r"counter-with-temporal-[0-9a-f]{8}", child.logfile_read.getvalue()))
     child.send("\x1b[D")  # Left: back past the program
-    shows(child, size, "(back past a program: again from its start, from a clean state)")
+    shows(notes, laptop, "Plays now: back past a program: again from its start, clean state")
     press_until(child, size, "Round 1: every claim held.", within=90)
     ids = set(re.findall(r"counter-with-temporal-[0-9a-f]{8}", child.logfile_read.getvalue()))
     assert len(ids - first) >= 1, "the scene played again with a new workflow"
@@ -160,6 +163,11 @@ def test_the_presenter_jumps_goes_back_blacks_out_and_every_claim_is_checked_afr
     assert child.exitstatus == 0
     output = plain(child.logfile_read.getvalue())
     assert "CLAIM FAILED" not in output and "✔ after the restart it carries on" in output
+    assert "clean state" not in output and "jumped to" not in output, "the header: the scene"
+    notes.send("q")
+    notes.expect(pexpect.EOF)
+    notes.close()
+    assert notes.exitstatus == 0
 
 
 def test_the_notes_screen_follows_the_show_and_its_keys_drive_it(tmp_path: Path) -> None:

@@ -34,6 +34,10 @@ def test_the_stage_has_a_header_the_main_panel_and_a_footer() -> None:
     assert len(rows) == 24 and all(len(row) == 80 for row in rows)
     assert rows[0].startswith(" Durable execution, live")
     assert rows[0].rstrip().endswith("scene 2 of 6: With Temporal")
+    header = " ".join(rows[0].split())
+    assert header == "Durable execution, live scene 2 of 6: With Temporal", (
+        "the scene, nothing else"
+    )
     assert "A program that counts" in rows[1] and "It counts from 1 to 10." in "".join(rows)
     assert rows[-1].startswith("With Temporal - step 1/11 (narrate)")
 

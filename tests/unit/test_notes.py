@@ -86,6 +86,19 @@ def test_at_80_columns_long_names_each_get_their_rows_and_break_between_words(
     assert " ".join(shown[below:end]) == f"Step 7 of 11: {step}"
 
 
+def test_why_the_scene_plays_now_is_said_under_it_when_it_plays_out_of_turn(
+    tmp_path: Path,
+) -> None:
+    screen = NotesScreen(tmp_path)
+    screen.connected = True
+    screen.state = {"scene": [3, 6, "Kill the worker"], "step": [1, 9, "Run it"], "why": ""}
+    assert "Plays now" not in drawn(screen, 80), "in turn: nothing to explain"
+    screen.state["why"] = "jumped to (3), clean state"
+    shown = rows(screen, 80)
+    at = shown.index("Plays now: jumped to (3), clean state")
+    assert shown[at - 1] == "Scene 3 of 6: Kill the worker" and shown[at + 1].startswith("Step 1")
+
+
 def test_on_time_is_said_as_on_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     save_rehearsal(tmp_path, [("S", "1. narrate: Hi", 10.0), ("S", "2. ask: Why?", 20.0)])
     monkeypatch.setattr("director.notes.time.time", lambda: 1000.0)

@@ -50,10 +50,13 @@ def test_a_dev_server_that_dies_by_itself_fails_the_scene_which_plays_again() ->
         return original(*args, **kwargs)
 
     rig.stage.spawn = die_once
+    rig.stage.publisher = published = Published()  # type: ignore[assignment]
     first_round = rig.stage.play_round()
     assert "the Temporal dev server died" in rig.said()
     assert "starting it again, same scene" in rig.said()
     assert first_round[0].held, "the scene played again and held"
+    again = "again from its start: Temporal failed and was put right"
+    assert published.whys() == [("Scene", ""), ("Scene", again)], "the notes screen says why"
     assert rig.service.starts == 2
 
 
@@ -184,6 +187,27 @@ class CuedKeys:
         return PRESSES[self.cues.pop(0)]
 
 
+class Published:
+    """What the notes screen would be told, state after state (no follower), and each
+    change as it was published."""
+
+    followed = False
+
+    def __init__(self) -> None:
+        self.state: dict = {}
+        self.states: list[dict] = []
+        self.changes: list[dict] = []
+
+    def publish(self, **changes: object) -> None:
+        self.state.update(changes)
+        self.states.append(dict(self.state))
+        self.changes.append(changes)
+
+    def whys(self) -> list[tuple[str, str]]:
+        """Each scene as it began, and why it played then ("" in turn)."""
+        return [(c["scene"][2], c["why"]) for c in self.changes if "why" in c]
+
+
 def presented(*scenes: Scene, cues: tuple[str, ...], layout: LayoutKind = LAYOUTS["scroll"]) -> Rig:
     rig = Rig(*scenes, mode=Presenting, layout=layout)
     rig.stage.keys = CuedKeys(rig, *cues)  # type: ignore[assignment]
@@ -217,6 +241,7 @@ def test_back_past_a_program_plays_the_scene_again_from_a_clean_state() -> None:
     steps = (Narrate(title="One", body="."), Run(program=DURABLE, durable=True),
              WaitFor(number=3), Ask(question="Next?"), Expect(claims=("resumes",)))  # fmt: skip
     rig = presented(scene(*steps), cues=("next", "back", "next", "next", "next"))
+    rig.stage.publisher = published = Published()  # type: ignore[assignment]
     [result] = rig.stage.play_round()
     first, again = rig.counters.spawned
     assert (
@@ -224,20 +249,29 @@ def test_back_past_a_program_plays_the_scene_again_from_a_clean_state() -> None:
         != (again.argv[again.argv.index("--workflow-id") + 1])
     ), "a fresh workflow"
     assert len(result.runs) == 1, "the result is the replay's alone"
-    assert "back past a program: again from its start" in rig.said()
+    assert published.whys() == [
+        ("Scene", ""),
+        ("Scene", "back past a program: again from its start, clean state"),
+    ]
+    assert "again from its start" not in rig.said(), "the notes screen's, not the audience's"
 
 
 def test_a_digit_jumps_to_its_scene_and_r_plays_it_again() -> None:
     one, two = scene(*PANELS, name="intro"), scene(*PANELS, name="outro")
     cues = ("scene 2", "next", "restart", "next", "scene 9", "next", "next")
     rig = presented(one, two, cues=cues)
+    rig.stage.publisher = published = Published()  # type: ignore[assignment]
     results = rig.stage.play_round()
     assert [r.scene.name for r in results] == ["outro"], "the first scene was jumped over"
     assert len(results[0].step_seconds) == 3
     shown = rig.said()
     assert shown.count(" Intro ") == 1 and shown.count(" Outro ") == 2
-    assert " Outro   (jumped to, from a clean state)" in shown
-    assert " Outro   (again from its start, from a clean state)" in shown
+    assert "jumped to" not in shown and "again from its start" not in shown, "the header: the scene"
+    assert published.whys() == [
+        ("Intro", ""),
+        ("Outro", "jumped to (2), clean state"),
+        ("Outro", "again from its start, clean state (r)"),
+    ], "the notes screen says why each plays now"
     assert not rig.stage.keys.cues, "9 (no such scene) was ignored"  # type: ignore[attr-defined]
 
 
@@ -264,20 +298,6 @@ def test_hands_free_heeds_only_next_and_quit() -> None:
     [result] = rig.stage.play_round()
     assert len(result.step_seconds) == 4 and not rig.narrator.screen.blackout
     assert "again" not in rig.said()
-
-
-class Published:
-    """What the notes screen would be told, state after state (no follower)."""
-
-    followed = False
-
-    def __init__(self) -> None:
-        self.state: dict = {}
-        self.states: list[dict] = []
-
-    def publish(self, **changes: object) -> None:
-        self.state.update(changes)
-        self.states.append(dict(self.state))
 
 
 def test_every_step_tells_the_notes_screen_its_headline_notes_and_what_comes_next() -> None:
@@ -321,11 +341,18 @@ def test_offline_a_move_during_a_take_goes_there_and_no_scene_is_said_to_lack_it
         cast = "\n".join([header, *events]) + "\n"  # some seconds: for the keys to cut short
         takes.save(rig.stage.show, kept, cast, (100, 30), "localhost:7233", [])
     rig.stage.net.takes = takes
+    rig.stage.publisher = published = Published()  # type: ignore[assignment]
     results = rig.stage.play_round(offline=True)
     assert [(r.scene.name, r.failure) for r in results] == [("intro", None), ("outro", None)]
     assert all(r.shown_from for r in results), "each scene shown from its take, in the end"
-    assert rig.said().count(" Intro ") == 3, "r showed its take again, and 1 went back to it"
-    assert rig.said().count(" Outro ") == 2
+    said = rig.said()
+    assert said.count(" Intro ") == 3, "r showed its take again, and 1 went back to it"
+    assert said.count(" Outro ") == 2
+    assert "offline" not in said and "(not live)" in said, "the take's banner says it, once"
+    offline = "from its verified take (offline: no Temporal, no program)"
+    assert published.whys() == [
+        (title, offline) for title in ("Intro", "Intro", "Outro", "Intro", "Outro")
+    ]
 
 
 def test_a_dev_server_that_dies_again_on_the_replay_still_has_the_scenes_take_shown(
