@@ -24,7 +24,7 @@ from director.takes import SafetyNet
 
 # Why a scene plays now, for the notes screen (the audience's header shows only the scene):
 AGAIN = "back past a program: again from its start, clean state"
-RESTARTED = "again from its start, clean state (r)"
+RESTARTED = "again from its start, clean state (Home or r)"
 JUMPED = "jumped to ({number}), clean state"
 RECOVERED = "again from its start: Temporal failed and was put right"
 OFFLINE = "from its verified take (offline: no Temporal, no program)"

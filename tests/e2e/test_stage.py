@@ -150,7 +150,7 @@ def test_the_presenter_jumps_goes_back_blacks_out_and_every_claim_is_checked_afr
     child.send("x")  # any key brings it back
     shows(child, size, "scene 2 of 2: With Temporal")
     child.send("r")  # the scene again
-    shows(notes, laptop, "Plays now: again from its start, clean state (r)")
+    shows(notes, laptop, "Plays now: again from its start, clean state (Home or r)")
     press_until(child, size, "Question for the room")  # after the program ran and stopped
     first = set(re.findall(r"counter-with-temporal-[0-9a-f]{8}", child.logfile_read.getvalue()))
     child.send("\x1b[D")  # Left: back past the program

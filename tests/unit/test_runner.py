@@ -270,7 +270,7 @@ def test_a_digit_jumps_to_its_scene_and_r_plays_it_again() -> None:
     assert published.whys() == [
         ("Intro", ""),
         ("Outro", "jumped to (2), clean state"),
-        ("Outro", "again from its start, clean state (r)"),
+        ("Outro", "again from its start, clean state (Home or r)"),
     ], "the notes screen says why each plays now"
     assert not rig.stage.keys.cues, "9 (no such scene) was ignored"  # type: ignore[attr-defined]
 
