@@ -230,9 +230,20 @@ class Narrator:
             message = Text(f"✘ CLAIM FAILED: {verdict.claim}\n{verdict.seen}", style="bold")
             self.say(Panel(message, border_style="bold red", style="red"))
 
-    def summary(self, title: str, rows: list[tuple[str, Tally, list[Verdict], str | None]]) -> None:
-        """One row a scene: its runs at a glance and whether its claims held."""
-        table = Table(title=Text(title, style="bold"), expand=True, border_style="cyan")
+    def summary(
+        self,
+        title: str,
+        rows: list[tuple[str, Tally, list[Verdict], str | None]],
+        caption: str = "",
+    ) -> None:
+        """One row a scene: its runs at a glance and whether its claims held; `caption` (the
+        playlist's closing line) under it."""
+        table = Table(
+            title=Text(title, style="bold"),
+            caption=Text(caption, style="bold") if caption else None,
+            expand=True,
+            border_style="cyan",
+        )
         for column in ("Scene", "Last before stop", "First after restart", "Repeated", "Lost"):
             table.add_column(column, justify="left" if column == "Scene" else "center")
         table.add_column("Claims", justify="left")
@@ -252,6 +263,15 @@ class Narrator:
                 claims,
             )
         self.say(table, "summary")
+
+    def card(self, headline: str, details: list[str], style: str) -> None:
+        """Between hands-free rounds, where the kiosk is (the round, its result, its length,
+        the tally) and what failed, one line each, in the main region; also a marker."""
+        self.marker(headline)
+        text = Text(headline, style=style, justify="center")
+        for detail in details:
+            text.append(f"\n{detail}", style="red")
+        self.say(Panel(text, border_style=style.split()[-1], padding=(1, 2)), "main")
 
     def report(self, rows: list[ReportRow]) -> None:
         """The rehearsal report: each scene's time, its steps' and its claims under it, and
