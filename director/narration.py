@@ -7,7 +7,8 @@ import time
 from dataclasses import replace
 from types import TracebackType
 
-from rich.console import Console, RenderableType
+from rich.align import Align
+from rich.console import Console, Group, RenderableType
 from rich.markdown import Markdown
 from rich.markup import escape
 from rich.panel import Panel
@@ -268,10 +269,10 @@ class Narrator:
         """Between hands-free rounds, where the kiosk is (the round, its result, its length,
         the tally) and what failed, one line each, in the main region; also a marker."""
         self.marker(headline)
-        text = Text(headline, style=style, justify="center")
-        for detail in details:
-            text.append(f"\n{detail}", style="red")
-        self.say(Panel(text, border_style=style.split()[-1], padding=(1, 2)), "main")
+        failed = [Text(detail, style="red") for detail in details]  # wrapped under itself
+        card = Group(Text(headline, style=style, justify="center"), *failed)
+        panel = Panel(card, border_style=style.split()[-1], padding=(1, 2), expand=False)
+        self.say(Align.center(panel), "main")
 
     def report(self, rows: list[ReportRow]) -> None:
         """The rehearsal report: each scene's time, its steps' and its claims under it, and

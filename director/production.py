@@ -261,6 +261,7 @@ def play_rounds(
         narrator.say(Text(line, style=style), "result")
         if hands_free and (rounds is None or number < rounds):  # where the kiosk is, a beat
             narrator.card(f"Round {number} - {result} - {took} - {tally}", failed, style)
+            narrator.at_step(f"Between rounds: round {number + 1} begins in a moment")
             stage.pacing.beat(CARD_BEAT, stage.idle)
     return all_held
 
