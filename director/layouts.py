@@ -141,21 +141,26 @@ class StageLayout(LiveLayout):
     def __init__(self, console: Console, model: ScreenModel, *, clock: bool = False) -> None:
         super().__init__(console, model, clock=clock)
         self.kept: list[RenderableType] = []
-        """The round's results: printed on the main screen when the show leaves the stage."""
+        """This round's summaries and result so far."""
+        self.last: list[RenderableType] = []
+        """The last whole round's: printed on the main screen when the show leaves the stage
+        (else what there is of this one)."""
 
     def stop(self) -> None:
         super().stop()
-        for renderable in self.kept:
+        for renderable in self.last or self.kept:
             self.console.print(renderable)
 
     def show(self, renderable: RenderableType, role: Role) -> None:
         """The screen model has it already; summaries and results are also kept for after
-        the show."""
+        the show, a round's result closing its round."""
         if role in ("summary", "result"):
             self.kept.append(renderable)
+        if role == "result":
+            self.last, self.kept = self.kept, []
 
     def clear(self) -> None:
-        self.kept.clear()
+        self.kept = []
 
     @property
     def program_size(self) -> tuple[int, int]:

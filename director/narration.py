@@ -7,7 +7,8 @@ import time
 from dataclasses import replace
 from types import TracebackType
 
-from rich.console import Console, RenderableType
+from rich.align import Align
+from rich.console import Console, Group, RenderableType
 from rich.markdown import Markdown
 from rich.markup import escape
 from rich.panel import Panel
@@ -230,9 +231,20 @@ class Narrator:
             message = Text(f"✘ CLAIM FAILED: {verdict.claim}\n{verdict.seen}", style="bold")
             self.say(Panel(message, border_style="bold red", style="red"))
 
-    def summary(self, title: str, rows: list[tuple[str, Tally, list[Verdict], str | None]]) -> None:
-        """One row a scene: its runs at a glance and whether its claims held."""
-        table = Table(title=Text(title, style="bold"), expand=True, border_style="cyan")
+    def summary(
+        self,
+        title: str,
+        rows: list[tuple[str, Tally, list[Verdict], str | None]],
+        caption: str = "",
+    ) -> None:
+        """One row a scene: its runs at a glance and whether its claims held; `caption` (the
+        playlist's closing line) under it."""
+        table = Table(
+            title=Text(title, style="bold"),
+            caption=Text(caption, style="bold") if caption else None,
+            expand=True,
+            border_style="cyan",
+        )
         for column in ("Scene", "Last before stop", "First after restart", "Repeated", "Lost"):
             table.add_column(column, justify="left" if column == "Scene" else "center")
         table.add_column("Claims", justify="left")
@@ -252,6 +264,15 @@ class Narrator:
                 claims,
             )
         self.say(table, "summary")
+
+    def card(self, headline: str, details: list[str], style: str) -> None:
+        """Between hands-free rounds, where the kiosk is (the round, its result, its length,
+        the tally) and what failed, one line each, in the main region; also a marker."""
+        self.marker(headline)
+        failed = [Text(detail, style="red") for detail in details]  # wrapped under itself
+        card = Group(Text(headline, style=style, justify="center"), *failed)
+        panel = Panel(card, border_style=style.split()[-1], padding=(1, 2), expand=False)
+        self.say(Align.center(panel), "main")
 
     def report(self, rows: list[ReportRow]) -> None:
         """The rehearsal report: each scene's time, its steps' and its claims under it, and

@@ -76,7 +76,7 @@ def pause(stage: Stage, step: Pause) -> Press | None:
 
 
 def summary(stage: Stage, step: Summary) -> Press | None:
-    stage.narrator.summary(step.title, summary_rows(stage.results))
+    stage.narrator.summary(step.title, summary_rows(stage.results), stage.show.closing)
     stage.narrator.speaker_notes(step.notes)
     return stage.pacing.beat(4, stage.idle)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
+from rich.text import Text
 
 from director.errors import DemoError, Quit, Status
 from director.flags import program_name, said
@@ -21,7 +22,7 @@ from director.pacing import HandsFree, Pacing, Presenting, Rehearsing
 from director.publisher import Publisher, save_rehearsal
 from director.recording import NO_TERMINAL_SIZE, Cast, Recorder, transcript_console
 from director.rendering import render
-from director.results import clock, report_rows, step_times
+from director.results import SceneResult, clock, report_rows, step_times
 from director.runner import Stage
 from director.scenes import Show, load_show
 from director.signals import answer_signals, ignore_signals
@@ -30,6 +31,12 @@ from director.supervision import Keeper
 from director.takes import SafetyNet, Takes
 from director.temporal import Service
 
+CARD_BEAT = 5.0
+"""How long (at --speed 1) the card between hands-free rounds stays on screen."""
+SHOWN_NOT_LIVE = "every scene shown from its verified recording (not live)"
+"""A round's result when it was played from the takes alone, and held."""
+FAILURE_CHARS = 160
+"""The most a failed scene's part of a round's line says (its first line, cut)."""
 TAKE_IDLE_LIMIT = 5.0
 """A take's silences are cut to this (a presenter who talked a minute over one panel): shown
 in a scene's place, it keeps the show moving."""
@@ -216,11 +223,12 @@ def play_rounds(
     waiting: bool = False,
 ) -> bool:
     """Round after round (until stopped if `rounds` is None); whether every claim held.
-    `offline`: the rounds are played from the takes alone; `waiting`: until the service
-    answers."""
+    Hands-free, each round's line says how long it took and how many have held so far, and
+    a card says so between rounds. `offline`: the rounds are played from the takes alone;
+    `waiting`: until the service answers."""
     title, hands_free = stage.show.title, stage.pacing.hands_free
     all_held = True
-    number = 0
+    number = held_rounds = 0
     while rounds is None or number < rounds:
         number += 1
         if hands_free:
@@ -230,18 +238,50 @@ def play_rounds(
             narrator.info(f"Temporal answers at {escape(service.address)}: the talk is live again")
         heading = f"{title}  -  round {number}" if hands_free else title
         narrator.say(f"[bold cyan]{escape(heading)}[/]")
+        began = stage.clock()
         results = stage.play_round(offline)
+        took = clock(stage.clock() - began)
         held = all(result.held for result in results)
         all_held &= held
+        held_rounds += held
         if stage.pacing.rehearsal:
             narrator.report(report_rows(results))
             save_rehearsal(state_dir, step_times(results))  # the notes screen plans by it
-        if held and offline:
-            shown = f"Round {number}: every scene shown from its verified recording (not live)."
-            narrator.say(f"[bold yellow]{shown}[/]", "result")
-        elif held:
-            narrator.say(f"[bold green]Round {number}: every claim held.[/]", "result")
-        else:
-            why = "; ".join(r.failure or "a claim failed" for r in results if not r.held)
-            narrator.say(f"[bold red]Round {number} FAILED: {escape(why)}[/]", "result")
+        failed = what_failed(results)  # none when every claim held
+        result = "FAILED" if failed else SHOWN_NOT_LIVE if offline else "every claim held"
+        line = (
+            f"Round {number} FAILED: {'; '.join(failed)}"
+            if failed
+            else f"Round {number}: {result}."
+        )
+        style = "bold red" if failed else "bold yellow" if offline else "bold green"
+        tally = f"{held_rounds} of {number} round{'s' if number != 1 else ''} held"
+        if hands_free:
+            line += f"{'' if line.endswith('.') else '.'} {took}, {tally}."
+        narrator.say(Text(line, style=style), "result")
+        if hands_free and (rounds is None or number < rounds):  # where the kiosk is, a beat
+            narrator.card(f"Round {number} - {result} - {took} - {tally}", failed, style)
+            narrator.at_step(f"Between rounds: round {number + 1} begins in a moment")
+            stage.pacing.beat(CARD_BEAT, stage.idle)
     return all_held
+
+
+def what_failed(results: list[SceneResult]) -> list[str]:
+    """What failed in a round, short: each failed scene with its failed claims (and what was
+    seen), and each failed step (its scene and step named)."""
+    said = []
+    for result in results:
+        if result.held:
+            continue
+        if result.failure:  # it names its scene and step already
+            said.append(_short(result.failure))
+        claims = [f"{v.claim} ({v.seen})" for v in result.verdicts if not v.held]
+        if claims:
+            said.append(_short(f"{result.scene.title}: {', '.join(claims)}"))
+    return said
+
+
+def _short(text: str, most: int = FAILURE_CHARS) -> str:
+    """The first line of `text`, cut at `most` characters with a visible mark."""
+    line = text.strip().split("\n", 1)[0]
+    return line if len(line) <= most else line[: most - 3].rstrip() + "..."

@@ -25,6 +25,11 @@ class Playlist:
     scenes: tuple[str, ...] = option("scene names (file names without .toml) in the order played")
     limit: Annotated[int, Between(1, 10_000)] = option("what counters count to", 10)
     interval: Annotated[float, Between(0.01, 60)] = option("seconds between numbers", 1.0)
+    closing: Title = option(
+        "the line the talk ends on, under the summary table (where to learn more, for a booth "
+        "or a video); none if empty",
+        "",
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -63,6 +68,8 @@ class Show:
     interval: float
     talk: Path = TALK
     """The talk's folder: where the steps' programs and files are."""
+    closing: str = ""
+    """The playlist's closing line: under the summary table."""
 
 
 def load_show(folder: Path, only: list[str] | None = None, talk: Path = TALK) -> Show:
@@ -90,6 +97,7 @@ def load_show(folder: Path, only: list[str] | None = None, talk: Path = TALK) ->
         limit=playlist.limit,
         interval=playlist.interval,
         talk=talk,
+        closing=playlist.closing,
     )
 
 

@@ -1,14 +1,17 @@
-"""Kiosk endurance: many hands-free rounds with faults injected from outside."""
+"""The kiosk: the card between hands-free rounds and what is left once stopped, on a real
+stage; and its endurance: many rounds with faults injected from outside."""
 
 from __future__ import annotations
 
 import contextlib
+import re
 import signal
 from collections import Counter
 from pathlib import Path
 
 import pexpect
 import psutil
+import pyte
 import pytest
 
 from tests.conftest import ANSI, director, gone, shown
@@ -38,6 +41,42 @@ def inject(child: pexpect.spawn, fault: str) -> None:
         wait_for_process(child, "start-dev").kill()
     else:
         wait_for_process(child, "normal-execution").send_signal(signal.SIGSTOP)
+
+
+def drawn(output: str, columns: int, rows: int) -> list[str]:
+    """The screen a terminal emulator draws from `output`: one string a row."""
+    terminal = pyte.Screen(columns, rows)
+    pyte.Stream(terminal).feed(output)
+    return [row.rstrip() for row in terminal.display]
+
+
+def test_between_rounds_a_card_says_where_the_kiosk_is_and_q_leaves_the_last_round(
+    tmp_path: Path,
+) -> None:
+    child = director(
+        tmp_path, "--layout", "stage", "--auto", "--speed", "10",
+        "--scene", "before-temporal", "--scene", "summary", rows=24, cols=80,
+    )  # fmt: skip
+    child.expect(shown("Round 2 - every claim held - "))
+    child.expect(shown("Before Temporal - step"))  # round 3 has begun
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    output = child.logfile_read.getvalue()
+    assert child.exitstatus == 0, output[-2000:]
+    card = re.search(
+        shown("Round 1 - every claim held - ") + r".*?" + shown("begins in a moment"), output, re.S
+    )
+    assert card, "the card and the footer are drawn in one frame"
+    screen = drawn(output[: card.end()], 80, 24)
+    [headline] = [row for row in screen if "Round 1 - every claim held" in row]
+    assert re.search(r"Round 1 - every claim held - 0:\d\d - 1 of 1 round held", headline)
+    assert screen[-1] == "Between rounds: round 2 begins in a moment"
+    assert "What the programs really printed" not in "\n".join(screen), "the card alone"
+    left = "\n".join(drawn(output, 80, 24))  # the stage is gone: the last round is left
+    assert "What the programs really printed" in left and "docs.temporal.io" in left
+    assert re.search(r"Round 2: every claim held\. 0:\d\d, 2 of 2 rounds held\.", left), left
+    assert "Round 1: every claim held" not in left, "the last whole round's alone"
 
 
 @pytest.mark.soak

@@ -119,6 +119,19 @@ def test_leaving_the_stage_leaves_the_summary_and_the_result_on_the_screen() -> 
     assert "not kept" not in left
 
 
+def test_quitting_a_kiosk_round_leaves_the_last_whole_rounds_summary_and_count() -> None:
+    narrator, target = stage(80, 24)
+    narrator.summary("Round one's table", [])
+    narrator.say("Round 1: every claim held. 3:05, 1 of 1 round held.", "result")
+    narrator.clear()  # round 2, stopped before its end (q)
+    narrator.summary("Round two's table", [])
+    target.file = io.StringIO()
+    narrator.layout.stop()
+    left = text(target)
+    assert "Round one's table" in left and "1 of 1 round held." in left
+    assert "Round two's table" not in left, "half a round is not its result"
+
+
 def test_a_tall_code_panel_is_shown_around_its_highlighted_lines() -> None:
     narrator, target = stage(80, 24)
     code = "\n".join(f"line_{n}" for n in range(1, 61))

@@ -107,9 +107,11 @@ def test_the_summary_has_a_row_a_scene() -> None:
             ("With Temporal", Tally(5, 6, [], []), held, None),
             ("Broken", Tally(None, None, [], []), [], "step 2 failed"),
         ],
+        "Learn more: docs.temporal.io",
     )
     shown = text(narrator.console)
     assert "What the programs really printed" in shown
+    assert shown.rstrip().endswith("Learn more: docs.temporal.io"), "the closing line under it"
     assert "1, 2, 3, 4, 5" in shown and "✔ 1/1 held" in shown
     assert "✘ 0/0 held" in shown and "step 2 failed" in shown
 
@@ -261,3 +263,15 @@ def test_text_from_scenes_is_shown_as_written_never_as_markup() -> None:
     assert "[/s]" in shown and "1. ask: [/q]" in shown and "[/h]" in shown
     assert "a Markdown body" in shown, "the body is Markdown on purpose"
     assert "$ [/label]" in live and "[/scene] - step 1/1" in live
+
+
+def test_the_card_between_rounds_says_where_the_kiosk_is_and_what_failed() -> None:
+    narrator = Narrator(console(110))
+    headline = "Round 12 - FAILED - 3:05 - 11 of 12 rounds held"
+    narrator.card(headline, ["Before Temporal: it starts over at 1 (saw 4)", "[/x]"], "bold red")
+    shown = [row.strip("│ ") for row in text(narrator.console).splitlines()]
+    assert headline in shown and shown.index(headline) + 1 == shown.index(
+        "Before Temporal: it starts over at 1 (saw 4)"
+    ), "the round first, then each failure on a line of its own"
+    assert "[/x]" in shown, "shown as written"
+    assert narrator.screen.main is not None, "in the main region, until the next round"

@@ -217,3 +217,21 @@ def test_a_kind_without_a_play_is_refused_at_load(tmp_path: Path, monkeypatch) -
     assert message.endswith(
         "one.toml:2: step 1 (juggle): the director cannot play this kind: it has no play in PLAYS"
     )
+
+
+def test_the_talk_ends_on_its_table_and_the_playlists_closing_line() -> None:
+    show = load_show(TALK / "scenes")
+    steps = show.scenes[-1].steps
+    assert steps[-1].kind == "summary", "the last panel is the table the narration announces"
+    before = [step.body for step in steps if step.kind == "narrate"]
+    assert before and all("make demo" not in body for body in before)
+    assert show.closing and "make demo" not in show.closing, "true at a booth and on a video"
+
+
+def test_a_playlist_sets_its_closing_line_as_one_line_of_text(tmp_path: Path) -> None:
+    scene = 'title = "t"\n[[steps]]\nkind = "pause"\n'
+    closing = PLAYLIST + 'closing = "Come to\\nthe booth"\n'
+    assert load_show(folder(tmp_path, scene, closing)).closing == "Come to the booth"
+    assert load_show(folder(tmp_path, scene)).closing == "", "none unless set"
+    said = error_of(tmp_path, scene, PLAYLIST + "closing = 3\n")
+    assert said.endswith("playlist.toml: field 'closing': expected text, got 3")
