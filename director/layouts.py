@@ -232,6 +232,8 @@ class StageLayout(LiveLayout):
     ) -> RenderableType:
         """The main panel as tall as it is (not stretched to the region); taller than the
         region, the rows around its `focus` (a code panel's highlighted lines)."""
+        if isinstance(main, Align):  # it places itself in the region (the kiosk's card)
+            return main
         if focus is None:
             return Align(main, vertical="top")
         options = self.console.options.update(width=width, height=None)

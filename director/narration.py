@@ -272,7 +272,7 @@ class Narrator:
         failed = [Text(detail, style="red") for detail in details]  # wrapped under itself
         card = Group(Text(headline, style=style, justify="center"), *failed)
         panel = Panel(card, border_style=style.split()[-1], padding=(1, 2), expand=False)
-        self.say(Align.center(panel), "main")
+        self.say(Align.center(panel, vertical="middle"), "main")
 
     def report(self, rows: list[ReportRow]) -> None:
         """The rehearsal report: each scene's time, its steps' and its claims under it, and

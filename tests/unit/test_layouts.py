@@ -236,3 +236,15 @@ def test_a_frame_is_drawn_from_one_screen_while_the_show_changes_it() -> None:
     assert "running" in shown, "the program as it was when the frame began"
     shown = "\n".join(screen_of(narrator, target))
     assert "A new panel, said meanwhile" in shown and "a line said under" not in shown
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_the_card_between_rounds_sits_in_the_middle_of_the_stage(size: tuple[int, int]) -> None:
+    narrator, target = stage(*size)
+    narrator.card("Round 12 - every claim held - 3:05 - 12 of 12 rounds held", [], "bold green")
+    rows = screen_of(narrator, target)
+    (row,) = [i for i, line in enumerate(rows) if "Round 12 - every" in line]
+    line = rows[row]
+    left, right = len(line) - len(line.lstrip()), len(line) - len(line.rstrip())
+    assert abs(left - right) <= 2, f"centred across: {line!r}"
+    assert size[1] // 4 < row < size[1] * 3 // 4, f"centred down: row {row} of {size[1]}"
