@@ -267,17 +267,17 @@ def play_rounds(
 
 
 def what_failed(results: list[SceneResult]) -> list[str]:
-    """What failed in a round, short: each failed scene with its failed claims (and what was
-    seen), and each failed step (its scene and step named)."""
+    """What failed in a round: each failed step (its scene and step named, its first line),
+    and each failed scene with its failed claims and what was seen (cut short)."""
     said = []
     for result in results:
         if result.held:
             continue
-        if result.failure:  # it names its scene and step already
-            said.append(_short(result.failure))
-        claims = [f"{v.claim} ({v.seen})" for v in result.verdicts if not v.held]
+        if result.failure:  # it names its scene and step already, and is kept whole (a
+            said.append(result.failure.strip().split("\n", 1)[0])  # path in it, say)
+        claims = [f"{v.claim} ({_short(v.seen)})" for v in result.verdicts if not v.held]
         if claims:
-            said.append(_short(f"{result.scene.title}: {', '.join(claims)}"))
+            said.append(f"{result.scene.title}: {', '.join(claims)}")
     return said
 
 

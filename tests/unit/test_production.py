@@ -141,9 +141,11 @@ def test_a_failed_round_names_each_failed_scene_with_its_claims_or_its_step(tmp_
         "never printed 5"
     ) in shown
     assert "no number is lost" not in shown and "its output" not in shown, "held, or a second line"
-    long = SceneResult(two, failure="Two, step 1 (run): " + "x" * 400)
-    said = production.what_failed([long])
-    assert len(said[0]) == production.FAILURE_CHARS and said[0].endswith("x...")
+    path = "Two, step 1 (run): cannot start ./tool.sh: /" + "x" * 400 + "/tool.sh: not executable"
+    seen = Verdict("it prints 'TimerFired'", False, "y" * 400)
+    said = production.what_failed([SceneResult(two, failure=path, verdicts=[seen])])
+    assert said[0] == path, "a failed step said whole: the path in it is what to fix"
+    assert len(said[1]) < 200 and said[1].endswith("y...)"), "what a claim saw is cut short"
 
 
 def test_presenting_one_round_is_headed_by_the_talk_alone(tmp_path: Path) -> None:
