@@ -11,7 +11,15 @@ from typing import NoReturn
 
 from director import TALK, state_home
 from director.errors import Status
-from director.formats import GIF_FONT_SIZE, THEMES, TRANSCRIPTS, VIDEO_FONT_SIZE, Look, listing
+from director.formats import (
+    GIF_FONT_SIZE,
+    THEMES,
+    TRANSCRIPTS,
+    VIDEO_FONT_SIZE,
+    Look,
+    either,
+    listing,
+)
 from director.keys import summary
 from director.layouts import LAYOUTS, layouts_help
 from director.pacing import MAX_SPEED
@@ -150,7 +158,10 @@ def make_parser() -> Parser:
         help="cap silent stretches in every recording",
     )
     parser.add_argument(
-        "--transcript", type=Path, metavar="FILE", help=f"save the show as {_either(TRANSCRIPTS)}"
+        "--transcript",
+        type=Path,
+        metavar="FILE",
+        help=f"save the show as {either(list(TRANSCRIPTS))}",
     )
     parser.add_argument(
         "--takes",
@@ -263,9 +274,3 @@ def _size(text: str) -> tuple[int, int]:
             f"use COLSxROWS, 40-500 columns and 10-200 rows (like 100x30), not {text}"
         )
     return int(found[1]), int(found[2])
-
-
-def _either(endings: dict[str, object]) -> str:
-    """Endings as --help lists them: `.html, .svg or .txt`."""
-    *others, last = endings
-    return f"{', '.join(others)} or {last}" if others else last

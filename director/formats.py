@@ -80,8 +80,13 @@ def listing() -> str:
             groups[-1][0].append(format.ending)
         else:
             groups.append(([format.ending], format.said))
-    named = [", ".join(endings) + (f" ({said})" if said else "") for endings, said in groups]
-    return f"{', '.join(named[:-1])} or {named[-1]}"
+    return either([", ".join(endings) + (f" ({said})" if said else "") for endings, said in groups])
+
+
+def either(names: list[str]) -> str:
+    """Names as --help offers them, the last after "or": `.html, .svg or .txt`."""
+    *others, last = names
+    return f"{', '.join(others)} or {last}" if others else last
 
 
 @dataclass(frozen=True, kw_only=True)
