@@ -250,7 +250,7 @@ def interrupt(stage: Stage, step: Interrupt) -> Press | None:
             return move
     if child.running:
         raise StepFailed(f"the program did not exit within {step.timeout:g} s of {step.signal}")
-    program.run.cut = len(child.numbers)
+    program.cut()
     stage.end_programs()
     return None
 
@@ -264,9 +264,9 @@ def server(stage: Stage, step: Server) -> Press | None:
     if step.when_saved and (move := _until_saved(stage, 5)):
         return move
     for program in stage.play.programs.values():  # each cut where the power went
-        if program.running and program.child is not None and program.run is not None:
+        if program.running:
             program.read(0.05)
-            program.run.cut = len(program.child.numbers)
+            program.cut()
     stage.keeper.kill_server()
     stage.play.disrupted = datetime.now(UTC)
     stage.narrator.info("[bold red]Killed the Temporal dev server[/] (SIGKILL)")

@@ -88,6 +88,11 @@ class Program:
             run, child = self.run, self.child
             run.numbers, run.printed, run.status = child.numbers, child.printed, child.status
 
+    def cut(self) -> None:
+        """Its run was disrupted here: the numbers it printed so far are before the cut."""
+        if self.child is not None and self.run is not None:
+            self.run.cut = len(self.child.numbers)
+
     def end(self, grace: float = 1.0) -> bool:
         """Stop it if it still runs (and all it started), its run noted; whether it was on
         stage."""
