@@ -13,6 +13,9 @@ from typing import Any
 from director.fields import shown
 from director.pacing import MAX_SPEED
 
+FORMAT = 2
+"""The layout a take is recorded in: 2, the stage at a fixed size (1, before it was kept: the
+show's own layout and size). A take of another format is refused, and recorded afresh."""
 MAX_SIZE = (500, 200)
 """The largest screen a take may have, in columns and rows (as --record-size's largest): its
 every frame is drawn in a fraction of a second."""
@@ -147,6 +150,7 @@ def _claims(value: object) -> list[dict[str, object]]:
 
 REQUIRED = object()
 RECORD: dict[str, tuple[Callable[[object], object], object]] = {
+    "format": (_count(1, FORMAT), 1),
     "scene": (_text, REQUIRED),
     "title": (_text, ""),
     "made": (_moment, REQUIRED),
@@ -179,6 +183,16 @@ def read_record(data: object) -> dict[str, Any]:
         else:
             record[name] = default
     return record
+
+
+def older(record: dict[str, Any]) -> str | None:
+    """Why a take's checked record is of a layout no longer recorded, if it is."""
+    if record["format"] == FORMAT:
+        return None
+    return (
+        f"recorded in an older layout (format {record['format']}): recorded afresh when the "
+        "scene next verifies"
+    )
 
 
 def _as(what: str, check: Callable[[object], Any], value: object) -> Any:

@@ -20,9 +20,11 @@ from director.claims import Verdict
 from director.files import Missing, Unreadable, read_bytes, read_text, write_whole
 from director.scenes import Scene, Show
 from director.take_files import (
+    FORMAT,
     MAX_CAST_BYTES,
     Event,
     Refused,
+    older,
     read_events,
     read_json,
     read_record,
@@ -88,6 +90,7 @@ class Takes:
         self.folder.mkdir(parents=True, exist_ok=True)
         data = cast.encode()
         record = {
+            "format": FORMAT,
             "scene": scene.name,
             "title": scene.title,
             "made": datetime.now(UTC).isoformat(),
@@ -117,6 +120,8 @@ class Takes:
             record = read_record(read_json(text))
         except ValueError as error:
             raise Refused(f"{record_path.name} is not a take's record: {error}") from None
+        if why := older(record):
+            raise Refused(why)
         if record["fingerprint"] != fingerprint(show, scene):
             raise Refused("the scene changed since it was recorded")
         try:

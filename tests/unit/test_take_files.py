@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from director.take_files import Refused
+from director.take_files import FORMAT, Refused
 from director.takes import Takes
 from tests.unit.conftest import HELD, recorded
 from tests.unit.conftest import TAKEN as SCENE
@@ -28,6 +28,8 @@ DROP = object()
 
 
 NAN, INF = float("nan"), float("inf")
+OLDER = "recorded in an older layout (format 1): recorded afresh when the scene next verifies"
+"""Why a take of the layout recorded before the stage's fixed size is refused, whole."""
 
 
 # Each: the record's fields changed, the cast's events in place of the take's (a text is a
@@ -110,6 +112,10 @@ HAND_EDITED = {
     "title-null": ({"title": None}, None, "field 'title' must be text, not None"),
     "cast-bytes-text": ({"cast_bytes": "12"}, None, "field 'cast_bytes' must be a whole number"),
     "cast-sha256-short": ({"cast_sha256": "abc"}, None, "field 'cast_sha256' must be a sha256"),
+    "format-missing": ({"format": DROP}, None, OLDER),  # recorded before it was kept
+    "format-1": ({"format": 1}, None, OLDER),
+    "format-newer": ({"format": 3}, None, "field 'format' must be a whole number from 1 to 2"),
+    "format-text": ({"format": "2"}, None, "field 'format' must be a whole number"),
 }  # fmt: skip
 
 
@@ -185,3 +191,11 @@ def test_a_cast_too_large_to_be_a_take_is_refused_unread(
     takes.save(SHOW, SCENE, recorded(), (100, 30), "localhost:7233", HELD)
     monkeypatch.setattr("director.takes.MAX_CAST_BYTES", 100)
     assert takes.state(SHOW, SCENE) == "unusable: its cast cannot be read: larger than 100 bytes"
+
+
+def test_a_take_of_an_older_layout_is_refused_whole_and_recorded_afresh(tmp_path: Path) -> None:
+    takes = hand_edited(tmp_path, {"format": DROP}, None)
+    assert takes.state(SHOW, SCENE) == f"unusable: {OLDER}"
+    takes.save(SHOW, SCENE, recorded(), (80, 24), "localhost:7233", HELD)  # it verifies again
+    assert json.loads(takes.paths(SCENE)[1].read_text())["format"] == FORMAT
+    assert takes.state(SHOW, SCENE).startswith("verified ")
