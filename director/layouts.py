@@ -173,6 +173,10 @@ class StageLayout(LiveLayout):
         if screen.blackout:
             return Text("")
         width, height = self.console.size
+        if screen.replay is not None and not screen.help:  # a take, over the whole stage
+            return screen.replay.on_stage(
+                width, height, footer(screen, self._spinner, clock=self.clock)
+            )
         root = RichLayout()
         body = RichLayout(name="body")
         root.split_column(
@@ -209,8 +213,6 @@ class StageLayout(LiveLayout):
         """The main panel, and under it as many of the newest lines as fit in half of it."""
         if screen.help:
             return Align(help_panel(overlay=True), vertical="top")
-        if screen.replay is not None:
-            return screen.replay
         options = self.console.options.update(width=width)
         lines: list[RenderableType] = []
         rows = 0

@@ -10,7 +10,6 @@ from types import TracebackType
 from rich.align import Align
 from rich.console import Console, Group, RenderableType
 from rich.markdown import Markdown
-from rich.markup import escape
 from rich.panel import Panel
 from rich.syntax import Syntax
 from rich.table import Table
@@ -21,6 +20,7 @@ from director.layouts import LAYOUTS, LayoutKind
 from director.panels import help_panel, program_panel
 from director.processes import ChildProcess
 from director.recording import SCENE, Recorder
+from director.replays import Replay
 from director.results import Event, ReportRow, around, duration
 from director.screen import LINES_KEPT, Role, Screen, ScreenModel, emptied
 
@@ -57,7 +57,7 @@ class Narrator:
         self.transcript = transcript
         self.model = ScreenModel()
         """What stays on screen, drawn by every layout."""
-        kinds = [layout] + [recording_layout or layout] * len(recorders)
+        kinds = [layout] + [r.layout or recording_layout or layout for r in recorders]
         consoles = [console] + [recorder.console for recorder in recorders]
         self.layouts = [
             kind.layout(shown, self.model, clock=clock)
@@ -130,13 +130,12 @@ class Narrator:
         """A command as typed so far, where its program will be; None when it runs."""
         self.model.change(typing=typed)
 
-    def replay(self, frame: RenderableType | None, when: str = "") -> None:
-        """A verified take's screen, shown in place of the live scene, labelled; None ends it."""
-        if frame is None:
+    def replay(self, replay: Replay | None) -> None:
+        """A verified take's screen, shown in place of the live scene under its banner; None
+        ends it."""
+        if replay is None:
             self.model.change(replay=None)
             return
-        title = f"[bold]Replaying the verified recording of this scene from {escape(when)}"
-        replay = Panel(frame, title=title, subtitle="not live", border_style="yellow")
         self.model.change(replay=replay, last=None)  # the failed program gives the take room
 
     def toggle(self, overlay: str) -> None:

@@ -28,7 +28,7 @@ from director.scenes import Show, load_show
 from director.signals import answer_signals, ignore_signals
 from director.state import StateDir
 from director.supervision import Keeper
-from director.takes import SafetyNet, Takes
+from director.takes import TAKE_LAYOUT, TAKE_SIZE, SafetyNet, Takes
 from director.temporal import Service
 
 CARD_BEAT = 5.0
@@ -160,7 +160,7 @@ def _recorders(
 ) -> tuple[Cast | None, Recorder | None, Recorder]:
     """What records the show: --record's cast (closed on `stack`) and its recorder, if
     asked for, and the recorder of each scene as the audience sees it, to become its take
-    if it verifies."""
+    if it verifies: always the stage at TAKE_SIZE, whatever the show's layout and size."""
     size = (console.width, console.height) if console.is_terminal else NO_TERMINAL_SIZE
     cast = recorder = None
     if recordings is not None:
@@ -168,8 +168,8 @@ def _recorders(
         stack.callback(cast.close)
         following = console.is_terminal and args.record_size is None
         recorder = Recorder(cast, follow_terminal=following)
-    take_cast = Cast(None, size, title, idle_limit=TAKE_IDLE_LIMIT)
-    return cast, recorder, Recorder(take_cast, follow_terminal=console.is_terminal)
+    take_cast = Cast(None, TAKE_SIZE, title, idle_limit=TAKE_IDLE_LIMIT)  # shown whole anywhere
+    return cast, recorder, Recorder(take_cast, follow_terminal=False, layout=TAKE_LAYOUT)
 
 
 def _apart(records: list[Path], transcript: Path | None, takes: Takes) -> None:

@@ -11,12 +11,15 @@ import re
 import threading
 import time
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from rich.console import Console
 
 from director.errors import DemoError
 from director.steps import one_line
+
+if TYPE_CHECKING:
+    from director.layouts import LayoutKind
 
 NO_TERMINAL_SIZE = (100, 30)
 """The recording's size (columns, rows) when nothing tells it: no terminal, no --record-size."""
@@ -143,10 +146,14 @@ class Recorder:
     """The recording's own console: what the audience sees, drawn into the cast with colour
     and the live region whatever stdout is (a terminal, a pipe, a log file)."""
 
-    def __init__(self, cast: Cast, *, follow_terminal: bool) -> None:
+    def __init__(
+        self, cast: Cast, *, follow_terminal: bool, layout: LayoutKind | None = None
+    ) -> None:
         self.cast = cast
         self.follow_terminal = follow_terminal
         """Whether it takes the terminal's new size when that is resized (no --record-size)."""
+        self.layout = layout
+        """The layout it is drawn in, if its own (a take's: the stage, whatever the show's)."""
         self.console = Console(
             file=cast,
             width=cast.size[0],

@@ -11,6 +11,7 @@ from typing import Any, Literal
 from rich.console import RenderableType
 
 from director.processes import ChildProcess
+from director.replays import Replay
 
 Role = Literal["main", "line", "program", "scene", "summary", "result"]
 """What a thing said is, for the layout to place it: the main panel (a narration, code, a
@@ -36,8 +37,8 @@ class Screen:
     """The main panel: the current narration, code, question or table."""
     typing: str | None = None
     """A command being typed, before it runs: shown where its program will be."""
-    replay: RenderableType | None = None
-    """A verified take being shown in place of the scene: over the main region."""
+    replay: Replay | None = None
+    """A verified take being shown in place of the scene: over the whole stage."""
     focus: int | None = None
     """The row of the main panel to keep in sight when it is taller than its region (a code
     panel's first highlighted line)."""

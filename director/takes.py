@@ -18,6 +18,8 @@ from rich.text import Text
 
 from director.claims import Verdict
 from director.files import Missing, Unreadable, read_bytes, read_text, write_whole
+from director.layouts import LAYOUTS
+from director.replays import Replay
 from director.scenes import Scene, Show
 from director.take_files import (
     FORMAT,
@@ -30,6 +32,11 @@ from director.take_files import (
     read_record,
 )
 from director.terminal import FEED_TIME, Emulator
+
+TAKE_LAYOUT = LAYOUTS["stage"]
+"""The layout every take is recorded in, whatever the show's (a piped run's included)."""
+TAKE_SIZE: tuple[int, int] = TAKE_LAYOUT.minimum or (80, 24)
+"""The size every take is recorded at: the smallest stage's, so it is shown whole on any."""
 
 if TYPE_CHECKING:
     from director.keys import Press
@@ -264,7 +271,7 @@ class SafetyNet:
             while True:
                 at = (self.clock() - started) * speed / take.speed
                 if player.until(at):
-                    self.narrator.replay(player.frame(), take.when)
+                    self.narrator.replay(Replay(player.frame(), take.size, take.when))
                 if at >= player.length:
                     break
                 if (press := wait(0.05)) is not None:

@@ -16,6 +16,9 @@ from director.claims import Verdict
 from director.keys import BINDINGS
 from director.layouts import LAYOUTS, choose
 from director.narration import Narrator
+from director.replays import Replay
+from director.takes import TAKE_SIZE
+from director.terminal import Emulator
 from tests.unit.conftest import Program, stage, text
 
 
@@ -248,3 +251,63 @@ def test_the_card_between_rounds_sits_in_the_middle_of_the_stage(size: tuple[int
     left, right = len(line) - len(line.lstrip()), len(line) - len(line.rstrip())
     assert abs(left - right) <= 2, f"centred across: {line!r}"
     assert size[1] // 4 < row < size[1] * 3 // 4, f"centred down: row {row} of {size[1]}"
+
+
+TAKE_ROWS = [
+    f" Durable execution, live{'scene 1 of 6: Before Temporal ':>56}",
+    *(f"row {y:02d} " + "=" * (y * 7 % 73) for y in range(1, 23)),
+    "the take's own footer" + " " * 58 + "<",  # a row as wide as the take
+]
+"""A take's screen (80x24): its own header, a row each, its own footer at its full width."""
+
+
+def replayed(narrator: Narrator) -> None:
+    """The take above shown on the narrator's screen, as the safety net shows it."""
+    emulator = Emulator(*TAKE_SIZE)
+    emulator.feed("\r\n".join(TAKE_ROWS))
+    narrator.replay(Replay(emulator.text(), TAKE_SIZE, "2026-11-25 16:54"))
+    narrator.at_step("Before Temporal - the verified recording of 2026-11-25 16:54")
+
+
+@pytest.mark.parametrize("size", [(120, 40), (200, 50)])
+def test_a_take_is_drawn_whole_and_centred_over_the_stage_under_one_banner(
+    size: tuple[int, int],
+) -> None:
+    narrator, target = stage(*size)
+    narrator.narrate("The live panel", "Not shown while the take is.")
+    narrator.program_started(Program(output="1\r\n"))  # type: ignore[arg-type]
+    replayed(narrator)
+    rows = screen_of(narrator, target)
+    width, height = size
+    left, top = (width - 80) // 2, 1 + (height - 2 - 24) // 2
+    assert [row[left : left + 80] for row in rows[top : top + 24]] == [
+        row.ljust(80) for row in TAKE_ROWS
+    ], "every row and column of the take"
+    around = [row[:left] + row[left + 80 :] for row in rows[top : top + 24]]
+    assert all(not row.strip() for row in around), "nothing beside it: no box around it"
+    assert all(not row.strip() for row in rows[1:top] + rows[top + 24 : -1]), "nor above, below"
+    shown = "\n".join(rows)
+    assert shown.count("Recorded 2026-11-25 16:54, not live") == 1
+    assert "Recorded 2026-11-25 16:54, not live" in rows[0], "the banner is the header"
+    assert "With Temporal" not in shown and "The live panel" not in shown, "the live stage is not"
+    assert "start-execution" not in shown, "nor its program region"
+    assert rows[-1].startswith("Before Temporal - the verified recording"), "the live footer"
+
+
+def test_a_stage_of_the_takes_own_size_is_the_take_with_the_banner_on_its_header() -> None:
+    narrator, target = stage(*TAKE_SIZE)
+    replayed(narrator)
+    rows = screen_of(narrator, target)
+    assert rows[1:] == [row.ljust(80) for row in TAKE_ROWS[1:]], "every other row whole"
+    assert rows[0].startswith(" Recorded 2026-11-25 16:54, not live ")
+    assert rows[0].endswith("scene 1 of 6: Before Temporal "), "the take's own scene kept"
+    assert "\n".join(rows).count("not live") == 1
+
+
+def test_scrolling_a_take_is_its_banner_then_its_frame_as_it_is() -> None:
+    target = Console(file=io.StringIO(), width=100, height=40, color_system=None)
+    narrator = Narrator(target, layout=LAYOUTS["scroll"])
+    replayed(narrator)
+    rows = screen_of(narrator, target)
+    assert rows[0] == " Recorded 2026-11-25 16:54, not live "
+    assert [row.rstrip() for row in rows[1:25]] == [row.rstrip() for row in TAKE_ROWS]

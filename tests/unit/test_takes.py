@@ -5,8 +5,11 @@ changed since; played at its own pace, a bounded piece at a time; kept and shown
 
 from __future__ import annotations
 
+import argparse
+import io
 import os
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,12 +19,15 @@ from rich.console import Console
 from rich.style import Style
 
 from director.keys import Action, Press
+from director.layouts import LAYOUTS, StageLayout
+from director.narration import Narrator
 from director.pacing import MAX_SPEED
+from director.production import _recorders
 from director.recording import Cast
 from director.results import SceneResult, summary_rows
 from director.steps import Narrate, Pause
 from director.take_files import MAX_SECONDS, MAX_SIZE, Refused
-from director.takes import Player, SafetyNet, Take, Takes, fingerprint
+from director.takes import TAKE_SIZE, Player, SafetyNet, Take, Takes, fingerprint
 from tests.unit.conftest import HELD, Clock, narrator, recorded
 from tests.unit.conftest import TAKEN as SCENE
 from tests.unit.conftest import TAKEN_SHOW as SHOW
@@ -292,3 +298,23 @@ def test_the_safety_net_shows_a_take_and_hands_a_move_back(tmp_path: Path) -> No
     skipped = SceneResult(SCENE)
     assert net.show(SHOW, SCENE, skipped, 1.0, wait(Press(Action.NEXT))) is None
     assert skipped.shown_from, "a key moves on: the take counts as shown"
+
+
+@pytest.mark.parametrize(
+    ("terminal", "size", "shown"),
+    [(False, (100, 30), "scroll"), (True, (200, 50), "stage"), (True, (100, 30), "scroll")],
+    ids=["piped", "a-wide-stage", "scrolling-in-a-terminal"],
+)
+def test_a_take_is_recorded_as_the_stage_at_its_size_whatever_the_show_is(
+    terminal: bool, size: tuple[int, int], shown: str
+) -> None:
+    console = Console(file=io.StringIO(), width=size[0], height=size[1], force_terminal=terminal)
+    with ExitStack() as stack:
+        _, recorder, take = _recorders(stack, argparse.Namespace(), "Talk", None, console)
+    assert recorder is None and take.cast.size == TAKE_SIZE == (80, 24)
+    said = Narrator(console, recorders=(take,), layout=LAYOUTS[shown])
+    assert [type(layout) for layout in said.layouts] == [LAYOUTS[shown].layout, StageLayout]
+    assert said.layouts[1].console.size == (80, 24)
+    said.resize((120, 40))  # the terminal resized: the take is not
+    assert take.console.size == (80, 24) and take.cast.size == TAKE_SIZE
+    assert '"r"' not in take.cast.text(), "a take has no resize event"
