@@ -16,13 +16,15 @@ import time
 from pathlib import Path
 
 import pexpect
+import pyte
 import pytest
 
 from director import TALK
 from director.formats import FORMATS
 from director.recording import Cast
 from director.scenes import Scene, Show, load_show
-from director.takes import Takes
+from director.take_files import FORMAT
+from director.takes import TAKE_SIZE, Takes
 from director.videos import chapters
 from tests.conftest import DEMO, descendants, director, ends, plain, read_cast, shown
 
@@ -320,3 +322,64 @@ def test_a_line_separator_in_any_title_spoils_no_recording_and_no_take(tmp_path:
     offline = demo("--offline")
     assert offline.returncode == 0, offline.stdout[-2000:]
     assert "Replaying the verified recording of this scene from" in " ".join(offline.stdout.split())
+
+
+def frames(events: list[list]) -> set[tuple[str, ...]]:
+    """Every screen a take's cast shows (after each of its outputs), as pyte draws it."""
+    screen = pyte.Screen(*TAKE_SIZE)
+    stream, shown_ = pyte.Stream(screen), set()
+    for _, kind, data in events:
+        if kind == "o":
+            stream.feed(data)
+            shown_.add(tuple(screen.display))
+    return shown_
+
+
+def test_a_piped_runs_take_is_the_stage_and_plays_whole_and_centred_on_a_larger_one(
+    tmp_path: Path,
+) -> None:
+    state = ["--state-dir", str(tmp_path / "state")]
+    one = ["--auto", "--once", "--speed", "10", "--scene", "before-temporal"]
+    piped = subprocess.run(
+        [sys.executable, DEMO, *state, *one], capture_output=True, text=True,
+        stdin=subprocess.DEVNULL, timeout=180, env={**os.environ, "COLUMNS": "250"},
+    )  # fmt: skip
+    assert piped.returncode == 0, piped.stdout[-2000:]
+    widest = max(len(line) for line in piped.stdout.splitlines())
+    assert 80 < widest <= 250, "the show scrolled by, wider than its take"
+    takes = tmp_path / "state" / "takes"
+    meta, events = read_cast(takes / "before-temporal.cast")
+    record = json.loads((takes / "before-temporal.json").read_text())
+    assert (meta["width"], meta["height"]) == TAKE_SIZE == (80, 24) and record["size"] == [80, 24]
+    assert record["format"] == FORMAT and not [e for e in events if e[1] == "r"]
+    recorded = frames(events)
+    headed = [f for f in recorded if f[0].startswith(" Durable execution, live")]
+    assert headed and all(
+        f[0].rstrip().endswith("scene 1 of 1: Before Temporal") for f in headed
+    ), "the stage's header row"
+    assert any("$ python start-execution.py" in row for f in headed for row in f), "its program"
+
+    child = director(tmp_path, "--layout", "stage", *one, "--offline", rows=40, cols=120)
+    screen = pyte.Screen(120, 40)
+    stream, fed, seen = pyte.Stream(screen), 0, 0
+    left, top = (120 - 80) // 2, 1 + (40 - 2 - 24) // 2
+    while child.isalive():
+        with contextlib.suppress(pexpect.TIMEOUT, pexpect.EOF):
+            child.expect(pexpect.EOF, timeout=0.05)
+        output = child.logfile_read.getvalue()
+        stream.feed(output[fed:])
+        fed = len(output)
+        rows = screen.display
+        if "not live" not in rows[0]:
+            continue
+        assert "\n".join(rows).count("not live") == 1, "one banner:\n" + "\n".join(rows)
+        assert rows[0].strip().startswith("Recorded ") and rows[0].strip().endswith(", not live")
+        block = tuple(row[left : left + 80] for row in rows[top : top + 24])
+        if block in recorded and block[0].startswith(" Durable execution, live"):
+            seen += 1  # a frame of the take whole, centred, nothing around it
+            around = [row[:left] + row[left + 80 :] for row in rows[1 : top + 24]]
+            assert not "".join(around + rows[1:top] + rows[top + 24 : -1]).strip()
+    child.close()
+    said = plain(child.logfile_read.getvalue())
+    assert child.exitstatus == 0, said[-2000:]
+    assert seen, "a frame of the take was shown whole and centred under the banner"
