@@ -24,6 +24,7 @@ from director.narration import Narrator
 from director.pacing import MAX_SPEED
 from director.production import _recorders
 from director.recording import Cast
+from director.replays import Replay
 from director.results import SceneResult, summary_rows
 from director.steps import Narrate, Pause
 from director.take_files import MAX_SECONDS, MAX_SIZE, Refused
@@ -292,6 +293,19 @@ def test_the_safety_net_shows_a_take_and_hands_a_move_back(tmp_path: Path) -> No
 
     shown = SceneResult(SCENE)
     assert net.show(SHOW, SCENE, shown, 1.0, wait(None)) is None and shown.shown_from
+    drawn: list[Replay | None] = []
+    seen, shows = SceneResult(SCENE), net.narrator.replay
+
+    def showing(replay: Replay | None) -> None:
+        drawn.append(replay)
+        shows(replay)
+
+    net.narrator.replay = showing  # type: ignore[method-assign]
+    net.show(SHOW, SCENE, seen, 1.0, wait(None))
+    assert drawn[-1] is None, "the last, to end it"
+    replay = next(replay for replay in drawn if replay is not None)
+    assert replay.size == (100, 30) and replay.when == seen.shown_from, "at its size, dated"
+    assert replay.frame.plain == "Hi" and net.narrator.screen.replay is None, "and gone after"
     cut = SceneResult(SCENE)
     back = Press(Action.BACK)
     assert net.show(SHOW, SCENE, cut, 1.0, wait(back)) == back and cut.shown_from is None
