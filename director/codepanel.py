@@ -41,7 +41,8 @@ class CodePanel:
         if not self._highlighted:
             source = self.text.expandtabs(4).removesuffix("\n")
             syntax = Syntax(source, Syntax.guess_lexer(self.name), theme=self.theme)
-            rows = syntax.highlight(source).split("\n", allow_blank=True)
+            count = source.count("\n") + 1  # the lexer ends the text with a new line
+            rows = syntax.highlight(source).split("\n", allow_blank=True)[:count]
             first, last = self.lines or (1, len(rows))
             self._highlighted.extend(rows[first - 1 : last])
 
