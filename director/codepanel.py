@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, replace
 
 from rich.console import Console, ConsoleOptions, RenderResult
@@ -36,6 +37,9 @@ class CodePanel:
     """The lines to keep in view; None: the first build's."""
     theme: str = "monokai"
     _highlighted: list[Text] = field(default_factory=list, compare=False, repr=False)
+    _drawn: dict[tuple[int, int | None, Build | None], list[list[Segment]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )  # shared with the panel's copies that keep another focus
 
     def __post_init__(self) -> None:
         if not self._highlighted:
@@ -78,7 +82,17 @@ class CodePanel:
     # --- drawing -----------------------------------------------------------------------
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        width, height = options.max_width, options.height
+        """Drawn once for each size and focus (the stage redraws it 8 times a second)."""
+        key = (options.max_width, options.height, self.focus)
+        if (drawn := self._drawn.get(key)) is None:  # each layout draws in its own thread
+            if len(self._drawn) > 16:
+                self._drawn.clear()
+            drawn = self._drawn[key] = self._draw(console, options.max_width, options.height)
+        for line in drawn:
+            yield from line
+            yield Segment.line()
+
+    def _draw(self, console: Console, width: int, height: int | None) -> list[list[Segment]]:
         wrapped = {n: self._wrap(console, n, width) for n in self.numbers}
         rows_of = {n: len(rows) for n, rows in wrapped.items()}
         top, bottom = self.numbers[0], self.numbers[-1]
@@ -89,18 +103,20 @@ class CodePanel:
         if top > self.numbers[0]:
             body.append(self._elided(top - self.numbers[0], "above", gutter))
         for number in range(top, bottom + 1):
-            body.extend(wrapped.get(number, []))
+            body.extend(wrapped[number])
         if bottom < self.numbers[-1]:
             body.append(self._elided(self.numbers[-1] - bottom, "below", gutter))
-        background = Syntax.get_theme(self.theme).get_background_style()
         inner = max(1, width - 4)
         lines = [
-            Segment.adjust_line_length(list(row.render(console)), inner, style=background)
+            Segment.adjust_line_length(list(row.render(console)), inner, style=self._background)
             for row in body
         ]
-        title = Text(self.title, style="bold")
-        panel = Panel(_Rows(lines), title=title, border_style="blue")
-        yield from console.render(panel, options.update(height=None))
+        panel = Panel(_Rows(lines), title=Text(self.title, style="bold"), border_style="blue")
+        return console.render_lines(panel, console.options.update(width=width), new_lines=False)
+
+    @property
+    def _background(self) -> Style:
+        return _background(self.theme)
 
     @property
     def _gutter_width(self) -> int:
@@ -111,7 +127,7 @@ class CodePanel:
         """Line `number` as rows of the panel `width` wide: its gutter, then the line, a line
         too long wrapped at its words under its own indentation, each row after the first
         marked as continued."""
-        background = Syntax.get_theme(self.theme).get_background_style()
+        background = self._background
         line = self._highlighted[number - self.first].copy()
         line.no_wrap, line.end = True, ""
         gutter = self._gutter_width
@@ -169,9 +185,15 @@ class CodePanel:
 
     def _elided(self, count: int, where: str, gutter: int) -> Text:
         """The mark for `count` lines left out `above` or `below` the window."""
-        background = Syntax.get_theme(self.theme).get_background_style()
+        background = self._background
         said = f"{'⋮'.rjust(gutter - 1)} {count} line{'s' if count > 1 else ''} {where}"
         return Text(said, style=background + Style(dim=True, italic=True))
+
+
+@functools.cache
+def _background(theme: str) -> Style:
+    """The theme's background, which every row of the panel is padded with."""
+    return Syntax.get_theme(theme).get_background_style()
 
 
 class _Rows:
