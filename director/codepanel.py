@@ -87,12 +87,14 @@ class CodePanel:
         if (drawn := self._drawn.get(key)) is None:  # each layout draws in its own thread
             if len(self._drawn) > 16:
                 self._drawn.clear()
-            drawn = self._drawn[key] = self._draw(console, options.max_width, options.height)
+            drawn = self._drawn[key] = self._draw(console, options)
         for line in drawn:
             yield from line
             yield Segment.line()
 
-    def _draw(self, console: Console, width: int, height: int | None) -> list[list[Segment]]:
+    def _draw(self, console: Console, options: ConsoleOptions) -> list[list[Segment]]:
+        """The panel's rows: the window's lines, a mark for those left out either side."""
+        width, height = options.max_width, options.height
         wrapped = {n: self._wrap(console, n, width) for n in self.numbers}
         rows_of = {n: len(rows) for n, rows in wrapped.items()}
         top, bottom = self.numbers[0], self.numbers[-1]
@@ -112,7 +114,7 @@ class CodePanel:
             for row in body
         ]
         panel = Panel(_Rows(lines), title=Text(self.title, style="bold"), border_style="blue")
-        return console.render_lines(panel, console.options.update(width=width), new_lines=False)
+        return console.render_lines(panel, options.update(height=None), new_lines=False)
 
     @property
     def _background(self) -> Style:
