@@ -11,12 +11,12 @@ from rich.console import Console, Group, RenderableType
 from rich.layout import Layout as RichLayout
 from rich.live import Live
 from rich.markup import escape
-from rich.segment import Segment, Segments
 from rich.spinner import Spinner
 from rich.styled import Styled
 from rich.table import Table
 from rich.text import Text
 
+from director.codepanel import CodePanel
 from director.panels import footer, help_panel, program_panel, typing_panel
 from director.screen import Role, Screen, ScreenModel
 
@@ -45,6 +45,11 @@ class Layout(Protocol):
     @property
     def program_size(self) -> tuple[int, int]:
         """The size (rows, columns) a program's pty should have in this layout now."""
+        ...
+
+    @property
+    def main_size(self) -> tuple[int, int | None]:
+        """The main region's (columns, rows) now; rows None: it scrolls, any height."""
         ...
 
 
@@ -100,6 +105,11 @@ class ScrollLayout(LiveLayout):
     def program_size(self) -> tuple[int, int]:
         """The program's pty (rows, columns): as wide as the inside of its panel."""
         return PROGRAM_PTY_ROWS, max(20, self.console.width - 4)
+
+    @property
+    def main_size(self) -> tuple[int, int | None]:
+        """As wide as the console; panels scroll by, whatever their height."""
+        return self.console.width, None
 
     def __rich__(self) -> RenderableType:
         screen = self.model.now
@@ -168,6 +178,20 @@ class StageLayout(LiveLayout):
         regions = Regions.of(*self.console.size)
         return max(3, regions.rows - 2), max(20, regions.columns - 4)
 
+    @property
+    def main_size(self) -> tuple[int, int | None]:
+        """The main panel's room (columns, rows), as __rich__ and _main give it now."""
+        screen = self.model.now
+        width, height = self.console.size
+        height -= 2  # the header and the footer
+        if (screen.program or screen.last) is not None or screen.typing is not None:
+            regions = Regions.of(width, height + 2)
+            if regions.beside:
+                width -= regions.columns
+            else:
+                height -= regions.rows
+        return width, height - self._said(screen, width, height)[1]
+
     def __rich__(self) -> RenderableType:
         screen = self.model.now  # the whole frame is drawn from this one
         if screen.blackout:
@@ -213,6 +237,17 @@ class StageLayout(LiveLayout):
         """The main panel, and under it as many of the newest lines as fit in half of it."""
         if screen.help:
             return Align(help_panel(overlay=True), vertical="top")
+        lines, rows = self._said(screen, width, height)
+        main = self._in_sight(screen.main or Text(""), screen.focus, width, height - rows)
+        if not lines:
+            return main
+        region = RichLayout()
+        region.split_column(RichLayout(main), RichLayout(Group(*lines), size=rows))
+        return region
+
+    def _said(self, screen: Screen, width: int, height: int) -> tuple[list[RenderableType], int]:
+        """The newest lines said under the main panel that fit in half of its region, and
+        the rows they take."""
         options = self.console.options.update(width=width)
         lines: list[RenderableType] = []
         rows = 0
@@ -222,30 +257,18 @@ class StageLayout(LiveLayout):
                 break
             lines.insert(0, line)
             rows += taken
-        main = self._in_sight(screen.main or Text(""), screen.focus, width, height - rows)
-        if not lines:
-            return main
-        region = RichLayout()
-        region.split_column(RichLayout(main), RichLayout(Group(*lines), size=rows))
-        return region
+        return lines, rows
 
     def _in_sight(
-        self, main: RenderableType, focus: int | None, width: int, height: int
+        self, main: RenderableType, focus: frozenset[int] | None, width: int, height: int
     ) -> RenderableType:
-        """The main panel as tall as it is (not stretched to the region); taller than the
-        region, the rows around its `focus` (a code panel's highlighted lines)."""
+        """The main panel as tall as it is (not stretched to the region); a code panel fits
+        itself to the region, keeping its `focus` (the build's highlighted lines) in view."""
+        if isinstance(main, CodePanel):
+            return main.keeping(focus)
         if isinstance(main, Align):  # it places itself in the region (the kiosk's card)
             return main
-        if focus is None:
-            return Align(main, vertical="top")
-        options = self.console.options.update(width=width, height=None)
-        rows = self.console.render_lines(main, options, pad=False)
-        if len(rows) <= height:
-            return Align(main, vertical="top")
-        start = max(0, min(focus - height // 4, len(rows) - height))
-        return Segments(
-            segment for row in rows[start : start + height] for segment in (*row, Segment.line())
-        )
+        return Align(main, vertical="top")
 
 
 @dataclass(frozen=True)

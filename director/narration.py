@@ -11,11 +11,11 @@ from rich.align import Align
 from rich.console import Console, Group, RenderableType
 from rich.markdown import Markdown
 from rich.panel import Panel
-from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
 from director.claims import Tally, Verdict
+from director.codepanel import Build, CodePanel
 from director.layouts import LAYOUTS, LayoutKind
 from director.panels import help_panel, program_panel
 from director.processes import ChildProcess
@@ -191,22 +191,20 @@ class Narrator:
         highlight: set[int],
         title: str,
         notes: str = "",
-    ) -> None:
-        """A file's text highlighted (its language told by its `name`), with line numbers."""
-        syntax = Syntax(
-            text,
-            Syntax.guess_lexer(name),
-            line_numbers=True,
-            line_range=lines,
-            highlight_lines=highlight,
-            theme="monokai",
-            word_wrap=True,
-        )
-        self.say(Panel(syntax, title=Text(title, style="bold"), border_style="blue"), "main")
-        if highlight:  # on the stage, a tall file is shown around its first highlighted line
-            first = lines[0] if lines else 1
-            self.model.change(focus=min(highlight) - first + 1)  # + the border
+    ) -> list[Build]:
+        """A file's text highlighted (its language told by its `name`), with line numbers,
+        fitted to the main region; its builds there (the highlighted lines one window
+        shows at a time, the first in view now)."""
+        panel = CodePanel(text, name, title, lines, frozenset(highlight))
+        self.say(panel, "main")
         self.speaker_notes(notes)
+        builds = panel.builds(self.console, *self.layout.main_size)
+        self.build(builds[0])
+        return builds
+
+    def build(self, lines: Build) -> None:
+        """The code panel's highlighted `lines` brought into view (a build, as on a slide)."""
+        self.model.change(focus=lines)
 
     def ask(self, question: str, notes: str = "") -> None:
         text = Text(question, style="bold yellow", justify="center")

@@ -62,8 +62,13 @@ def show_code(stage: Stage, step: ShowCode) -> Press | None:
     except Invalid as error:
         raise StepFailed(f"{step.file}: {error}") from None
     title = step.title or step.file
-    stage.narrator.code(text, step.file, lines, highlight, title, step.notes)
-    return stage.pacing.beat(step.hold, stage.idle)
+    builds = stage.narrator.code(text, step.file, lines, highlight, title, step.notes)
+    for number, build in enumerate(builds):  # each window of highlighted lines in turn
+        if number:
+            stage.narrator.build(build)
+        if (press := stage.pacing.beat(step.hold / len(builds), stage.idle)) is not None:
+            return press
+    return None
 
 
 def ask(stage: Stage, step: Ask) -> Press | None:

@@ -39,9 +39,9 @@ class Screen:
     """A command being typed, before it runs: shown where its program will be."""
     replay: Replay | None = None
     """A verified take being shown in place of the scene: over the whole stage."""
-    focus: int | None = None
-    """The row of the main panel to keep in sight when it is taller than its region (a code
-    panel's first highlighted line)."""
+    focus: frozenset[int] | None = None
+    """The lines of a code panel to keep in view when it is taller than its region: the
+    highlighted lines of the build the presenter is on."""
     lines: tuple[RenderableType, ...] = ()
     """What was said under the main panel since it was shown (LINES_KEPT), the newest last."""
     program: ChildProcess | None = None

@@ -141,7 +141,10 @@ def test_a_tall_code_panel_is_shown_around_its_highlighted_lines() -> None:
     narrator.code(code, "code.py", None, {40, 41}, "A long file")
     shown = "\n".join(screen_of(narrator, target))
     assert "line_40" in shown and "line_41" in shown
-    assert not re.search(r"\bline_1\b", shown) and "A long file" not in shown, "top out of sight"
+    assert not re.search(r"\bline_1\b", shown), "the top is out of sight"
+    assert "A long file" in shown and "lines above" in shown, (
+        "but not its title, nor what is left out"
+    )
     narrator.code(code[:40], "code.py", None, {2}, "A short file")
     shown = "\n".join(screen_of(narrator, target))
     assert "A short file" in shown and "line_2" in shown

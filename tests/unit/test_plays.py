@@ -14,6 +14,8 @@ import pytest
 from director.claims import Printed
 from director.errors import StepFailed
 from director.keys import Press
+from director.layouts import LAYOUTS
+from director.pacing import HandsFree, Pacing, Presenting, Wait
 from director.plays import PLAYS
 from director.plays import found as _found
 from director.steps import (
@@ -256,3 +258,24 @@ def test_an_interrupt_waits_its_whole_delay_though_the_program_prints_meanwhile(
     rig.stage.spawn = lambda *args: Chatty(rig.counters, *args)  # type: ignore[arg-type]
     [result] = rig.stage.play_round()
     assert result.runs[0].cut == 4, "the signal came after 3.5 s of numbers, one a second"
+
+
+@pytest.mark.parametrize("mode", [HandsFree, Presenting])
+def test_show_code_gives_each_build_of_far_apart_highlights_its_own_beat(
+    tmp_path: Path, mode: type[Pacing]
+) -> None:
+    (tmp_path / "code.py").write_text("".join(f"line_{n} = {n}\n" for n in range(1, 81)))
+    step = ShowCode(file="code.py", highlight=("line_2 ", "line_70 "), hold=6)
+    presses = {n: "next" for n in range(1, 20)}  # the presenter moves on at each beat
+    rig = Rig(scene(step), mode=mode, presses=presses, layout=LAYOUTS["stage"], talk=tmp_path)
+    beats: list[tuple[float, frozenset[int] | None]] = []
+    beat = rig.pacing.beat
+
+    def held(seconds: float, wait: Wait) -> Press | None:
+        beats.append((seconds, rig.narrator.screen.focus))
+        return beat(seconds, wait)
+
+    rig.pacing.beat = held  # type: ignore[method-assign]
+    [result] = rig.stage.play_round()
+    assert result.held, result.failure
+    assert beats == [(3, {2}), (3, {70})], "one beat a build, the step's hold shared"
