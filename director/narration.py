@@ -63,10 +63,11 @@ class Narrator:
             kind.layout(shown, self.model, clock=clock)
             for kind, shown in zip(kinds, consoles, strict=True)
         ]
-        sized = 0 if console.is_terminal else min(1, len(recorders))
+        recorded = [i + 1 for i, recorder in enumerate(recorders) if recorder.layout is None]
+        sized = 0 if console.is_terminal or not recorded else recorded[0]
         self.layout, self.kind = self.layouts[sized], kinds[sized]
-        """The layout the programs are sized for (the terminal's, else the recording's), and
-        what the table of layouts says of it."""
+        """The layout the programs are sized for (the terminal's, else --record's; never a
+        take's, drawn at its own size), and what the table of layouts says of it."""
 
     def __enter__(self) -> Narrator:
         for layout in self.layouts:

@@ -14,6 +14,7 @@ from director.narration import Narrator
 from director.recording import Cast, Recorder
 from director.results import ReportRow
 from director.screen import ScreenModel
+from director.takes import TAKE_LAYOUT, TAKE_SIZE
 from tests.conftest import plain, read_cast
 from tests.unit.conftest import Program, console, text
 
@@ -275,3 +276,12 @@ def test_the_card_between_rounds_says_where_the_kiosk_is_and_what_failed() -> No
     ), "the round first, then each failure on a line of its own"
     assert "[/x]" in shown, "shown as written"
     assert narrator.screen.main is not None, "in the main region, until the next round"
+
+
+def test_a_take_drawn_at_its_own_size_never_sizes_the_programs(tmp_path: Path) -> None:
+    take = Recorder(Cast(None, TAKE_SIZE, "Talk"), follow_terminal=False, layout=TAKE_LAYOUT)
+    piped = Narrator(console(60), recorders=(take,))
+    assert piped.program_size == (24, 56), "the pipe's own layout: the take is 80x24"
+    recorded = Recorder(Cast(tmp_path / "a.cast", (100, 30), "Talk"), follow_terminal=False)
+    both = Narrator(console(60), recorders=(recorded, take))
+    assert both.program_size == (24, 96), "--record's recording, not the take"
