@@ -9,8 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import imageio_ffmpeg
+from PIL import ImageFont
+from showreel import ShowreelError
 from showreel.core.parser import parse
 from showreel.exporters.chapters import extract_chapters, ffmetadata, youtube_list
+from showreel.fonts import find_font
 
 from director.errors import DemoError
 from director.processes import which
@@ -24,6 +27,9 @@ GIF_HOLD = 2
 """Seconds the GIF holds its last frame (the summary) before it loops."""
 YOUTUBE_CHAPTERS = (3, 10.0)
 """YouTube uses a description's chapter list of at least 3 chapters, each at least 10 s."""
+GIF_LINE_HEIGHT = 1.15
+"""agg's rows, in font sizes: its default 1.4 leaves gaps in the box-drawing lines, and under
+DejaVu Sans Mono's own height (1.16) they join; 1.0 cuts the descenders off."""
 Chapter = tuple[float, float, str]
 """(start, end, a scene's title), in seconds."""
 
@@ -33,7 +39,8 @@ def gif(draft: Draft) -> list[Command]:
     unless told otherwise)."""
     return [
         (
-            [tool("agg"), *_looks(draft), f"--idle-time-limit={draft.look.idle}",
+            [tool("agg"), *_looks(draft), *_agg_font(), f"--line-height={GIF_LINE_HEIGHT}",
+             f"--idle-time-limit={draft.look.idle}",
              f"--last-frame-duration={GIF_HOLD}", str(draft.cast), str(draft.part)],
             dict(os.environ),
         )
@@ -64,6 +71,20 @@ def _looks(draft: Draft) -> list[str]:
     return ["--theme", draft.look.theme, "--font-size", str(draft.font_size)]
 
 
+def font() -> Path:
+    """The font both renderers draw with: the monospace one showreel finds (DejaVu Sans Mono
+    on Linux), given to agg too, so the GIF and the videos have the same glyphs."""
+    try:
+        return Path(find_font())
+    except ShowreelError as error:
+        raise DemoError(f"the videos need a monospace font: {error}") from None
+
+
+def _agg_font() -> list[str]:
+    family, _ = ImageFont.truetype(str(font()), 10).getname()
+    return ["--font-dir", str(font().parent), "--font-family", str(family)]
+
+
 def _scenes(draft: Draft) -> tuple[Path, list[Chapter], str | None]:
     """A video's cast, whose markers are the scenes alone (claims stay markers of the cast and
     the page), its chapters and title; its list for YouTube goes beside the output."""
@@ -84,6 +105,7 @@ def _showreel(draft: Draft, scenes: Path, into: Path) -> Command:
         ffmpeg.parent.mkdir(exist_ok=True)
         ffmpeg.symlink_to(imageio_ffmpeg.get_ffmpeg_exe())
     command = [tool("showreel"), "video", str(scenes), "-o", str(into), *_looks(draft),
+               "--font", str(font()),
                "--fps", str(VIDEO_FPS), "--chapters", "markers"]  # fmt: skip
     if draft.look.idle_limit:
         command += ["--idle-limit", str(draft.look.idle)]
