@@ -30,6 +30,17 @@ YOUTUBE_CHAPTERS = (3, 10.0)
 GIF_LINE_HEIGHT = 1.15
 """agg's rows, in font sizes: its default 1.4 leaves gaps in the box-drawing lines, and under
 DejaVu Sans Mono's own height (1.16) they join; 1.0 cuts the descenders off."""
+GLYPHS: dict[str, str] = {
+    "✔": "a claim that held",
+    "✘": "a claim that failed",
+    "▌": "the cursor of a command being typed",
+    "❱": "Rich's mark of a highlighted code line",
+    "…": "Rich's mark of text cut short",
+    "─│╭╮╰╯": "Rich's rounded boxes: every panel",
+    "◜◠◝◞◡◟": "the footer's spinner (Rich's \"arc\")",
+}
+"""Every character beyond ASCII the stage draws, and what for: each must be in the renderers'
+font (font()), or a video draws the font's empty box instead (tested)."""
 Chapter = tuple[float, float, str]
 """(start, end, a scene's title), in seconds."""
 
@@ -78,6 +89,18 @@ def font() -> Path:
         return Path(find_font())
     except ShowreelError as error:
         raise DemoError(f"the videos need a monospace font: {error}") from None
+
+
+def missing(path: Path, text: str) -> str:
+    """The characters of `text` the font at `path` has no glyph for (drawn as its .notdef)."""
+    face = ImageFont.truetype(str(path), 20)
+
+    def drawn(char: str) -> tuple[tuple[int, int], bytes]:
+        mask = face.getmask(char)
+        return mask.size, bytes(mask)
+
+    notdef = drawn("\U0010fffd")  # a private code point no font has
+    return "".join(char for char in dict.fromkeys(text) if drawn(char) == notdef)
 
 
 def _agg_font() -> list[str]:

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import pytest
+from rich._spinners import SPINNERS
+from rich.console import Console
+from rich.panel import Panel
+from rich.syntax import Syntax
+from rich.text import Text
 from showreel.exporters.chapters import youtube_list
 
 from director.formats import Draft, Look
+from director.panels import SPINNER
 from director.recording import Cast
-from director.videos import chapters, for_youtube, scene_markers_only
+from director.videos import GLYPHS, chapters, font, for_youtube, missing, scene_markers_only
 from tests.unit.conftest import CAST
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_a_line_separator_in_a_scenes_title_stays_in_its_line() -> None:
@@ -105,3 +114,28 @@ def test_each_output_has_its_own_default_font_size_and_the_flags_win(
         next(p.name for p in tmp_path.iterdir() if p.is_dir()),
         "talk.cast",
     ], "nothing left beside the output but the temporary folder"
+
+
+def _beyond_ascii(text: str) -> set[str]:
+    return {char for char in text if ord(char) > 127 and char.isprintable()}
+
+
+def test_every_glyph_the_stage_draws_is_in_the_renderers_font() -> None:
+    assert missing(font(), "".join(GLYPHS)) == ""
+    assert missing(font(), "⠋⋮") == "⠋⋮", "Braille and the vertical ellipsis are not in it"
+
+
+def test_the_glyph_table_has_every_character_beyond_ascii_the_stage_can_draw() -> None:
+    written = "".join(
+        path.read_text(encoding="utf-8")
+        for folder in ("director", "scenes", "counter")
+        for path in sorted((ROOT / folder).rglob("*"))
+        if path.suffix in (".py", ".toml")
+    )
+    console = Console(width=40, record=True, color_system=None, file=io.StringIO())
+    syntax = Syntax("x = 1\ny = 2", "python", line_numbers=True, highlight_lines={1})
+    console.print(Panel(syntax, title="t"), Text("a" * 80, overflow="ellipsis", no_wrap=True))
+    drawn = console.export_text() + "".join(SPINNERS[SPINNER]["frames"])
+    tabled = "".join(GLYPHS)
+    for source, text in (("a module, scene or program", written), ("Rich", drawn)):
+        assert _beyond_ascii(text) <= set(tabled), f"from {source}: add it to videos.GLYPHS"
