@@ -31,7 +31,7 @@ from director.videos import (
     missing,
     scene_markers_only,
 )
-from tests.unit.conftest import CAST
+from tests.unit.conftest import CAST, stage
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -198,3 +198,15 @@ def test_the_gif_is_drawn_in_the_videos_font_with_rows_that_join_box_lines(tmp_p
     assert command[command.index("--font-dir") + 1] == str(font().parent)
     assert command[command.index("--font-family") + 1] == "DejaVu Sans Mono"
     assert f"--line-height={GIF_LINE_HEIGHT}" in command and GIF_LINE_HEIGHT <= 1.16
+
+
+def test_every_cell_of_the_stages_header_has_a_background_of_its_own() -> None:
+    """showreel draws a blank of the default colours as the background, reversed or not: the
+    header's bar has colours of its own in every cell, or it is drawn word by word."""
+    narrator, target = stage(80, 24)
+    narrator.at_step("With Temporal - step 1/11 (narrate)")
+    header = target.render_lines(narrator.layout, target.options.update(height=24))[0]
+    assert sum(cell.cell_length for cell in header) == 80
+    for cell in header:
+        assert cell.style is not None and cell.style.bgcolor is not None, cell
+        assert not cell.style.reverse, cell
