@@ -10,19 +10,21 @@ from pathlib import Path
 from typing import NoReturn
 
 from director import TALK, state_home
-from director.errors import Status
+from director.errors import DemoError, Status
 from director.formats import (
     GIF_FONT_SIZE,
     THEMES,
     TRANSCRIPTS,
     VIDEO_FONT_SIZE,
     Look,
+    Pixels,
     either,
     listing,
 )
 from director.keys import summary
 from director.layouts import LAYOUTS, layouts_help
 from director.pacing import MAX_SPEED
+from director.videos import fit
 
 
 def said(text: str) -> str:
@@ -136,7 +138,9 @@ def make_parser() -> Parser:
         "--record-size",
         type=_size,
         metavar="COLSxROWS",
-        help="the recording's size (default: the terminal's, or 100x30 without one)",
+        help="the recording's size (default: the terminal's, or 100x30 without one); a size "
+        "beyond 500x200 is the videos' frame in pixels (like 1920x1080), filled with the "
+        "columns, rows and font size that fit it",
     )
     parser.add_argument(
         "--theme",
@@ -210,6 +214,14 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         args.talk.resolve()
     except (RuntimeError, OSError):  # Python 3.11 and 3.12 say "Symlink loop from ..."
         parser.error(f"argument --talk: {args.talk} is a symlink loop")
+    args.record_pixels = None
+    if isinstance(pixels := args.record_size, Pixels):  # the cells and font size that fill it
+        try:
+            columns, rows, fitted = fit(pixels, args.font_size)
+        except (ValueError, DemoError) as error:
+            parser.error(f"argument --record-size: {pixels.width}x{pixels.height} {error}")
+        args.record_pixels, args.record_size = pixels, (columns, rows)
+        args.font_size = args.font_size or fitted
     if args.state_dir is None:  # a talk of one's own keeps its own state
         own = args.talk.resolve() != TALK.resolve()
         args.state_dir = args.talk / ".state" if own else state_home()
@@ -266,11 +278,19 @@ def _address(text: str) -> str:
     return text
 
 
-def _size(text: str) -> tuple[int, int]:
-    """--record-size: COLSxROWS, from 40x10 to 500x200."""
+def _size(text: str) -> tuple[int, int] | Pixels:
+    """--record-size: COLSxROWS, from 40x10 to 500x200; beyond, WIDTHxHEIGHT in pixels, even
+    (as the videos' codecs take them), up to 7680x4320."""
     found = re.fullmatch(r"(\d{1,4})x(\d{1,4})", text.strip())
-    if not found or not (40 <= int(found[1]) <= 500 and 10 <= int(found[2]) <= 200):
-        raise argparse.ArgumentTypeError(
-            f"use COLSxROWS, 40-500 columns and 10-200 rows (like 100x30), not {text}"
-        )
-    return int(found[1]), int(found[2])
+    across, down = (int(found[1]), int(found[2])) if found else (0, 0)
+    if across <= 500 and down <= 200:
+        if across >= 40 and down >= 10:
+            return across, down
+    elif across <= 7680 and down <= 4320:
+        if across % 2 == 0 and down % 2 == 0:
+            return Pixels(across, down)
+        raise argparse.ArgumentTypeError(f"a size in pixels is even (like 1920x1080), not {text}")
+    raise argparse.ArgumentTypeError(
+        f"use COLSxROWS, 40-500 columns and 10-200 rows (like 100x30), or pixels up to "
+        f"7680x4320 (like 1920x1080), not {text}"
+    )

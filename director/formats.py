@@ -89,6 +89,14 @@ def either(names: list[str]) -> str:
     return f"{', '.join(others)} or {last}" if others else last
 
 
+@dataclass(frozen=True)
+class Pixels:
+    """A size in pixels, as --record-size gives one beyond the columns and rows it takes."""
+
+    width: int
+    height: int
+
+
 @dataclass(frozen=True, kw_only=True)
 class Look:
     """How the rendered outputs look."""
@@ -99,6 +107,8 @@ class Look:
     idle_limit: float | None = None
     """Silent stretches longer than this are cut to it (the cast already is, when recorded
     with one)."""
+    pixels: Pixels | None = None
+    """The videos' frame, exactly (--record-size in pixels): the terminal centred in it."""
 
     @property
     def idle(self) -> float:

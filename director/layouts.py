@@ -17,9 +17,11 @@ from rich.table import Table
 from rich.text import Text
 
 from director.codepanel import CodePanel
-from director.panels import footer, help_panel, program_panel, typing_panel
+from director.panels import SPINNER, footer, help_panel, program_panel, typing_panel
 from director.screen import Role, Screen, ScreenModel
 
+HEADER_STYLE = "#1c1c1c on #d0d0d0"
+"""The header bar: dark on light grey, as reverse video looks on a dark screen (12:1)."""
 PROGRAM_PTY_ROWS = 24
 """A program's pty is this tall; the screen shows its last lines."""
 
@@ -63,7 +65,7 @@ class LiveLayout:
         self.console = console
         self.model = model
         self.clock = clock
-        self._spinner = Spinner("dots", style="cyan")
+        self._spinner = Spinner(SPINNER, style="cyan")
         self._live = Live(
             self,  # drawn through __rich__ at each refresh
             console=console,
@@ -231,7 +233,9 @@ class StageLayout(LiveLayout):
         grid.add_column(justify="right")
         scene = Text(f"scene {number} of {count}: {title} " if number else "")
         grid.add_row(Text(f" {screen.talk}", style="bold"), scene)
-        return Styled(grid, style="reverse")
+        # Its own colours, not reverse: a renderer draws a reversed blank of the default colours
+        # as background (showreel did, word by word), one with a colour of its own as a bar.
+        return Styled(grid, style=HEADER_STYLE)
 
     def _main(self, screen: Screen, width: int, height: int) -> RenderableType:
         """The main panel, and under it as many of the newest lines as fit in half of it."""

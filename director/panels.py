@@ -14,6 +14,9 @@ from director.keys import BINDINGS, hint
 from director.processes import ChildProcess
 from director.screen import Screen
 
+SPINNER = "arc"
+"""The footer's spinner (◜◠◝◞◡◟): Rich's "dots" are Braille, which the videos' font lacks."""
+
 
 def footer(screen: Screen, spinner: Spinner, *, clock: bool) -> RenderableType:
     """The status with a spinner; else where the show is, its clock, the keys it waits for."""

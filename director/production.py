@@ -78,7 +78,12 @@ def play(args: argparse.Namespace, show: Show, takes: Takes) -> Status:
 def _render(args: argparse.Namespace, recordings: Recordings) -> None:
     """Render every output from the show's cast, a line for each file written."""
     console = ShowConsole(highlight=False)
-    look = Look(theme=args.theme, font_size=args.font_size, idle_limit=args.idle_limit)
+    look = Look(
+        theme=args.theme,
+        font_size=args.font_size,
+        idle_limit=args.idle_limit,
+        pixels=args.record_pixels,
+    )
     for done in render(recordings.cast, recordings.rendered, look, console):
         size = f"{done.bytes / 1e6:.1f} MB" if done.bytes >= 1e5 else f"{done.bytes / 1e3:.0f} kB"
         line = f"Wrote {escape(said(str(done.path)))}: {size}, {clock(round(done.seconds))} long"

@@ -9,21 +9,44 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import imageio_ffmpeg
+from PIL import ImageFont
+from showreel import ShowreelError
 from showreel.core.parser import parse
 from showreel.exporters.chapters import extract_chapters, ffmetadata, youtube_list
+from showreel.fonts import find_font
+from showreel.render import measure_font
+from showreel.themes import BUILTIN_THEMES
 
 from director.errors import DemoError
 from director.processes import which
-from director.recording import SCENE, json_line
+from director.recording import NO_TERMINAL_SIZE, SCENE, json_line
 
 if TYPE_CHECKING:
-    from director.formats import Command, Draft
+    from director.formats import Command, Draft, Pixels
 
 VIDEO_FPS = 15
 GIF_HOLD = 2
 """Seconds the GIF holds its last frame (the summary) before it loops."""
 YOUTUBE_CHAPTERS = (3, 10.0)
 """YouTube uses a description's chapter list of at least 3 chapters, each at least 10 s."""
+PADDING = 16
+"""showreel's border around the terminal, in pixels (its default, given to it)."""
+FITTED = (80, NO_TERMINAL_SIZE[1])
+"""A size in pixels is filled by the largest font that gives at least these columns and rows."""
+GIF_LINE_HEIGHT = 1.15
+"""agg's rows, in font sizes: its default 1.4 leaves gaps in the box-drawing lines, and under
+DejaVu Sans Mono's own height (1.16) they join; 1.0 cuts the descenders off."""
+GLYPHS: dict[str, str] = {
+    "✔": "a claim that held",
+    "✘": "a claim that failed",
+    "▌": "the cursor of a command being typed",
+    "❱": "Rich's mark of a highlighted code line",
+    "…": "Rich's mark of text cut short",
+    "─│╭╮╰╯": "Rich's rounded boxes: every panel",
+    "◜◠◝◞◡◟": "the footer's spinner (Rich's \"arc\")",
+}
+"""Every character beyond ASCII the stage draws, and what for: each must be in the renderers'
+font (font()), or a video draws the font's empty box instead (tested)."""
 Chapter = tuple[float, float, str]
 """(start, end, a scene's title), in seconds."""
 
@@ -33,7 +56,8 @@ def gif(draft: Draft) -> list[Command]:
     unless told otherwise)."""
     return [
         (
-            [tool("agg"), *_looks(draft), f"--idle-time-limit={draft.look.idle}",
+            [tool("agg"), *_looks(draft), *_agg_font(), f"--line-height={GIF_LINE_HEIGHT}",
+             f"--idle-time-limit={draft.look.idle}",
              f"--last-frame-duration={GIF_HOLD}", str(draft.cast), str(draft.part)],
             dict(os.environ),
         )
@@ -42,9 +66,15 @@ def gif(draft: Draft) -> list[Command]:
 
 def video(draft: Draft) -> list[Command]:
     """showreel makes the video with a chapter a scene, its container by the name's ending
-    (MP4; its MKV would do as well)."""
+    (MP4; its MKV would do as well); ffmpeg pads it to the size asked in pixels, if one was."""
     scenes, _, _ = _scenes(draft)
-    return [_showreel(draft, scenes, draft.part)]
+    if draft.look.pixels is None:
+        return [_showreel(draft, scenes, draft.part)]
+    made = draft.aside()
+    padded = [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", "-i", str(made),
+              *_pad(draft), "-c:v", "libx264", "-crf", "20", "-pix_fmt", "yuv420p",
+              str(draft.part)]  # fmt: skip
+    return [_showreel(draft, scenes, made), (padded, None)]
 
 
 def webm(draft: Draft) -> list[Command]:
@@ -57,11 +87,66 @@ def webm(draft: Draft) -> list[Command]:
     copy = [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", "-i", str(made),
             "-i", str(metadata), "-map", "0", "-map_chapters", "1", "-c", "copy",
             str(draft.part)]  # fmt: skip
+    if draft.look.pixels is not None:  # padded as it is copied
+        copy[-1:] = [*_pad(draft), "-c:v", "libvpx-vp9", "-crf", "30", "-b:v", "0",
+                     "-deadline", "realtime", "-cpu-used", "8", "-pix_fmt", "yuv420p",
+                     str(draft.part)]  # fmt: skip
     return [_showreel(draft, scenes, made), (copy, None)]
+
+
+def _pad(draft: Draft) -> list[str]:
+    """ffmpeg's filter that centres the frame in the size asked, in the theme's background."""
+    assert draft.look.pixels is not None
+    width, height = draft.look.pixels.width, draft.look.pixels.height
+    background = BUILTIN_THEMES[draft.look.theme]["bg"].lstrip("#")
+    return ["-vf", f"pad={width}:{height}:(ow-iw)/2:(oh-ih)/2:color=0x{background}"]
+
+
+def fit(pixels: Pixels, font_size: int | None = None) -> tuple[int, int, int]:
+    """The columns, rows and font size that fill `pixels` with showreel's cells: the largest
+    font with at least FITTED columns and rows, or the one given; ValueError if the cells do
+    not reach 40x10."""
+    room = (pixels.width - 2 * PADDING, pixels.height - 2 * PADDING)
+    for size in [font_size] if font_size else range(96, 7, -1):
+        width, height, _ = measure_font(str(font()), size)
+        columns = int(room[0] / width)
+        columns -= round(columns * width) > room[0]  # showreel rounds the width it draws
+        columns, rows = min(columns, 500), min(room[1] // height, 200)
+        if columns >= FITTED[0] and rows >= FITTED[1]:
+            break
+    if columns < 40 or rows < 10:
+        raise ValueError(f"holds {columns}x{rows} cells at {size} px, not 40x10")
+    return columns, rows, size
 
 
 def _looks(draft: Draft) -> list[str]:
     return ["--theme", draft.look.theme, "--font-size", str(draft.font_size)]
+
+
+def font() -> Path:
+    """The font both renderers draw with: the monospace one showreel finds (DejaVu Sans Mono
+    on Linux), given to agg too, so the GIF and the videos have the same glyphs."""
+    try:
+        return Path(find_font())
+    except ShowreelError as error:
+        raise DemoError(f"the videos need a monospace font: {error}") from None
+
+
+def missing(path: Path, text: str) -> str:
+    """The characters of `text` the font at `path` has no glyph for (drawn as its .notdef)."""
+    face = ImageFont.truetype(str(path), 20)
+
+    def drawn(char: str) -> tuple[tuple[int, int], bytes]:
+        mask = face.getmask(char)
+        return mask.size, bytes(mask)
+
+    notdef = drawn("\U0010fffd")  # a private code point no font has
+    return "".join(char for char in dict.fromkeys(text) if drawn(char) == notdef)
+
+
+def _agg_font() -> list[str]:
+    family, _ = ImageFont.truetype(str(font()), 10).getname()
+    return ["--font-dir", str(font().parent), "--font-family", str(family)]
 
 
 def _scenes(draft: Draft) -> tuple[Path, list[Chapter], str | None]:
@@ -84,6 +169,7 @@ def _showreel(draft: Draft, scenes: Path, into: Path) -> Command:
         ffmpeg.parent.mkdir(exist_ok=True)
         ffmpeg.symlink_to(imageio_ffmpeg.get_ffmpeg_exe())
     command = [tool("showreel"), "video", str(scenes), "-o", str(into), *_looks(draft),
+               "--font", str(font()), "--padding", str(PADDING),
                "--fps", str(VIDEO_FPS), "--chapters", "markers"]  # fmt: skip
     if draft.look.idle_limit:
         command += ["--idle-limit", str(draft.look.idle)]

@@ -4,6 +4,7 @@ page opened in a real headless Chromium with no network, and the ways rendering 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import re
 import shutil
@@ -17,14 +18,20 @@ import imageio_ffmpeg
 import pexpect
 import psutil
 from PIL import Image
+from rich._spinners import SPINNERS
 from showreel.exporters.chapters import youtube_list
+from showreel.render import Renderer
+from showreel.themes import resolve_theme
 
+from director.formats import Pixels
 from director.page import recording
-from director.videos import GIF_HOLD, for_youtube
+from director.panels import SPINNER
+from director.videos import GIF_HOLD, PADDING, VIDEO_FPS, fit, font, for_youtube
 from tests.conftest import DEMO, descendants, director, gone, parsed_page, read_cast, shown
 
 SCENES = ["--scene", "before-temporal", "--scene", "with-temporal"]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+SPINNER_FRAMES = SPINNERS[SPINNER]["frames"]
 
 
 def markers(events: list[list]) -> list[tuple[float, str]]:
@@ -202,3 +209,60 @@ def test_a_second_ctrl_c_stops_the_rendering_and_leaves_no_renderer(tmp_path: Pa
     assert gone(renderers), "showreel and its ffmpeg are stopped with the director"
     assert not video.exists() and not list(tmp_path.glob(".talk.*")), "nor a temporary file"
     assert read_cast(tmp_path / "state" / "recording.cast")[1], "the cast is kept"
+
+
+def frame_at(video: Path, seconds: float, into: Path) -> Image.Image:
+    """The video's frame shown at `seconds`, decoded by ffmpeg."""
+    subprocess.run(
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", "-ss", f"{seconds:.3f}",
+         "-i", str(video), "-frames:v", "1", str(into)],
+        check=True, timeout=60,
+    )  # fmt: skip
+    return Image.open(into).convert("L")
+
+
+def test_a_video_sized_in_pixels_is_that_size_with_one_header_bar_and_a_spinner_drawn(
+    tmp_path: Path,
+) -> None:
+    cast, video = tmp_path / "talk.cast", tmp_path / "talk.mp4"
+    done = subprocess.run(
+        [sys.executable, DEMO, "--state-dir", str(tmp_path / "state"), "--auto", "--once",
+         "--speed", "4", "--scene", "before-temporal", "--record-size", "1280x720",
+         "--record", str(cast), "--record", str(video)],
+        capture_output=True, stdin=subprocess.DEVNULL, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    reader = imageio_ffmpeg.read_frames(str(video))
+    assert next(reader)["size"] == (1280, 720), "exactly the size asked, in pixels"
+    reader.close()
+    meta, events = read_cast(cast)
+    columns, rows, size = fit(Pixels(1280, 720))
+    assert (meta["width"], meta["height"]) == (columns, rows)
+    drawn = Renderer(resolve_theme(None, "asciinema"), columns, rows, size, str(font()), PADDING)
+    left = (1280 - drawn.width) // 2 // 2 * 2 + PADDING  # ffmpeg's pad: even offsets in YUV 4:2:0
+    top = (720 - drawn.height) // 2 // 2 * 2 + PADDING
+
+    # The header: one bar, its top pixel row light from its first word to its last (a blank
+    # drawn as the background would be a dark run a cell wide).
+    header = frame_at(video, 3, tmp_path / "header.png")
+    row = [header.getpixel((x, top + 1)) > 128 for x in range(1280)]
+    start, end = row.index(True), len(row) - row[::-1].index(True)
+    assert end - start > 0.9 * columns * drawn.char_w, "the bar spans the screen"
+    assert all(row[start:end]), "no gap in the bar"
+
+    # The spinner: its frames are glyphs of the font, each drawn as itself (the font's empty
+    # box would look the same in every frame), in the footer's first cell.
+    cells = []
+    for index, (at, kind, text) in enumerate(events[:-1]):
+        found = (c for c in SPINNER_FRAMES if kind == "o" and f"m{c}\x1b" in text)
+        glyph = next(found, None)
+        if glyph and events[index + 1][0] - at > 2 / VIDEO_FPS and glyph not in dict(cells):
+            frame = frame_at(video, at + 1 / VIDEO_FPS, tmp_path / f"spin{len(cells)}.png")
+            y = top + (rows - 1) * drawn.cell_h
+            box = (left, y, left + round(drawn.char_w), y + drawn.cell_h)
+            cells.append((glyph, frame.crop(box).tobytes()))
+    assert len(cells) >= 2, cells
+    for (one, ink), (other, ink2) in itertools.pairwise(cells):
+        apart = sum(abs(a - b) for a, b in zip(ink, ink2, strict=True)) / len(ink)
+        assert apart > 4, f"{one} and {other} drawn alike: the font's empty box?"
+    assert all(max(ink) > 64 for _, ink in cells), "each drawn"

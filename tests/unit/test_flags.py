@@ -9,7 +9,7 @@ import pytest
 
 from director import TALK, cli, flags
 from director.errors import Status
-from director.formats import TRANSCRIPTS
+from director.formats import TRANSCRIPTS, Pixels
 
 pytestmark = pytest.mark.usefixtures("keep_signal_handlers")
 
@@ -45,6 +45,11 @@ BAD_FLAGS = {
     "idle limit inf": (["--idle-limit", "inf"], ": --idle-limit: must be more than 0"),
     "db limit 1e400": (["--db-limit", "1e400"], ": --db-limit: must be more than 0"),
     "a tiny recording": (["--record-size", "5x5"], ": --record-size: use COLSxROWS"),
+    "rows of no recording": (["--record-size", "100x5"], ": --record-size: use COLSxROWS"),
+    "pixels past 8K": (["--record-size", "8000x4500"], ": --record-size: use COLSxROWS"),
+    "odd pixels": (["--record-size", "1281x720"], ": --record-size: a size in pixels is even"),
+    "pixels too few for a stage": (["--record-size", "600x100", "--font-size", "40"],
+                                   ": --record-size: 600x100 holds 23x1 cells at 40 px, not 40x10"),
     "two modes": (["--auto", "--rehearse"], ": --rehearse: not allowed with --auto"),
     "an ambiguous flag": (["--s", "2"], ": ambiguous option: --s could match --speed"),
     "init without DIR": (["init"], " init: DIR: missing (--help says what it is)"),
@@ -134,3 +139,22 @@ def test_what_cannot_name_a_service_or_shape_a_notes_screen_is_refused_in_a_line
     assert exit.value.code == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and said in err, err
+
+
+@pytest.mark.parametrize(
+    ("given", "size", "pixels", "font_size"),
+    [
+        (["--record-size", "100x30"], (100, 30), None, None),
+        (["--record-size", "500x200"], (500, 200), None, None),
+        (["--record-size", "1280x720"], (115, 31), (1280, 720), 18),
+        (["--record-size", "1920x1080"], (108, 30), (1920, 1080), 29),
+        (["--record-size", "1920x1080", "--font-size", "20"], (156, 43), (1920, 1080), 20),
+    ],
+)
+def test_a_record_size_beyond_cols_and_rows_is_pixels_filled_with_cells_and_a_font(
+    given: list[str], size: tuple[int, int], pixels: tuple[int, int] | None, font_size: int | None
+) -> None:
+    args = flags.parse(given)
+    assert args.record_size == size
+    assert args.record_pixels == (None if pixels is None else Pixels(*pixels))
+    assert args.font_size == font_size

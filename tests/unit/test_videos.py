@@ -2,16 +2,38 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import pytest
+from rich._spinners import SPINNERS
+from rich.console import Console
+from rich.panel import Panel
+from rich.syntax import Syntax
+from rich.text import Text
 from showreel.exporters.chapters import youtube_list
+from showreel.render import Renderer
+from showreel.themes import resolve_theme
 
-from director.formats import Draft, Look
+from director.formats import Draft, Look, Pixels
+from director.panels import SPINNER
 from director.recording import Cast
-from director.videos import chapters, for_youtube, scene_markers_only
-from tests.unit.conftest import CAST
+from director.videos import (
+    FITTED,
+    GIF_LINE_HEIGHT,
+    GLYPHS,
+    PADDING,
+    chapters,
+    fit,
+    font,
+    for_youtube,
+    missing,
+    scene_markers_only,
+)
+from tests.unit.conftest import CAST, stage
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_a_line_separator_in_a_scenes_title_stays_in_its_line() -> None:
@@ -105,3 +127,86 @@ def test_each_output_has_its_own_default_font_size_and_the_flags_win(
         next(p.name for p in tmp_path.iterdir() if p.is_dir()),
         "talk.cast",
     ], "nothing left beside the output but the temporary folder"
+
+
+def _beyond_ascii(text: str) -> set[str]:
+    return {char for char in text if ord(char) > 127 and char.isprintable()}
+
+
+def test_every_glyph_the_stage_draws_is_in_the_renderers_font() -> None:
+    assert missing(font(), "".join(GLYPHS)) == ""
+    assert missing(font(), "⠋⋮") == "⠋⋮", "Braille and the vertical ellipsis are not in it"
+
+
+def test_the_glyph_table_has_every_character_beyond_ascii_the_stage_can_draw() -> None:
+    written = "".join(
+        path.read_text(encoding="utf-8")
+        for folder in ("director", "scenes", "counter")
+        for path in sorted((ROOT / folder).rglob("*"))
+        if path.suffix in (".py", ".toml")
+    )
+    console = Console(width=40, record=True, color_system=None, file=io.StringIO())
+    syntax = Syntax("x = 1\ny = 2", "python", line_numbers=True, highlight_lines={1})
+    console.print(Panel(syntax, title="t"), Text("a" * 80, overflow="ellipsis", no_wrap=True))
+    drawn = console.export_text() + "".join(SPINNERS[SPINNER]["frames"])
+    tabled = "".join(GLYPHS)
+    for source, text in (("a module, scene or program", written), ("Rich", drawn)):
+        assert _beyond_ascii(text) <= set(tabled), f"from {source}: add it to videos.GLYPHS"
+
+
+@pytest.mark.parametrize(
+    "pixels", [(1280, 720), (1920, 1080), (3840, 2160), (1024, 768), (640, 360)]
+)
+def test_a_size_in_pixels_is_filled_by_showreels_frame_and_the_rest_padded(
+    pixels: tuple[int, int],
+) -> None:
+    columns, rows, size = fit(Pixels(*pixels))
+    assert columns >= FITTED[0] and rows >= FITTED[1]
+    drawn = Renderer(resolve_theme(None, "asciinema"), columns, rows, size, str(font()), PADDING)
+    assert drawn.width <= pixels[0] and drawn.height <= pixels[1]
+    larger = fit(Pixels(*pixels), size + 1)
+    assert larger[0] < FITTED[0] or larger[1] < FITTED[1], "the largest font that fills it"
+    assert pixels[0] - drawn.width < 2 * PADDING + drawn.char_w, "the columns fill the width"
+    assert pixels[1] - drawn.height < 2 * PADDING + drawn.cell_h, "the rows fill the height"
+
+
+@pytest.mark.parametrize("name", ["a.mp4", "a.webm"])
+def test_a_video_in_pixels_is_padded_to_them_in_the_themes_background(
+    tmp_path: Path, name: str
+) -> None:
+    cast = tmp_path / "talk.cast"
+    cast.write_text(CAST, encoding="utf-8")
+    look = Look(theme="nord", font_size=18, pixels=Pixels(1280, 720))
+    draft = Draft(cast, tmp_path / name, look, tmp_path)
+    assert draft.format.render is not None
+    (showreel, _), (padded, _) = draft.format.render(draft)
+    assert showreel[showreel.index("--font") + 1] == str(font())
+    assert showreel[showreel.index("--padding") + 1] == str(PADDING)
+    made = showreel[showreel.index("-o") + 1]
+    assert made != str(draft.part) and padded[padded.index("-i") + 1] == made
+    assert padded[-1] == str(draft.part)
+    assert padded[padded.index("-vf") + 1] == "pad=1280:720:(ow-iw)/2:(oh-ih)/2:color=0x2e3440"
+    draft.discard()
+
+
+def test_the_gif_is_drawn_in_the_videos_font_with_rows_that_join_box_lines(tmp_path: Path) -> None:
+    cast = tmp_path / "talk.cast"
+    cast.write_text(CAST, encoding="utf-8")
+    draft = Draft(cast, tmp_path / "a.gif", Look(), tmp_path)
+    assert draft.format.render is not None
+    [(command, _)] = draft.format.render(draft)
+    assert command[command.index("--font-dir") + 1] == str(font().parent)
+    assert command[command.index("--font-family") + 1] == "DejaVu Sans Mono"
+    assert f"--line-height={GIF_LINE_HEIGHT}" in command and GIF_LINE_HEIGHT <= 1.16
+
+
+def test_every_cell_of_the_stages_header_has_a_background_of_its_own() -> None:
+    """showreel draws a blank of the default colours as the background, reversed or not: the
+    header's bar has colours of its own in every cell, or it is drawn word by word."""
+    narrator, target = stage(80, 24)
+    narrator.at_step("With Temporal - step 1/11 (narrate)")
+    header = target.render_lines(narrator.layout, target.options.update(height=24))[0]
+    assert sum(cell.cell_length for cell in header) == 80
+    for cell in header:
+        assert cell.style is not None and cell.style.bgcolor is not None, cell
+        assert not cell.style.reverse, cell
