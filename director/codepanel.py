@@ -188,7 +188,7 @@ class CodePanel:
     def _elided(self, count: int, where: str, gutter: int) -> Text:
         """The mark for `count` lines left out `above` or `below` the window."""
         background = self._background
-        said = f"{'⋮'.rjust(gutter - 1)} {count} line{'s' if count > 1 else ''} {where}"
+        said = f"{'┆'.rjust(gutter - 1)} {count} line{'s' if count > 1 else ''} {where}"
         return Text(said, style=background + Style(dim=True, italic=True))
 
 

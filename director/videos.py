@@ -42,6 +42,8 @@ GLYPHS: dict[str, str] = {
     "▌": "the cursor of a command being typed",
     "❱": "Rich's mark of a highlighted code line",
     "…": "Rich's mark of text cut short",
+    "↪": "a long code line's continuation, under its indentation",
+    "┆": "the code panel's mark of lines left out of its window",
     "─│╭╮╰╯": "Rich's rounded boxes: every panel",
     "◜◠◝◞◡◟": "the footer's spinner (Rich's \"arc\")",
 }

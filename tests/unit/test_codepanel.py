@@ -53,7 +53,7 @@ def source_lines(rows: list[str], gutter: int) -> dict[int, list[str]]:
     number = None
     for row in rows:
         head, body = row[:gutter], row[gutter:].rstrip()
-        if "⋮" in head:
+        if "┆" in head:
             number = None
         elif head.strip(" ❱"):
             number = int(head.strip(" ❱"))
@@ -131,9 +131,9 @@ def test_far_apart_highlights_are_builds_each_window_saying_what_it_leaves_out()
         shown.append(inside)
         for number in build:
             assert any(re.match(rf"❱ +{number} line_{number} ", row) for row in inside)
-    assert "⋮" not in shown[0][0] and "lines below" in shown[0][-1]
+    assert "┆" not in shown[0][0] and "lines below" in shown[0][-1]
     assert "lines above" in shown[1][0] and "lines below" in shown[1][-1]
-    assert "lines above" in shown[2][0] and "⋮" not in shown[2][-1]
+    assert "lines above" in shown[2][0] and "┆" not in shown[2][-1]
 
 
 def test_a_long_line_wraps_under_its_indentation_marked_as_continued() -> None:
