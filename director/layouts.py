@@ -17,6 +17,7 @@ from rich.styled import Styled
 from rich.table import Table
 from rich.text import Text
 
+from director.fitting import Centred
 from director.panels import footer, help_panel, program_panel, typing_panel
 from director.screen import Role, Screen, ScreenModel
 
@@ -124,10 +125,13 @@ class Regions:
     columns: int
 
     @classmethod
-    def of(cls, width: int, height: int) -> Regions:
+    def of(cls, width: int, height: int, natural: int = 0) -> Regions:
+        """The regions of a `width` x `height` screen for a program whose widest line is
+        `natural` columns: beside only where that fits inside the region's border."""
         body = height - 2  # the header and the footer
-        if width >= 140:  # room for code 100 wide beside a counter
-            return cls(True, body, max(30, min(60, width // 4)))
+        beside = max(30, min(60, width // 4))
+        if width >= 140 and natural + 4 <= beside:  # room for code 100 wide beside it
+            return cls(True, body, beside)
         return cls(False, max(5, min(14, body // 3)), width)
 
 
@@ -230,12 +234,11 @@ class StageLayout(LiveLayout):
     def _in_sight(
         self, main: RenderableType, focus: int | None, width: int, height: int
     ) -> RenderableType:
-        """The main panel as tall as it is (not stretched to the region); taller than the
-        region, the rows around its `focus` (a code panel's highlighted lines)."""
-        if isinstance(main, Align):  # it places itself in the region (the kiosk's card)
-            return main
+        """The main panel as tall as it is (not stretched to the region): in the middle of
+        the region, knowing its height; a code panel taller than the region, the rows
+        around its `focus` (its highlighted lines)."""
         if focus is None:
-            return Align(main, vertical="top")
+            return Centred(main, height)
         options = self.console.options.update(width=width, height=None)
         rows = self.console.render_lines(main, options, pad=False)
         if len(rows) <= height:

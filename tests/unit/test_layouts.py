@@ -14,7 +14,7 @@ from rich.text import Text
 from director import flags
 from director.claims import Verdict
 from director.keys import BINDINGS
-from director.layouts import LAYOUTS, choose
+from director.layouts import LAYOUTS, Regions, choose
 from director.narration import Narrator
 from tests.unit.conftest import Program, stage, text
 
@@ -38,7 +38,8 @@ def test_the_stage_has_a_header_the_main_panel_and_a_footer() -> None:
     assert header == "Durable execution, live scene 2 of 6: With Temporal", (
         "the scene, nothing else"
     )
-    assert "A program that counts" in rows[1] and "It counts from 1 to 10." in "".join(rows)
+    [title] = [i for i, row in enumerate(rows) if "A program that counts" in row]
+    assert title > 1 and "It counts from 1 to 10." in "".join(rows), "set in the region"
     assert rows[-1].startswith("With Temporal - step 1/11 (narrate)")
 
 
@@ -55,7 +56,7 @@ def test_the_program_is_below_the_main_panel_or_beside_it_on_a_wide_screen(
     rows = screen_of(narrator, target)
     [title_row] = [i for i, row in enumerate(rows) if "$ python start-execution.py" in row]
     [panel_row] = [i for i, row in enumerate(rows) if "Run it" in row]
-    assert (title_row == panel_row) is beside, rows
+    assert (title_row == 1) is beside and (title_row > panel_row) is not beside, rows
     assert narrator.program_size == program_size
     inside = rows[title_row + 1 : title_row + 4]
     assert [row.split("│")[-2].strip() for row in inside] == ["1", "2", "3"]
@@ -248,3 +249,47 @@ def test_the_card_between_rounds_sits_in_the_middle_of_the_stage(size: tuple[int
     left, right = len(line) - len(line.lstrip()), len(line) - len(line.rstrip())
     assert abs(left - right) <= 2, f"centred across: {line!r}"
     assert size[1] // 4 < row < size[1] * 3 // 4, f"centred down: row {row} of {size[1]}"
+
+
+LONG_BODY = (
+    "The same counter, but each step is a **workflow** timer kept by Temporal. Kill the "
+    "worker and start another one: the count carries on where it was."
+)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40), (200, 50)])
+@pytest.mark.parametrize("kind", ["narrate", "ask"])
+def test_narration_and_questions_are_set_in_the_middle_of_their_region_as_wide_as_their_text(
+    size: tuple[int, int], kind: str
+) -> None:
+    narrator, target = stage(*size)
+    if kind == "narrate":
+        narrator.narrate("With Temporal", LONG_BODY)
+    else:
+        narrator.ask("The program was stopped at 3: which number will it print first?")
+    narrator.program_started(Program(output="1\r\n2\r\n3\r\n"))  # type: ignore[arg-type]
+    rows = screen_of(narrator, target)
+    top = next(i for i, row in enumerate(rows) if "╭" in row and "$ python" not in row)
+    bottom = next(i for i, row in enumerate(rows) if i > top and "╰" in row.split("╮")[0])
+    program = next(i for i, row in enumerate(rows) if "$ python" in row)
+    region = (1, program) if program > 1 else (1, size[1] - 1)  # below it, else beside it
+    above, below = top - region[0], region[1] - 1 - bottom
+    assert abs(above - below) <= 1, f"centred down: {above} rows above, {below} below"
+    left = rows[top].index("╭")
+    width = rows[top].index("╮") - left + 1
+    assert width <= 90, "a comfortable measure, not the region's width"
+    if program > 1:  # the region is the whole width: centred across it
+        assert abs(left - (size[0] - left - width)) <= 1, rows[top]
+
+
+@pytest.mark.parametrize(
+    ("size", "natural", "beside"),
+    [((200, 50), 0, True), ((200, 50), 46, True), ((200, 50), 60, False), ((100, 30), 0, False)],
+)
+def test_a_side_region_narrower_than_its_programs_widest_line_goes_below(
+    size: tuple[int, int], natural: int, beside: bool
+) -> None:
+    regions = Regions.of(*size, natural)
+    assert regions.beside is beside
+    if not beside:
+        assert regions.columns == size[0], "below, it has the whole width"
