@@ -293,3 +293,30 @@ def test_a_side_region_narrower_than_its_programs_widest_line_goes_below(
     assert regions.beside is beside
     if not beside:
         assert regions.columns == size[0], "below, it has the whole width"
+
+
+URL = "http://localhost:7233/namespaces/default/workflows/counter-event-history-24926df3abcdef"
+PAYLOAD = '{"metadata":{"encoding":"anNvbi9wbGFpbg=="},"data":"eyJjb3VudCI6MTAsInJlc3VsdCI6ImRvbmUi'
+PAYLOAD += 'LCJ3b3JrZmxvdyI6ImNvdW50ZXIiLCJyb3VuZCI6MTJ9"}'
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40), (200, 50)])
+def test_lines_said_under_the_panel_break_no_word_id_or_link(size: tuple[int, int]) -> None:
+    narrator, target = stage(*size)
+    narrator.narrate("Temporal writes everything down", "Every step is an event.")
+    workflow = "counter-event-history-24926df3abcdef"
+    narrator.info(f"Workflow [bold]{workflow}[/] [link={URL}]{URL}[/link]")
+    narrator.verdict(Verdict("it prints 'TimerFired'", True, f"Result {PAYLOAD}"))
+    narrator.program_started(Program(output="1\r\n"))  # type: ignore[arg-type]
+    segments = list(target.render(narrator.layout, target.options))
+    linked = "".join(s.text for s in segments if s.style and s.style.link == URL)
+    assert linked in (URL, URL.replace("namespaces/default/workflows", "…")) or "…" in linked
+    assert linked.endswith("24926df3abcdef"), "the id whole, the link's target whole"
+    rows = screen_of(narrator, target)
+    said = f"> Workflow {workflow} {URL} ✔ it prints 'TimerFired' Result {PAYLOAD}".split()
+    start = next(i for i, row in enumerate(rows) if "> Workflow" in row)
+    for row in rows[start : start + 6]:
+        if "$ python" in row or "╭" in row:
+            break
+        for token in re.split("[│╭╰]", row)[0].split():  # the main region's part
+            assert token in said or "…" in token, f"{token!r} is broken: {row!r}"
