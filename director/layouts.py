@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from director.codepanel import CodePanel
+from director.fitting import Centred
 from director.panels import SPINNER, footer, help_panel, program_panel, typing_panel
 from director.screen import Role, Screen, ScreenModel
 
@@ -136,10 +137,13 @@ class Regions:
     columns: int
 
     @classmethod
-    def of(cls, width: int, height: int) -> Regions:
+    def of(cls, width: int, height: int, natural: int = 0) -> Regions:
+        """The regions of a `width` x `height` screen for a program whose widest line is
+        `natural` columns: beside only where that fits inside the region's border."""
         body = height - 2  # the header and the footer
-        if width >= 140:  # room for code 100 wide beside a counter
-            return cls(True, body, max(30, min(60, width // 4)))
+        beside = max(30, min(60, width // 4))
+        if width >= 140 and natural + 4 <= beside:  # room for code 100 wide beside it
+            return cls(True, body, beside)
         return cls(False, max(5, min(14, body // 3)), width)
 
 
@@ -266,13 +270,12 @@ class StageLayout(LiveLayout):
     def _in_sight(
         self, main: RenderableType, focus: frozenset[int] | None, width: int, height: int
     ) -> RenderableType:
-        """The main panel as tall as it is (not stretched to the region); a code panel fits
-        itself to the region, keeping its `focus` (the build's highlighted lines) in view."""
+        """The main panel as tall as it is (not stretched to the region): a code panel fits
+        itself to the region, keeping its `focus` (the build's highlighted lines) in view;
+        any other is set in the middle of the region, knowing its height."""
         if isinstance(main, CodePanel):
             return main.keeping(focus)
-        if isinstance(main, Align):  # it places itself in the region (the kiosk's card)
-            return main
-        return Align(main, vertical="top")
+        return Centred(main, height)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ import time
 from dataclasses import replace
 from types import TracebackType
 
-from rich.align import Align
+from rich import box
+from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
 from rich.markdown import Markdown
 from rich.panel import Panel
@@ -16,12 +17,14 @@ from rich.text import Text
 
 from director.claims import Tally, Verdict
 from director.codepanel import Build, CodePanel
+from director.fitting import MEASURE, Fitted
+from director.history import History
 from director.layouts import LAYOUTS, LayoutKind
 from director.panels import help_panel, program_panel
 from director.processes import ChildProcess
 from director.recording import SCENE, Recorder
 from director.replays import Replay
-from director.results import Event, ReportRow, around, duration
+from director.results import Event, ReportRow, duration
 from director.screen import LINES_KEPT, Role, Screen, ScreenModel, emptied
 
 
@@ -107,6 +110,8 @@ class Narrator:
     def say(self, renderable: RenderableType, role: Role = "line") -> None:
         """Show it where things of its role go (and record it, and keep it in the
         transcript)."""
+        if role in ("line", "result") and isinstance(renderable, Text):
+            renderable = Fitted(renderable)  # no token broken, a long link shortened
         if role in ("main", "summary"):
             self.model.change(main=renderable, focus=None, lines=())
         elif role in ("line", "result"):
@@ -180,8 +185,12 @@ class Narrator:
     # --- panels ------------------------------------------------------------------------
 
     def narrate(self, title: str, body: str, notes: str = "") -> None:
+        """A titled panel of Markdown, as wide as its text (at most a comfortable measure)."""
         heading = Text(title, style="bold")
-        self.say(Panel(Markdown(body), title=heading, border_style="cyan", padding=(1, 2)), "main")
+        width = _measure(body, title) + 6  # the border and the padding
+        panel = Panel(Markdown(body), title=heading, border_style="cyan", padding=(1, 2))
+        panel.width = width
+        self.say(panel, "main")
         self.speaker_notes(notes)
 
     def code(
@@ -209,9 +218,11 @@ class Narrator:
 
     def ask(self, question: str, notes: str = "") -> None:
         text = Text(question, style="bold yellow", justify="center")
+        title = "Question for the room"
         question_panel = Panel(
-            text, title="[bold]Question for the room", border_style="yellow", padding=1
-        )
+            text, title=f"[bold]{title}", border_style="yellow", padding=1,
+            width=_measure(question, title) + 4,
+        )  # fmt: skip
         self.say(question_panel, "main")
         self.speaker_notes(notes)
 
@@ -241,20 +252,26 @@ class Narrator:
             title=Text(title, style="bold"),
             caption=Text(caption, style="bold") if caption else None,
             expand=True,
+            box=box.SIMPLE_HEAD,  # no column rules: the scene's name has their room
+            show_edge=False,
+            pad_edge=False,
+            collapse_padding=True,
             border_style="cyan",
         )
-        for column in ("Scene", "Last before stop", "First after restart", "Repeated", "Lost"):
-            table.add_column(column, justify="left" if column == "Scene" else "center")
-        table.add_column("Claims", justify="left")
+        table.add_column("Scene", ratio=1)
+        for column in ("Stop", "Restart", "Repeated", "Lost"):  # the last before, first after
+            table.add_column(column, justify="center", no_wrap=column in ("Stop", "Restart"))
+        table.add_column("Claims", no_wrap=True)
         for scene, tally, verdicts, failure in rows:
             held = sum(v.held for v in verdicts)
+            name = Text(scene)
             if failure or held < len(verdicts):
                 claims = Text(f"✘ {held}/{len(verdicts)} held", style="bold red")
-                claims.append(f"\n{failure}" if failure else "", style="red")
+                name.append(f"\n{failure}" if failure else "", style="red")  # the whole width
             else:
                 claims = Text(f"✔ {held}/{len(verdicts)} held", style="bold green")
             table.add_row(
-                Text(scene),
+                name,
                 _number(tally.last_before),
                 _number(tally.first_after),
                 _numbers(tally.repeated, "yellow"),
@@ -270,7 +287,7 @@ class Narrator:
         failed = [Text(detail, style="red") for detail in details]  # wrapped under itself
         card = Group(Text(headline, style=style, justify="center"), *failed)
         panel = Panel(card, border_style=style.split()[-1], padding=(1, 2), expand=False)
-        self.say(Align.center(panel, vertical="middle"), "main")
+        self.say(panel, "main")  # the stage sets it in the middle
 
     def report(self, rows: list[ReportRow]) -> None:
         """The rehearsal report: each scene's time, its steps' and its claims under it, and
@@ -296,27 +313,21 @@ class Narrator:
         self.say(table, "summary")
 
     def history(self, title: str, events: list[Event], notes: dict[int, str]) -> None:
-        """The event history, time from the workflow's start, the events that matter marked."""
-        table = Table(title=Text(title, style="bold"), border_style="cyan")
-        for column in ("Id", "Event", "Time", "Why it matters"):
-            table.add_column(column, justify="right" if column in ("Id", "Time") else "left")
-        start = events[0][2] if events else None
-        shown = around(len(events), [i for i, e in enumerate(events) if e[0] in notes])
-        for index, (event_id, kind, when) in enumerate(events):
-            if index not in shown:
-                if index - 1 in shown:
-                    table.add_row("", "[dim]...[/]", "", "")
-                continue
-            since = f"+{(when - start).total_seconds():.3f} s" if start else ""
-            note = notes.get(event_id, "")
-            table.add_row(str(event_id), kind, since, note, style="bold yellow" if note else None)
-        self.say(table, "main")
+        """The event history, time from the workflow's start, the events that matter marked
+        and always shown, as many others as the region has rows for."""
+        self.say(History(title, events, notes), "main")
 
     def speaker_notes(self, notes: str) -> None:
         """A step's notes, on the audience's screen when it shows them (rehearsal, no notes
         screen following)."""
         if self.notes and notes:
             self.say(Text(f"Notes: {notes}", style="italic magenta"))
+
+
+def _measure(text: str, title: str) -> int:
+    """The columns a panel's text is set in: its longest line, or its title's, at most
+    the measure."""
+    return min(MEASURE, max(cell_len(line) for line in [*text.splitlines(), title + "  "]))
 
 
 def _under(mark: str | Text, body: Text) -> Table:

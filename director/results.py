@@ -119,13 +119,14 @@ def history_notes(
     return notes
 
 
-def around(count: int, marked: list[int], context: int = 2) -> set[int]:
-    """Rows to show of a long table: the first and last few, and a few around each mark."""
-    rows = {*range(min(count, 4)), count - 1}
-    if marked:
-        rows |= set(range(max(0, marked[0] - context), min(count, marked[-1] + context + 1)))
-    else:
-        rows |= set(range(count))
+def around(count: int, marked: list[int], context: int = 2, ends: int = 4) -> set[int]:
+    """Rows to show of a long table: the first `ends` and the last (none if `ends` is 0),
+    each mark and `context` rows either side of it; every row when nothing is marked."""
+    if not marked:
+        return set(range(count))
+    rows = {*range(min(count, ends)), count - 1} if ends and count else set()
+    for mark in marked:
+        rows |= set(range(max(0, mark - context), min(count, mark + context + 1)))
     return rows
 
 

@@ -14,7 +14,7 @@ from rich.text import Text
 from director import flags
 from director.claims import Verdict
 from director.keys import BINDINGS
-from director.layouts import LAYOUTS, choose
+from director.layouts import LAYOUTS, Regions, choose
 from director.narration import Narrator
 from director.replays import Replay
 from director.takes import TAKE_SIZE
@@ -41,7 +41,8 @@ def test_the_stage_has_a_header_the_main_panel_and_a_footer() -> None:
     assert header == "Durable execution, live scene 2 of 6: With Temporal", (
         "the scene, nothing else"
     )
-    assert "A program that counts" in rows[1] and "It counts from 1 to 10." in "".join(rows)
+    [title] = [i for i, row in enumerate(rows) if "A program that counts" in row]
+    assert title > 1 and "It counts from 1 to 10." in "".join(rows), "set in the region"
     assert rows[-1].startswith("With Temporal - step 1/11 (narrate)")
 
 
@@ -58,7 +59,7 @@ def test_the_program_is_below_the_main_panel_or_beside_it_on_a_wide_screen(
     rows = screen_of(narrator, target)
     [title_row] = [i for i, row in enumerate(rows) if "$ python start-execution.py" in row]
     [panel_row] = [i for i, row in enumerate(rows) if "Run it" in row]
-    assert (title_row == panel_row) is beside, rows
+    assert (title_row == 1) is beside and (title_row > panel_row) is not beside, rows
     assert narrator.program_size == program_size
     inside = rows[title_row + 1 : title_row + 4]
     assert [row.split("│")[-2].strip() for row in inside] == ["1", "2", "3"]
@@ -314,3 +315,74 @@ def test_scrolling_a_take_is_its_banner_then_its_frame_as_it_is() -> None:
     rows = screen_of(narrator, target)
     assert rows[0] == " Recorded 2026-11-25 16:54, not live "
     assert [row.rstrip() for row in rows[1:25]] == [row.rstrip() for row in TAKE_ROWS]
+
+
+LONG_BODY = (
+    "The same counter, but each step is a **workflow** timer kept by Temporal. Kill the "
+    "worker and start another one: the count carries on where it was."
+)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40), (200, 50)])
+@pytest.mark.parametrize("kind", ["narrate", "ask"])
+def test_narration_and_questions_are_set_in_the_middle_of_their_region_as_wide_as_their_text(
+    size: tuple[int, int], kind: str
+) -> None:
+    narrator, target = stage(*size)
+    if kind == "narrate":
+        narrator.narrate("With Temporal", LONG_BODY)
+    else:
+        narrator.ask("The program was stopped at 3: which number will it print first?")
+    narrator.program_started(Program(output="1\r\n2\r\n3\r\n"))  # type: ignore[arg-type]
+    rows = screen_of(narrator, target)
+    top = next(i for i, row in enumerate(rows) if "╭" in row and "$ python" not in row)
+    bottom = next(i for i, row in enumerate(rows) if i > top and "╰" in row.split("╮")[0])
+    program = next(i for i, row in enumerate(rows) if "$ python" in row)
+    region = (1, program) if program > 1 else (1, size[1] - 1)  # below it, else beside it
+    above, below = top - region[0], region[1] - 1 - bottom
+    assert abs(above - below) <= 1, f"centred down: {above} rows above, {below} below"
+    left = rows[top].index("╭")
+    width = rows[top].index("╮") - left + 1
+    assert width <= 90, "a comfortable measure, not the region's width"
+    if program > 1:  # the region is the whole width: centred across it
+        assert abs(left - (size[0] - left - width)) <= 1, rows[top]
+
+
+@pytest.mark.parametrize(
+    ("size", "natural", "beside"),
+    [((200, 50), 0, True), ((200, 50), 46, True), ((200, 50), 60, False), ((100, 30), 0, False)],
+)
+def test_a_side_region_narrower_than_its_programs_widest_line_goes_below(
+    size: tuple[int, int], natural: int, beside: bool
+) -> None:
+    regions = Regions.of(*size, natural)
+    assert regions.beside is beside
+    if not beside:
+        assert regions.columns == size[0], "below, it has the whole width"
+
+
+URL = "http://localhost:7233/namespaces/default/workflows/counter-event-history-24926df3abcdef"
+PAYLOAD = '{"metadata":{"encoding":"anNvbi9wbGFpbg=="},"data":"eyJjb3VudCI6MTAsInJlc3VsdCI6ImRvbmUi'
+PAYLOAD += 'LCJ3b3JrZmxvdyI6ImNvdW50ZXIiLCJyb3VuZCI6MTJ9"}'
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40), (200, 50)])
+def test_lines_said_under_the_panel_break_no_word_id_or_link(size: tuple[int, int]) -> None:
+    narrator, target = stage(*size)
+    narrator.narrate("Temporal writes everything down", "Every step is an event.")
+    workflow = "counter-event-history-24926df3abcdef"
+    narrator.info(f"Workflow [bold]{workflow}[/] [link={URL}]{URL}[/link]")
+    narrator.verdict(Verdict("it prints 'TimerFired'", True, f"Result {PAYLOAD}"))
+    narrator.program_started(Program(output="1\r\n"))  # type: ignore[arg-type]
+    segments = list(target.render(narrator.layout, target.options))
+    linked = "".join(s.text for s in segments if s.style and s.style.link == URL)
+    assert linked in (URL, URL.replace("namespaces/default/workflows", "…")) or "…" in linked
+    assert linked.endswith("24926df3abcdef"), "the id whole, the link's target whole"
+    rows = screen_of(narrator, target)
+    said = f"> Workflow {workflow} {URL} ✔ it prints 'TimerFired' Result {PAYLOAD}".split()
+    start = next(i for i, row in enumerate(rows) if "> Workflow" in row)
+    for row in rows[start : start + 6]:
+        if "$ python" in row or "╭" in row:
+            break
+        for token in re.split("[│╭╰]", row)[0].split():  # the main region's part
+            assert token in said or "…" in token, f"{token!r} is broken: {row!r}"

@@ -32,7 +32,8 @@ def test_a_narration_is_a_titled_panel_with_its_markdown() -> None:
     shown = text(narrator.console)
     assert "A program that counts" in shown and "It counts from 1 to 10." in shown
     assert "secret" not in shown, "notes only in rehearsal"
-    assert all(len(line) == 60 for line in shown.splitlines() if line.startswith("╭"))
+    tops = [line for line in shown.splitlines() if line.startswith("╭")]
+    assert tops and all(len(line) == len("It counts from **1 to 10**.") + 6 for line in tops)
 
 
 def test_rehearsal_shows_the_notes() -> None:
@@ -234,6 +235,7 @@ def test_the_recording_draws_everything_at_its_own_size_when_stdout_is_a_pipe(
     narrator = Narrator(piped, recorders=(Recorder(cast, follow_terminal=False),))
     narrator.marker("Scene: One")
     narrator.narrate("A program that counts", "It counts.")
+    narrator.summary("What the programs printed", [])  # as wide as it is given
     narrator.clear()  # a new kiosk round: the recording's screen is cleared, not the log
     narrator.resize((80, 24))  # its size was given: it keeps it
     cast.close()
@@ -285,3 +287,16 @@ def test_a_take_drawn_at_its_own_size_never_sizes_the_programs(tmp_path: Path) -
     recorded = Recorder(Cast(tmp_path / "a.cast", (100, 30), "Talk"), follow_terminal=False)
     both = Narrator(console(60), recorders=(recorded, take))
     assert both.program_size == (24, 96), "--record's recording, not the take"
+
+
+def test_the_summary_fits_80_columns_one_line_a_scene() -> None:
+    titles = ["How does it know? The event history", "What if Temporal itself dies?",
+              "What if the machine dies?", "Before Temporal", "With Temporal"]  # fmt: skip
+    rows = [(t, Tally(3, 4, [], []), [Verdict("c", True, "")], None) for t in titles]
+    narrator = Narrator(console(80))
+    narrator.summary("What the programs really printed", rows, "Learn more: docs.temporal.io")
+    shown = text(narrator.console).splitlines()
+    for title in titles:
+        [row] = [row for row in shown if title in row]
+        assert "3" in row and "4" in row and "✔ 1/1 held" in row, row
+    assert max(map(len, shown)) <= 80

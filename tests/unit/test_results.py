@@ -74,6 +74,8 @@ def test_long_tables_keep_the_ends_and_the_marks() -> None:
     assert around(5, []) == {0, 1, 2, 3, 4}
     assert around(30, [15]) == {0, 1, 2, 3, 13, 14, 15, 16, 17, 29}
     assert around(30, [10, 12], context=1) == {0, 1, 2, 3, 9, 10, 11, 12, 13, 29}
+    assert around(30, [5, 20], context=1, ends=1) == {0, 4, 5, 6, 19, 20, 21, 29}, "not between"
+    assert around(30, [5, 20], context=0, ends=0) == {5, 20}, "the marks alone"
 
 
 def result(title: str, runs: list[Run], held: bool = True, failure: str | None = None):
