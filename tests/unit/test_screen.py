@@ -67,9 +67,7 @@ def test_a_new_scene_keeps_nothing_of_the_one_before_but_the_stage() -> None:
     )  # fmt: skip
 
 
-def test_the_panels_kept_are_each_as_the_show_last_waited_on_it_and_a_scene_starts_without() -> (
-    None
-):
+def test_each_panel_is_kept_as_last_waited_on_and_a_scene_starts_without() -> None:
     one, two, said = Text("One"), Text("Two"), Text("said under it")
     screen = kept(replace(Screen(), main=one))
     screen = kept(replace(screen, lines=(said,)))  # the same panel, more said under it
