@@ -87,7 +87,7 @@ class Stage:
                 move = self._scene(scene, index + 1, RECOVERED)
             result = self.play.result
             if not move and not result.held and self.net.on:
-                move = self.net.show(self.show, scene, result, self.pacing.speed, self.idle)
+                move = self.net.show(self.show, scene, result, self.pacing.speed, self._over_take)
             if move:
                 index, why = self._elsewhere(move, index)
                 continue
@@ -164,7 +164,7 @@ class Stage:
             self.narrator.scene(index + 1, len(scenes), scene.title)  # the take: its banner
             self.publish(scene=(index + 1, len(scenes), scene.title), why=OFFLINE)
             result = SceneResult(scene)
-            if move := self.net.show(self.show, scene, result, self.pacing.speed, self.idle):
+            if move := self.net.show(self.show, scene, result, self.pacing.speed, self._over_take):
                 index = self._elsewhere(move, index)[0]
                 continue
             if result.shown_from is None:
@@ -245,8 +245,7 @@ class Stage:
         `browsing`, goes back); else None.
 
         With no presenter (hands-free) only next and quit count; a key pressed while the
-        screen is black or the keys are shown only brings the screen back. Over a take,
-        back is that take again (as r)."""
+        screen is black or the keys are shown only brings the screen back."""
         if press is None:
             return None
         if press.action is Action.QUIT:
@@ -262,13 +261,17 @@ class Stage:
             self.narrator.toggle(press.action.value)
         elif press.action is Action.SCENE and (press.scene or 0) > len(self.show.scenes):
             return None  # no such scene
-        elif press.action is Action.BACK and screen.replay is not None:
-            return Press(Action.RESTART)
         elif press.action is Action.BACK:
             return press if browsing else self._browse()
         elif press.moves:
             return press
         return None
+
+    def _over_take(self, seconds: float) -> Press | None:
+        """A wait while a take is shown in the scene's place: as `idle`, but back, with no
+        panel of the take to go back to, is this take (offline) or scene again, as r."""
+        press = self._read(seconds)
+        return self._heed(Press(Action.RESTART) if press == Press(Action.BACK) else press)
 
     def _browse(self) -> Press | None:
         """Back through the scene's panels shown so far, one a press (the first stays), next

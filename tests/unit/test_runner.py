@@ -422,6 +422,19 @@ def test_offline_a_move_during_a_take_goes_there_and_no_scene_is_said_to_lack_it
     ]
 
 
+def test_offline_back_over_a_take_shows_that_take_again(tmp_path: Path) -> None:
+    from director.takes import Takes
+
+    one = scene(*PANELS, name="intro")
+    rig = Rig(one, mode=Presenting, presses={2: "back"})
+    rig.stage.net.takes = takes = Takes(tmp_path)
+    header = json.dumps({"version": 2, "width": 100, "height": 30})
+    events = [json.dumps([at / 2, "o", f"Intro {at}\r\n"]) for at in range(20)]
+    takes.save(rig.stage.show, one, "\n".join([header, *events]) + "\n", (100, 30), "x", [])
+    [result] = rig.stage.play_round(offline=True)
+    assert result.shown_from and rig.said().count(" Intro ") == 2, "the take, then again"
+
+
 def test_a_dev_server_that_dies_again_on_the_replay_still_has_the_scenes_take_shown(
     tmp_path: Path,
 ) -> None:
