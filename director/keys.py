@@ -20,7 +20,8 @@ class Action(Enum):
 
     NEXT = "next"
     BACK = "back"
-    """The previous panel (a scene that ran a program plays again from its start)."""
+    """The panel shown before this one in the scene, nothing run again (the stage looks
+    back while the scene goes on; next comes forward)."""
     RESTART = "restart"
     """This scene again, from its start."""
     SCENE = "scene"
@@ -32,8 +33,9 @@ class Action(Enum):
     """A key that means nothing (it still brings back a blacked-out screen)."""
 
 
-MOVES = {Action.BACK, Action.RESTART, Action.SCENE}
-"""The actions that take the show elsewhere: the stage's loop decides where."""
+MOVES = {Action.RESTART, Action.SCENE}
+"""The actions that take the show elsewhere: the stage's loop decides where. (Back is not
+one: the stage looks back and comes forward within the wait it cut short.)"""
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ class Press:
 
     @property
     def moves(self) -> bool:
-        """Whether it takes the show elsewhere (a panel back, this scene again, another)."""
+        """Whether it takes the show elsewhere (this scene again, another)."""
         return self.action in MOVES
 
     @property
@@ -93,10 +95,11 @@ BINDINGS = (
             Action.NEXT, "next", "next", hint="next"),
     Binding("Left, Page Up, Backspace", ("\x1b[D", "\x1bOD", "\x1b[5~", "\x7f", "\x08"),
             Action.BACK, "back a panel",
-            "back to the previous panel (a scene that ran a program plays again from its start)"),
+            "back a panel (nothing runs again, a running program runs on; next comes forward)"),
     Binding("Home, `r`", ("\x1b[H", "\x1bOH", "\x1b[1~", "\x1b[7~", "r", "R"), Action.RESTART,
-            "the scene again", "this scene again from its start"),
-    Binding("`1` - `9`", tuple("123456789"), Action.SCENE, "that scene", "jump to that scene"),
+            "the scene again", "this scene again from its start, from a clean state"),
+    Binding("`1` - `9`", tuple("123456789"), Action.SCENE, "that scene",
+            "jump to that scene, from a clean state"),
     Binding("`b`, `.`", ("b", "B", "."), Action.BLACKOUT, "black screen",
             "black screen (any key brings it back)"),
     Binding("`?`", ("?",), Action.HELP, "the keys", "these keys (any key closes them)",

@@ -25,7 +25,7 @@ from director.processes import ChildProcess
 from director.recording import SCENE, Recorder
 from director.replays import Replay
 from director.results import Event, ReportRow, duration
-from director.screen import LINES_KEPT, Role, Screen, ScreenModel, emptied
+from director.screen import LINES_KEPT, Role, Screen, ScreenModel, Shown, browsed, emptied, kept
 
 
 class ShowConsole(Console):
@@ -171,7 +171,15 @@ class Narrator:
         self.model.change(status=text)
 
     def waiting_for_key(self, waiting: bool) -> None:
-        self.model.change(waiting=waiting)
+        """Whether the show waits for the presenter; the panel it waits on is kept for back."""
+        self.model.change(kept if waiting else None, waiting=waiting)
+
+    def browse(self, panel: Shown) -> None:
+        """A panel of the scene shown again in the main region (the program's stays live)."""
+        self.model.change(lambda screen: browsed(screen, panel))
+        if panel.main is not None:
+            for layout in self.layouts:  # scrolling, it is printed again
+                layout.show(panel.main, "main")
 
     def program_started(self, child: ChildProcess) -> None:
         self.model.change(program=child)

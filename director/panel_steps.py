@@ -14,7 +14,7 @@ class Narrate(StepKind):
     """A title and a Markdown body in a panel."""
 
     kind = "narrate"
-    panel = shows_only = main = True
+    main = True
     example = (
         'title = "A program that counts"\n'
         'body = "It counts from **1 to 10**, one number a second."\n'
@@ -39,7 +39,7 @@ class ShowCode(StepKind):
     """A file of the talk as highlighted code."""
 
     kind = "show_code"
-    panel = shows_only = main = True
+    main = True
     example = (
         'file = "counter/normal-execution/businesslogic.py"\n'
         'lines = ["def count_to", "time.sleep"]\n'
@@ -102,7 +102,7 @@ class Ask(StepKind):
     """A question to the audience, with a countdown in hands-free mode."""
 
     kind = "ask"
-    panel = shows_only = main = True
+    main = True
     example = 'question = "What number will it show first when we run it again?"\nseconds = 5'
     question: str = option("what to ask")
     seconds: Seconds = option("countdown in hands-free mode (scaled by --speed)", 5)
@@ -122,7 +122,6 @@ class Pause(StepKind):
     """A beat: seconds in hands-free mode, a key press when presenting."""
 
     kind = "pause"
-    shows_only = True
     example = "seconds = 2"
     seconds: Seconds = option("how long (scaled by --speed)", 2)
     notes: str = option(NOTES, "")
@@ -137,7 +136,7 @@ class Summary(StepKind):
     """A table of every scene's runs so far: last before, first after, repeated, lost, claims."""
 
     kind = "summary"
-    shows_only = main = True
+    main = True
     example = 'title = "What the programs really printed"'
     title: Title = option("the table's title", "What the programs really printed")
     notes: str = option(NOTES, "")
@@ -153,7 +152,7 @@ class History(StepKind):
     the events around the disruption highlighted, and the Web UI link."""
 
     kind = "history"
-    shows_only = main = True
+    main = True
     example = "hold = 8"
     after_run = True
     title: Title = option("the table's title", "The workflow's event history")

@@ -18,16 +18,18 @@ from director.programs import ScenePlay
 from director.publisher import Publisher
 from director.results import SceneResult
 from director.scenes import Scene, Show
+from director.screen import Shown
 from director.steps import Step
 from director.supervision import Keeper
 from director.takes import SafetyNet
 
 # Why a scene plays now, for the notes screen (the audience's header shows only the scene):
-AGAIN = "back past a program: again from its start, clean state"
 RESTARTED = "again from its start, clean state (Home or r)"
 JUMPED = "jumped to ({number}), clean state"
 RECOVERED = "again from its start: Temporal failed and was put right"
 OFFLINE = "from its verified take (offline: no Temporal, no program)"
+LOOKING_BACK = "Looking back: panel {at} of {count} (Right or Space comes forward)"
+"""What the notes screen says while the presenter looks back (the scene goes on under it)."""
 
 
 class Stage:
@@ -53,7 +55,9 @@ class Stage:
         self.service = keeper.service
         self.pacing = pacing
         self.spawn = spawn
-        self.clock = clock
+        self._time = clock
+        self._browsed = 0.0
+        """The seconds spent looking back: the show's clock leaves them out."""
         self.results: list[SceneResult] = []
         self.play = ScenePlay.of(show.scenes[0])  # the scene playing now; the first before
         self._size = narrator.size
@@ -83,7 +87,7 @@ class Stage:
                 move = self._scene(scene, index + 1, RECOVERED)
             result = self.play.result
             if not move and not result.held and self.net.on:
-                move = self.net.show(self.show, scene, result, self.pacing.speed, self.idle)
+                move = self.net.show(self.show, scene, result, self.pacing.speed, self._over_take)
             if move:
                 index, why = self._elsewhere(move, index)
                 continue
@@ -92,16 +96,21 @@ class Stage:
             index, why = index + 1, ""
         return self.results
 
+    def clock(self) -> float:
+        """The show's time: the time spent looking back left out, so a wait's timeout (a
+        wait_for, an interrupt's delay) stands still meanwhile."""
+        return self._time() - self._browsed
+
     def _elsewhere(self, move: Press, index: int) -> tuple[int, str]:
         """The scene a move leads to, and why it plays now."""
         if move.action is Action.SCENE and move.scene is not None:
             return move.scene - 1, JUMPED.format(number=move.scene)
-        return index, RESTARTED if move.action is Action.RESTART else AGAIN
+        return index, RESTARTED
 
     def _scene(self, scene: Scene, number: int, why: str = "") -> Press | None:
         """The scene's steps from a clean state (a fresh workflow id), the notes screen told
-        `why` it plays now if not in turn; its result in `play`. The presenter may go back
-        a panel within it; the move, if the scene must play again, or another one."""
+        `why` it plays now if not in turn; its result in `play`. The presenter's move
+        elsewhere (this scene again, another), if one cut it short."""
         self.play = play = ScenePlay.of(scene)
         result = play.result
         started = self.clock()
@@ -125,12 +134,7 @@ class Stage:
                 self.narrator.at_step(
                     f"{scene.title} - step {index + 1}/{len(steps)} ({step.kind})"
                 )
-                move = self._play(step)
-                back = self._back(steps, index) if move and move.action is Action.BACK else None
-                if back is not None:
-                    index, move = back, None
-                    continue
-                if move:
+                if move := self._play(step):
                     break
                 result.step_seconds.append((step.describe(index + 1), self.clock() - began))
                 index += 1
@@ -150,8 +154,8 @@ class Stage:
 
     def _play_offline(self) -> list[SceneResult]:
         """Every scene from its verified take, labelled, in order; a scene without one
-        fails, named. The presenter's moves go where they go live (back or r: this take
-        again; a digit: that scene's)."""
+        fails, named. The presenter's moves go where they go live (r: this take again; a
+        digit: that scene's); back over a take is this take again."""
         scenes = self.show.scenes
         played: dict[int, SceneResult] = {}
         index = 0
@@ -160,7 +164,7 @@ class Stage:
             self.narrator.scene(index + 1, len(scenes), scene.title)  # the take: its banner
             self.publish(scene=(index + 1, len(scenes), scene.title), why=OFFLINE)
             result = SceneResult(scene)
-            if move := self.net.show(self.show, scene, result, self.pacing.speed, self.idle):
+            if move := self.net.show(self.show, scene, result, self.pacing.speed, self._over_take):
                 index = self._elsewhere(move, index)[0]
                 continue
             if result.shown_from is None:
@@ -197,15 +201,6 @@ class Stage:
         if self.publisher is not None:
             self.publisher.publish(**changes)
 
-    def _back(self, steps: tuple[Step, ...], index: int) -> int | None:
-        """Where going back from step `index` leads, when only panels (and the like) lie
-        between it and the previous panel; None if the scene must play again instead."""
-        previous = [i for i in range(index) if steps[i].panel]
-        target = previous[-1] if previous else 0
-        if all(step.shows_only for step in steps[target:index]) and steps[index].shows_only:
-            return target
-        return None
-
     def close(self) -> None:
         """Stop the programs that run, and all they started (SIGTERM, then SIGKILL)."""
         for program in self.play.programs.values():
@@ -231,17 +226,23 @@ class Stage:
 
     def idle(self, seconds: float) -> Press | None:
         """Wait up to `seconds`, reading the programs' output and the keys: what the
-        presenter asked (Action.NEXT, or a move elsewhere), or None."""
+        presenter asked (Action.NEXT, or a move elsewhere), or None. Back looks back
+        through the scene's panels, then this wait goes on."""
+        return self._heed(self._read(seconds))
+
+    def _read(self, seconds: float) -> Press | None:
+        """Up to `seconds` of the programs' output and the keys: the key pressed, if any."""
         self.keeper.check()
         self._follow_resize()
         running = [program for program in self.play.programs.values() if program.running]
         for program in running:
             program.read(seconds / len(running))
-        return self._heed(self.keys.read(0 if running else seconds))
+        return self.keys.read(0 if running else seconds)
 
-    def _heed(self, press: Press | None) -> Press | None:
-        """Do what a key asks here: quit, black the screen, show the keys. The press if it
-        is for the step (Action.NEXT) or moves the show elsewhere; else None.
+    def _heed(self, press: Press | None, browsing: bool = False) -> Press | None:
+        """Do what a key asks here: quit, black the screen, show the keys, look back. The
+        press if it is for the step (Action.NEXT) or moves the show elsewhere (or, while
+        `browsing`, goes back); else None.
 
         With no presenter (hands-free) only next and quit count; a key pressed while the
         screen is black or the keys are shown only brings the screen back."""
@@ -260,9 +261,51 @@ class Stage:
             self.narrator.toggle(press.action.value)
         elif press.action is Action.SCENE and (press.scene or 0) > len(self.show.scenes):
             return None  # no such scene
+        elif press.action is Action.BACK:
+            return press if browsing else self._browse()
         elif press.moves:
             return press
         return None
+
+    def _over_take(self, seconds: float) -> Press | None:
+        """A wait while a take is shown in the scene's place: as `idle`, but back, with no
+        panel of the take to go back to, is this take (offline) or scene again, as r."""
+        press = self._read(seconds)
+        return self._heed(Press(Action.RESTART) if press == Press(Action.BACK) else press)
+
+    def _browse(self) -> Press | None:
+        """Back through the scene's panels shown so far, one a press (the first stays), next
+        forward again, while the programs run on in their region and the wait that was cut
+        short stands still (`clock`). Next at the live point returns to that wait (None);
+        a move elsewhere (r, a digit) is returned. The notes screen says so meanwhile."""
+        live = self.narrator.screen
+        panels = [*live.shown]
+        if panels and panels[-1].main is live.main:
+            panels.pop()
+        panels.append(Shown.of(live))  # the live point: as it is now, with what was said since
+        last = at = len(panels) - 1
+        why = self.publisher.state.get("why", "") if self.publisher is not None else ""
+        press, began = Press(Action.BACK), self._time()
+        self.narrator.waiting_for_key(True)
+        try:
+            while True:
+                if press is not None and press.action in (Action.BACK, Action.NEXT):
+                    to = max(0, at - 1) if press.action is Action.BACK else at + 1
+                    if to >= last:
+                        return None
+                    if to != at:
+                        at = to
+                        self.narrator.browse(panels[at])
+                        self.publish(why=LOOKING_BACK.format(at=at + 1, count=len(panels)))
+                elif press is not None:
+                    return press
+                press = self._heed(self._read(0.25), browsing=True)
+        finally:
+            if at != last:
+                self.narrator.browse(panels[last])
+                self.publish(why=why)
+            self.narrator.waiting_for_key(live.waiting)
+            self._browsed += self._time() - began
 
     def _follow_resize(self) -> None:
         """The one resize path: the terminal's new size to the narration (and the recording

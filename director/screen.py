@@ -25,6 +25,19 @@ LINES_KEPT = 12
 
 
 @dataclass(frozen=True)
+class Shown:
+    """A panel as the presenter saw it: the main region's part of a Screen."""
+
+    main: RenderableType | None = None
+    focus: int | None = None
+    lines: tuple[RenderableType, ...] = ()
+
+    @classmethod
+    def of(cls, screen: Screen) -> Shown:
+        return cls(screen.main, screen.focus, screen.lines)
+
+
+@dataclass(frozen=True)
 class Screen:
     """What stays on screen while panels come and go: the talk and scene, the main panel and
     the lines under it, the program, the footer's parts, the overlays. A snapshot: never
@@ -60,6 +73,8 @@ class Screen:
     """The screen is black (the presenter pressed b)."""
     help: bool = False
     """The keys are shown over the main region (the presenter pressed ?)."""
+    shown: tuple[Shown, ...] = ()
+    """The scene's panels so far, each as the show last waited on it: what back goes through."""
 
 
 class ScreenModel:
@@ -86,5 +101,21 @@ class ScreenModel:
 
 
 def emptied(screen: Screen) -> Screen:
-    """Nothing of the scene before stays: its panel, its lines, its last program."""
-    return replace(screen, main=None, last=None, lines=())
+    """Nothing of the scene before stays: its panel, its lines, its last program, its panels."""
+    return replace(screen, main=None, last=None, lines=(), shown=())
+
+
+def kept(screen: Screen) -> Screen:
+    """The panel on screen joins the scene's panels (a panel already kept, with more said
+    under it since, is kept as it is now)."""
+    if screen.main is None:
+        return screen
+    shown = screen.shown
+    if shown and shown[-1].main is screen.main and shown[-1].focus == screen.focus:
+        shown = shown[:-1]
+    return replace(screen, shown=(*shown, Shown.of(screen)))
+
+
+def browsed(screen: Screen, panel: Shown) -> Screen:
+    """The screen with `panel` in its main region (the program region stays live)."""
+    return replace(screen, main=panel.main, focus=panel.focus, lines=panel.lines)

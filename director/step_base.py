@@ -51,11 +51,6 @@ class StepKind:
     """Other ways to write it, shown in the reference too."""
     after_run: ClassVar[bool] = False
     """Whether it needs a `run` step earlier in its scene."""
-    panel: ClassVar[bool] = False
-    """Whether it shows a panel the presenter can go back to."""
-    shows_only: ClassVar[bool] = False
-    """Whether playing it again changes nothing but the screen: the presenter can go back
-    over it without the scene playing again from its start."""
     main: ClassVar[bool] = False
     """Whether it draws the main region: its notes go under what it drew, not before it."""
 

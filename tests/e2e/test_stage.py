@@ -153,11 +153,15 @@ def test_the_presenter_jumps_goes_back_blacks_out_and_every_claim_is_checked_afr
     shows(notes, laptop, "Plays now: again from its start, clean state (Home or r)")
     press_until(child, size, "Question for the room")  # after the program ran and stopped
     first = set(re.findall(r"counter-with-temporal-[0-9a-f]{8}", child.logfile_read.getvalue()))
-    child.send("\x1b[D")  # Left: back past the program
-    shows(notes, laptop, "Plays now: back past a program: again from its start, clean state")
+    child.send("\x1b[D")  # Left: back past the program, to the code panel before it
+    shows(notes, laptop, "Looking back: panel")  # the notes screen says so, not the header
+    rows = shows(child, size, "Client.connect")  # start-execution.py's first highlighted line
+    assert not any("Question for the room" in row for row in rows)
+    child.send("\x1b[C")  # Right: the question again, live
+    shows(child, size, "Question for the room")
     press_until(child, size, "Round 1: every claim held.", within=90)
     ids = set(re.findall(r"counter-with-temporal-[0-9a-f]{8}", child.logfile_read.getvalue()))
-    assert len(ids - first) >= 1, "the scene played again with a new workflow"
+    assert ids == first, "nothing played again: the same workflow"
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
@@ -168,6 +172,57 @@ def test_the_presenter_jumps_goes_back_blacks_out_and_every_claim_is_checked_afr
     notes.expect(pexpect.EOF)
     notes.close()
     assert notes.exitstatus == 0
+
+
+def counted(rows: list[str]) -> list[int]:
+    """The numbers in the program's region (below its title), as it shows them now."""
+    [title] = [i for i, row in enumerate(rows) if "$ python start-execution.py" in row]
+    found = (re.fullmatch(r"│ (\d+) *│", row.strip()) for row in rows[title + 1 :])
+    return [int(match[1]) for match in found if match]
+
+
+def until(child: pexpect.spawn, size: tuple[int, int], test, within: float = 30) -> list[str]:
+    """Wait until the screen passes `test`; the screen then."""
+    deadline = time.monotonic() + within
+    while not test(rows := screen(child, size)):
+        assert time.monotonic() < deadline, "never came:\n" + "\n".join(rows)
+        with contextlib.suppress(pexpect.EOF):
+            child.expect(pexpect.TIMEOUT, timeout=0.2)
+    return rows
+
+
+def test_back_and_next_while_a_counter_runs_move_through_the_panels_and_run_nothing_again(
+    tmp_path: Path,
+) -> None:
+    size, transcript = (120, 40), tmp_path / "show.txt"
+    child = director(
+        tmp_path, *STAGE, "--speed", "0.5", "--scene", "before-temporal",
+        "--transcript", str(transcript), rows=40, cols=120,
+    )  # fmt: skip
+    press_until(child, size, "$ python start-execution.py")
+    until(child, size, lambda rows: len(counted(rows)) >= 1)  # it counts: one number each 2 s
+    child.send("\x1b[D")  # Left: the panel before the live one
+    rows = shows(child, size, "businesslogic.py: the work")
+    assert not any("start-execution.py: run it" in row for row in rows)
+    child.send("\x1b[D")  # Left again: the first panel
+    rows = shows(child, size, "A program that counts")
+    before = max(counted(rows))
+    rows = until(child, size, lambda rows: max(counted(rows)) > before)
+    assert any("A program that counts" in row for row in rows), "it counted on while looked back"
+    child.send("\x1b[C")  # Right: forward again, in order
+    shows(child, size, "businesslogic.py: the work")
+    child.send("\x1b[C")  # Right: the live point; the wait for 5 (printed meanwhile) goes on
+    live = ("start-execution.py: run it", "Question for the room")
+    until(child, size, lambda rows: any(text in row for row in rows for text in live))
+    press_until(child, size, "Round 1: every claim held.", within=120)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    said = transcript.read_text()
+    assert said.count("A program that counts") == 1, "the scene was not played again"
+    assert said.count("$ python start-execution.py (again)") == 1, "the restart's run"
+    assert said.count("$ python start-execution.py") == 2, "one start, then the restart: no more"
+    assert "CLAIM FAILED" not in said and "it starts again at 1" in said
 
 
 def test_the_notes_screen_follows_the_show_and_its_keys_drive_it(tmp_path: Path) -> None:

@@ -107,3 +107,10 @@ def test_the_footer_names_the_keys_the_table_binds(monkeypatch: pytest.MonkeyPat
     rebound = [replace(b, keys="`x`") if b.action is Action.QUIT else b for b in BINDINGS]
     monkeypatch.setattr(keys, "BINDINGS", tuple(rebound))
     assert drawn() == "here   Space next  ? keys  x quit", "the footer follows the table"
+
+
+def test_back_is_no_move_elsewhere_only_r_and_a_digit_are() -> None:
+    assert {press.action for press in PRESSES.values() if press.moves} == {
+        Action.RESTART,
+        Action.SCENE,
+    }, "back looks back within the scene: the stage's loop never sees it"

@@ -11,7 +11,7 @@ from director.narration import Narrator
 from director.pacing import HandsFree, Presenting, Rehearsing
 from tests.unit.conftest import Clock
 
-NEXT, BACK = Press(Action.NEXT), Press(Action.BACK)
+NEXT, AGAIN = Press(Action.NEXT), Press(Action.RESTART)
 
 
 class Waiter:
@@ -92,10 +92,10 @@ def test_speed_scales_the_talks_times() -> None:
 
 
 def test_a_move_elsewhere_ends_a_beat_and_is_returned_up() -> None:
-    pacing, wait, _, narrator = setup(Presenting, keys={3: BACK})
-    assert pacing.beat(1, wait) == BACK and len(wait.calls) == 3
+    pacing, wait, _, narrator = setup(Presenting, keys={3: AGAIN})
+    assert pacing.beat(1, wait) == AGAIN and len(wait.calls) == 3
     assert not narrator.screen.waiting
     pacing, wait, _, _ = setup(Presenting, keys={2: NEXT})
     assert pacing.question(1, wait) is None, "next just moves on"
-    pacing, wait, _, _ = setup(HandsFree, keys={2: BACK})
-    assert pacing.question(5, wait) == BACK
+    pacing, wait, _, _ = setup(HandsFree, keys={2: AGAIN})
+    assert pacing.question(5, wait) == AGAIN

@@ -13,6 +13,7 @@ from director.errors import DemoError, Quit
 from director.keys import PRESSES, Press
 from director.layouts import LAYOUTS, LayoutKind
 from director.pacing import Presenting, Rehearsing
+from director.runner import RESTARTED
 from director.scenes import Scene
 from director.steps import (
     Ask,
@@ -176,6 +177,7 @@ class CuedKeys:
         self.rig = rig
         self.cues = list(cues)
         self.seen: list[tuple[bool, bool]] = []  # (blackout, help) when each cue was read
+        self.mains: list = []  # the main panel then
 
     def read(self, timeout: float) -> Press | None:
         self.rig.clock.now += timeout
@@ -184,6 +186,7 @@ class CuedKeys:
             return None
         assert self.cues, "the show waits for a key no one will press"
         self.seen.append((screen.blackout, screen.help))
+        self.mains.append(screen.main)
         return PRESSES[self.cues.pop(0)]
 
 
@@ -205,7 +208,11 @@ class Published:
 
     def whys(self) -> list[tuple[str, str]]:
         """Each scene as it began, and why it played then ("" in turn)."""
-        return [(c["scene"][2], c["why"]) for c in self.changes if "why" in c]
+        return [(c["scene"][2], c["why"]) for c in self.changes if "why" in c and "scene" in c]
+
+    def looking(self) -> list[str]:
+        """What the notes screen was told while the presenter looked back, and after."""
+        return [c["why"] for c in self.changes if "why" in c and "scene" not in c]
 
 
 def presented(*scenes: Scene, cues: tuple[str, ...], layout: LayoutKind = LAYOUTS["scroll"]) -> Rig:
@@ -217,43 +224,103 @@ def presented(*scenes: Scene, cues: tuple[str, ...], layout: LayoutKind = LAYOUT
 PANELS = (Narrate(title="One", body="."), Narrate(title="Two", body="."), Ask(question="Three?"))
 
 
-def test_back_shows_the_previous_panel_and_goes_on_from_there() -> None:
-    rig = presented(scene(*PANELS), cues=("next", "back", "next", "next", "back", "next", "next"))
+def titles(mains: list) -> list[str]:
+    """The panels' titles: a narration's heading, a question's text."""
+    return [getattr(m.title, "plain", "") or m.renderable.plain for m in mains]
+
+
+def test_back_and_next_move_through_the_panels_shown_without_playing_them_again() -> None:
+    rig = presented(scene(*PANELS), cues=("next", "back", "next", "next", "back", "back",
+                                          "back", "next", "next", "next"))  # fmt: skip
+    rig.stage.publisher = published = Published()  # type: ignore[assignment]
     [result] = rig.stage.play_round()
+    assert titles(rig.stage.keys.mains) == [  # type: ignore[attr-defined]
+        "One", "Two", "One", "Two", "Three?", "Two", "One", "One", "Two", "Three?",
+    ]  # fmt: skip
     assert [line for line, _ in result.step_seconds] == [
         "1. narrate: One",
-        "1. narrate: One",
-        "2. narrate: Two",
         "2. narrate: Two",
         "3. ask: Three?",
-    ]
-    assert "again" not in rig.said() and not rig.stage.keys.cues  # type: ignore[attr-defined]
+    ], "each step played once"
+    forward = "(Right or Space comes forward)"
+    assert published.looking() == [
+        f"Looking back: panel 1 of 2 {forward}", "",
+        f"Looking back: panel 2 of 3 {forward}", f"Looking back: panel 1 of 3 {forward}",
+        f"Looking back: panel 2 of 3 {forward}", "",
+    ]  # fmt: skip
+    assert "Looking back" not in rig.said(), "the notes screen's, not the audience's"
+    assert not rig.stage.keys.cues  # type: ignore[attr-defined]
 
 
-def test_back_at_the_first_panel_shows_it_again() -> None:
+def test_back_at_the_first_panel_stays() -> None:
     rig = presented(scene(*PANELS), cues=("back", "next", "next", "next"))
+    rig.stage.publisher = published = Published()  # type: ignore[assignment]
     [result] = rig.stage.play_round()
     assert result.step_seconds[0][0] == "1. narrate: One"
-    assert len(result.step_seconds) == 3
+    assert len(result.step_seconds) == 3 and not published.looking()
 
 
-def test_back_past_a_program_plays_the_scene_again_from_a_clean_state() -> None:
+class Presenter:
+    """Presses each key of a plan once its moment has come (a test of the stage's state);
+    time passes at each read."""
+
+    def __init__(self, rig: Rig, *plan: tuple[object, str]) -> None:
+        self.rig = rig
+        self.plan = list(plan)
+
+    def read(self, timeout: float) -> Press | None:
+        self.rig.clock.now += timeout
+        if self.plan and self.plan[0][0]():  # type: ignore[operator]
+            return PRESSES[self.plan.pop(0)[1]]
+        return None
+
+
+def test_back_while_a_program_runs_leaves_it_running_and_its_wait_paused() -> None:
+    steps = (Narrate(title="One", body="."), Narrate(title="Two", body="."),
+             Run(program=DURABLE, durable=True, limit=100), WaitFor(number=30, timeout=20),
+             Ask(question="Next?"), Expect(claims=("no_repeats", "no_gaps")))  # fmt: skip
+    rig = Rig(scene(*steps), mode=Presenting)
+    rig.stage.publisher = published = Published()  # type: ignore[assignment]
+    screen = lambda: rig.narrator.screen  # noqa: E731
+    printed = lambda: len(rig.counters.spawned[0].numbers) if rig.counters.spawned else 0  # noqa: E731
+    looked: list = []
+
+    def looked_back_while_it_counted() -> bool:
+        looked.append((screen().main, screen().program))
+        return printed() >= 27  # it counts on while the presenter looks back: 25 s of it
+
+    rig.stage.keys = Presenter(  # type: ignore[assignment]
+        rig,
+        (lambda: screen().waiting, "next"),
+        (lambda: screen().waiting, "next"),
+        (lambda: printed() >= 2, "back"),  # during the wait for 30
+        (looked_back_while_it_counted, "next"),  # the live point: the wait goes on
+        (lambda: screen().waiting and printed() >= 30, "next"),
+        (lambda: screen().waiting, "next"),
+    )
+    [result] = rig.stage.play_round()
+    assert result.failure is None, "the wait's 20 s did not count the 25 s spent looking back"
+    assert len(rig.counters.spawned) == 1, "nothing ran again"
+    [(main, program)] = set(looked)
+    assert titles([main]) == ["One"], "back from the program's wait: the panel before Two"
+    assert program is rig.counters.spawned[0], "the program region stayed live"
+    assert [v.held for v in result.verdicts] == [True, True] and len(result.runs) == 1
+    assert published.looking() == ["Looking back: panel 1 of 2 (Right or Space comes forward)", ""]
+    assert [line for line, _ in result.step_seconds][3] == "4. wait_for: 30"
+    assert result.step_seconds[3][1] < 20, "its time is the scene's, not the look back's"
+
+
+def test_r_while_looking_back_plays_the_scene_again_from_a_clean_state() -> None:
     steps = (Narrate(title="One", body="."), Run(program=DURABLE, durable=True),
-             WaitFor(number=3), Ask(question="Next?"), Expect(claims=("resumes",)))  # fmt: skip
-    rig = presented(scene(*steps), cues=("next", "back", "next", "next", "next"))
+             Ask(question="Next?"))  # fmt: skip
+    rig = presented(scene(*steps), cues=("next", "back", "restart", "next", "next"))
     rig.stage.publisher = published = Published()  # type: ignore[assignment]
     [result] = rig.stage.play_round()
     first, again = rig.counters.spawned
-    assert (
-        first.argv[first.argv.index("--workflow-id") + 1]
-        != (again.argv[again.argv.index("--workflow-id") + 1])
-    ), "a fresh workflow"
+    assert first.workflow != again.workflow, "a fresh workflow"
     assert len(result.runs) == 1, "the result is the replay's alone"
-    assert published.whys() == [
-        ("Scene", ""),
-        ("Scene", "back past a program: again from its start, clean state"),
-    ]
-    assert "again from its start" not in rig.said(), "the notes screen's, not the audience's"
+    assert published.whys() == [("Scene", ""), ("Scene", RESTARTED)]
+    assert published.looking() == ["Looking back: panel 1 of 2 (Right or Space comes forward)", ""]
 
 
 def test_a_digit_jumps_to_its_scene_and_r_plays_it_again() -> None:
@@ -353,6 +420,19 @@ def test_offline_a_move_during_a_take_goes_there_and_no_scene_is_said_to_lack_it
     assert published.whys() == [
         (title, offline) for title in ("Intro", "Intro", "Outro", "Intro", "Outro")
     ]
+
+
+def test_offline_back_over_a_take_shows_that_take_again(tmp_path: Path) -> None:
+    from director.takes import Takes
+
+    one = scene(*PANELS, name="intro")
+    rig = Rig(one, mode=Presenting, presses={2: "back"})
+    rig.stage.net.takes = takes = Takes(tmp_path)
+    header = json.dumps({"version": 2, "width": 100, "height": 30})
+    events = [json.dumps([at / 2, "o", f"Intro {at}\r\n"]) for at in range(20)]
+    takes.save(rig.stage.show, one, "\n".join([header, *events]) + "\n", (100, 30), "x", [])
+    [result] = rig.stage.play_round(offline=True)
+    assert result.shown_from and rig.said().count(" Intro ") == 2, "the take, then again"
 
 
 def test_a_dev_server_that_dies_again_on_the_replay_still_has_the_scenes_take_shown(

@@ -8,7 +8,7 @@ from dataclasses import FrozenInstanceError, replace
 import pytest
 from rich.text import Text
 
-from director.screen import Screen, ScreenModel, emptied
+from director.screen import Screen, ScreenModel, Shown, browsed, emptied, kept
 from tests.unit.conftest import stage
 
 
@@ -65,3 +65,21 @@ def test_a_new_scene_keeps_nothing_of_the_one_before_but_the_stage() -> None:
     assert (empty.talk, empty.scene, empty.place, empty.blackout) == (
         "Talk", (2, 6, "With Temporal"), "step 3/4", True,
     )  # fmt: skip
+
+
+def test_each_panel_is_kept_as_last_waited_on_and_a_scene_starts_without() -> None:
+    one, two, said = Text("One"), Text("Two"), Text("said under it")
+    screen = kept(replace(Screen(), main=one))
+    screen = kept(replace(screen, lines=(said,)))  # the same panel, more said under it
+    assert screen.shown == (Shown(one, None, (said,)),)
+    screen = kept(replace(screen, main=two, lines=(), focus=3))
+    screen = kept(replace(screen, focus=9))  # a code panel's next build: a panel of its own
+    assert [(s.main, s.focus) for s in screen.shown] == [(one, None), (two, 3), (two, 9)]
+    back = browsed(screen, screen.shown[0])
+    assert (back.main, back.focus, back.lines) == (
+        one,
+        None,
+        (said,),
+    ) and back.shown == screen.shown
+    assert kept(Screen()).shown == (), "nothing on screen: nothing to come back to"
+    assert emptied(screen).shown == ()
