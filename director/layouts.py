@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from director.panels import footer, help_panel, program_panel, typing_panel
+from director.processes import ChildProcess
 from director.screen import Role, Screen, ScreenModel
 
 PROGRAM_PTY_ROWS = 24
@@ -124,11 +125,23 @@ class Regions:
     columns: int
 
     @classmethod
-    def of(cls, width: int, height: int) -> Regions:
+    def of(cls, width: int, height: int, main: int = 0, wants: int = 0) -> Regions:
+        """The regions of a screen; below the main region (whose panel needs `main` rows),
+        the program's takes what the main one does not need, up to the `wants` rows its
+        panel would fill, and never less than a third of the body (or `wants`) nor so much
+        that the main region has under MAIN_LEAST rows. Without `wants`: the third."""
         body = height - 2  # the header and the footer
         if width >= 140:  # room for code 100 wide beside a counter
             return cls(True, body, max(30, min(60, width // 4)))
-        return cls(False, max(5, min(14, body // 3)), width)
+        third = max(5, min(14, body // 3))
+        if not wants:
+            return cls(False, third, width)
+        rows = min(wants, max(third, body - main))
+        return cls(False, max(5, min(rows, body - MAIN_LEAST)), width)
+
+
+MAIN_LEAST = 6
+"""The fewest rows the main region keeps below a program: a question panel's."""
 
 
 class StageLayout(LiveLayout):
@@ -145,6 +158,8 @@ class StageLayout(LiveLayout):
         self.last: list[RenderableType] = []
         """The last whole round's: printed on the main screen when the show leaves the stage
         (else what there is of this one)."""
+        self._measured: tuple[tuple[object, ...], int] | None = None
+        """The main panel and the lines under it last measured, at a width: their rows."""
 
     def stop(self) -> None:
         super().stop()
@@ -184,10 +199,13 @@ class StageLayout(LiveLayout):
         if program is None and typing is None:
             body.update(self._main(screen, width, height - 2))
             return root
-        regions = Regions.of(width, height)
-        panel = (
-            typing_panel(typing) if typing is not None else program_panel(program, regions.rows - 2)
-        )  # type: ignore[arg-type]
+        if typing is not None:
+            regions = Regions.of(width, height)
+            panel: RenderableType = typing_panel(typing)
+        else:
+            assert program is not None
+            regions = Regions.of(width, height, *self._wanted(screen, program, width))
+            panel = program_panel(program, regions.rows - 2, screen.looks, screen.earlier)
         if regions.beside:
             main = RichLayout(self._main(screen, width - regions.columns, height - 2))
             body.split_row(main, RichLayout(panel, size=regions.columns))
@@ -195,6 +213,22 @@ class StageLayout(LiveLayout):
             main = RichLayout(self._main(screen, width, height - 2 - regions.rows))
             body.split_column(main, RichLayout(panel, size=regions.rows))
         return root
+
+    def _wanted(self, screen: Screen, program: ChildProcess, width: int) -> tuple[int, int]:
+        """The rows the main panel and what is said under it need at `width` (measured once
+        a panel), and the rows the program's panel would fill: its expected or printed rows,
+        the earlier run's above them, its border."""
+        said = (screen.main, screen.lines, width)
+        known = self._measured[0] if self._measured else (None, None, None)
+        if self._measured is None or any(a is not b for a, b in zip(known, said, strict=True)):
+            options = self.console.options.update(width=width, height=None)
+            parts = [screen.main or Text(""), *screen.lines]
+            rows = sum(len(self.console.render_lines(part, options, pad=False)) for part in parts)
+            self._measured = (said, rows)
+        kept = program.terminal.kept()  # None: much waits, so the rows are many
+        printed = len(kept.split("\n")) if kept is not None else self.console.height
+        earlier = 3 if screen.earlier is not None else 0  # its last rows and the rule under them
+        return self._measured[1], max(screen.expects, printed) + earlier + 2
 
     def _header(self, screen: Screen) -> RenderableType:
         number, count, title = screen.scene

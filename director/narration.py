@@ -137,7 +137,7 @@ class Narrator:
             return
         title = f"[bold]Replaying the verified recording of this scene from {escape(when)}"
         replay = Panel(frame, title=title, subtitle="not live", border_style="yellow")
-        self.model.change(replay=replay, last=None)  # the failed program gives the take room
+        self.model.change(replay=replay, last=None, earlier=None)  # the take gets the room
 
     def toggle(self, overlay: str) -> None:
         """The black screen or the keys' help, on or off ("blackout" or "help"). Scrolling,
@@ -168,8 +168,16 @@ class Narrator:
     def waiting_for_key(self, waiting: bool) -> None:
         self.model.change(waiting=waiting)
 
-    def program_started(self, child: ChildProcess) -> None:
-        self.model.change(program=child)
+    def program_started(
+        self, child: ChildProcess, expects: int = 0, looks: tuple[str, ...] = (), *,
+        again: bool = False,
+    ) -> None:  # fmt: skip
+        """A program runs, expected to print `expects` rows, its claims looking for `looks`;
+        started `again`, the run before stays in sight above it."""
+        self.model.change(
+            lambda s: replace(s, earlier=(s.program or s.last) if again else None),
+            program=child, expects=expects, looks=looks,
+        )  # fmt: skip
 
     def program_ended(self) -> None:
         """Show the program's whole output as it ended, and take it off the screen."""
