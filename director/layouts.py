@@ -17,7 +17,7 @@ from rich.styled import Styled
 from rich.table import Table
 from rich.text import Text
 
-from director.panels import footer, help_panel, program_panel, typing_panel
+from director.panels import footer, help_panel, program_panel, program_rows, typing_panel
 from director.processes import ChildProcess
 from director.screen import Role, Screen, ScreenModel
 
@@ -126,10 +126,9 @@ class Regions:
 
     @classmethod
     def of(cls, width: int, height: int, main: int = 0, wants: int = 0) -> Regions:
-        """The regions of a screen; below the main region (whose panel needs `main` rows),
-        the program's takes what the main one does not need, up to the `wants` rows its
-        panel would fill, and never less than a third of the body (or `wants`) nor so much
-        that the main region has under MAIN_LEAST rows. Without `wants`: the third."""
+        """The regions of a screen. Below the main region (its panel needing `main` rows),
+        the program's takes what the main one leaves, up to the `wants` rows its panel
+        fills; at least a third of the body (or `wants`), at most all but MAIN_LEAST."""
         body = height - 2  # the header and the footer
         if width >= 140:  # room for code 100 wide beside a counter
             return cls(True, body, max(30, min(60, width // 4)))
@@ -216,8 +215,7 @@ class StageLayout(LiveLayout):
 
     def _wanted(self, screen: Screen, program: ChildProcess, width: int) -> tuple[int, int]:
         """The rows the main panel and what is said under it need at `width` (measured once
-        a panel), and the rows the program's panel would fill: its expected or printed rows,
-        the earlier run's above them, its border."""
+        a panel), and the rows the program's panel would fill."""
         said = (screen.main, screen.lines, width)
         known = self._measured[0] if self._measured else (None, None, None)
         if self._measured is None or any(a is not b for a, b in zip(known, said, strict=True)):
@@ -225,10 +223,8 @@ class StageLayout(LiveLayout):
             parts = [screen.main or Text(""), *screen.lines]
             rows = sum(len(self.console.render_lines(part, options, pad=False)) for part in parts)
             self._measured = (said, rows)
-        kept = program.terminal.kept()  # None: much waits, so the rows are many
-        printed = len(kept.split("\n")) if kept is not None else self.console.height
-        earlier = 3 if screen.earlier is not None else 0  # its last rows and the rule under them
-        return self._measured[1], max(screen.expects, printed) + earlier + 2
+        wants = program_rows(program, screen.expects, screen.earlier, self.console.height)
+        return self._measured[1], wants
 
     def _header(self, screen: Screen) -> RenderableType:
         number, count, title = screen.scene

@@ -83,6 +83,17 @@ def program_panel(
     return Panel(text, title=title, subtitle=state, border_style="green")
 
 
+def program_rows(child: ChildProcess, expects: int, earlier: ChildProcess | None, most: int) -> int:
+    """The rows a program's panel fills, its border and the `earlier` run's rows included:
+    the rows it printed or, more, those it is expected to (a counter's `expects`, its limit,
+    from its first number on: a durable one resumes); `most` where much waits to be drawn."""
+    kept = child.terminal.kept()
+    printed = len(kept.split("\n")) if kept is not None else most
+    if expects and child.numbers:
+        expects -= child.numbers[0] - 1
+    return max(expects, printed) + (3 if earlier is not None else 0) + 2
+
+
 ELISION = "⋮"
 """The mark where rows of a program's output are left out."""
 

@@ -123,3 +123,12 @@ def test_the_run_before_a_restart_ends_above_the_new_run() -> None:
     shown = drawn(program_panel(again, 8, (), before))  # type: ignore[arg-type]
     inside = [row.strip("│ ") for row in shown.splitlines()[1:-1]]
     assert inside == ["2", "3", "── again ──", "1", "⋮", "6", "7", "8"]
+
+
+def test_a_programs_panel_fills_the_rows_it_printed_or_is_expected_to() -> None:
+    starting = Program(output="1\r\n2\r\n")
+    assert panels.program_rows(starting, 10, None, 40) == 10 + 2, "a counter's whole count"
+    resumed = Program(output="4\r\n5\r\n")  # a durable counter carries on at 4
+    assert panels.program_rows(resumed, 10, starting, 40) == 7 + 3 + 2, "4 to 10, the run before"
+    printed = Program(output="".join(f"line {n}\r\n" for n in range(30)))
+    assert panels.program_rows(printed, 0, None, 40) == 30 + 2, "a command: what it printed"
