@@ -18,7 +18,8 @@ from rich.text import Text
 
 from director.codepanel import CodePanel
 from director.fitting import Centred
-from director.panels import SPINNER, footer, help_panel, program_panel, typing_panel
+from director.panels import SPINNER, footer, help_panel, program_panel, program_rows, typing_panel
+from director.processes import ChildProcess
 from director.screen import Role, Screen, ScreenModel
 
 HEADER_STYLE = "#1c1c1c on #d0d0d0"
@@ -137,14 +138,27 @@ class Regions:
     columns: int
 
     @classmethod
-    def of(cls, width: int, height: int, natural: int = 0) -> Regions:
-        """The regions of a `width` x `height` screen for a program whose widest line is
-        `natural` columns: beside only where that fits inside the region's border."""
+    def of(
+        cls, width: int, height: int, main: int = 0, wants: int = 0, natural: int = 0
+    ) -> Regions:
+        """The regions of a screen. Beside the main region on a wide screen, where the
+        program's widest line (`natural` columns) fits inside its border; else below it,
+        where it takes what the main region (its panel needing `main` rows) leaves, up to
+        the `wants` rows its panel fills: at least a third of the body (or `wants`), at most
+        all but MAIN_LEAST."""
         body = height - 2  # the header and the footer
         beside = max(30, min(60, width // 4))
         if width >= 140 and natural + 4 <= beside:  # room for code 100 wide beside it
             return cls(True, body, beside)
-        return cls(False, max(5, min(14, body // 3)), width)
+        third = max(5, min(14, body // 3))
+        if not wants:
+            return cls(False, third, width)
+        rows = min(wants, max(third, body - main))
+        return cls(False, max(5, min(rows, body - MAIN_LEAST)), width)
+
+
+MAIN_LEAST = 6
+"""The fewest rows the main region keeps below a program: a question panel's."""
 
 
 class StageLayout(LiveLayout):
@@ -161,6 +175,8 @@ class StageLayout(LiveLayout):
         self.last: list[RenderableType] = []
         """The last whole round's: printed on the main screen when the show leaves the stage
         (else what there is of this one)."""
+        self._measured: tuple[tuple[object, ...], int] | None = None
+        """The main panel and the lines under it last measured, at a width: their rows."""
 
     def stop(self) -> None:
         super().stop()
@@ -218,10 +234,13 @@ class StageLayout(LiveLayout):
         if program is None and typing is None:
             body.update(self._main(screen, width, height - 2))
             return root
-        regions = Regions.of(width, height)
-        panel = (
-            typing_panel(typing) if typing is not None else program_panel(program, regions.rows - 2)
-        )  # type: ignore[arg-type]
+        if typing is not None:
+            regions = Regions.of(width, height)
+            panel: RenderableType = typing_panel(typing)
+        else:
+            assert program is not None
+            regions = Regions.of(width, height, *self._wanted(screen, program, width))
+            panel = program_panel(program, regions.rows - 2, screen.looks, screen.earlier)
         if regions.beside:
             main = RichLayout(self._main(screen, width - regions.columns, height - 2))
             body.split_row(main, RichLayout(panel, size=regions.columns))
@@ -229,6 +248,19 @@ class StageLayout(LiveLayout):
             main = RichLayout(self._main(screen, width, height - 2 - regions.rows))
             body.split_column(main, RichLayout(panel, size=regions.rows))
         return root
+
+    def _wanted(self, screen: Screen, program: ChildProcess, width: int) -> tuple[int, int]:
+        """The rows the main panel and what is said under it need at `width` (measured once
+        a panel), and the rows the program's panel would fill."""
+        said = (screen.main, screen.lines, width)
+        known = self._measured[0] if self._measured else (None, None, None)
+        if self._measured is None or any(a is not b for a, b in zip(known, said, strict=True)):
+            options = self.console.options.update(width=width, height=None)
+            parts = [screen.main or Text(""), *screen.lines]
+            rows = sum(len(self.console.render_lines(part, options, pad=False)) for part in parts)
+            self._measured = (said, rows)
+        wants = program_rows(program, screen.expects, screen.earlier, self.console.height)
+        return self._measured[1], wants
 
     def _header(self, screen: Screen) -> RenderableType:
         number, count, title = screen.scene

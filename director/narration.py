@@ -142,7 +142,7 @@ class Narrator:
         if replay is None:
             self.model.change(replay=None)
             return
-        self.model.change(replay=replay, last=None)  # the failed program gives the take room
+        self.model.change(replay=replay, last=None, earlier=None)  # the take gets the room
 
     def toggle(self, overlay: str) -> None:
         """The black screen or the keys' help, on or off ("blackout" or "help"). Scrolling,
@@ -181,8 +181,16 @@ class Narrator:
             for layout in self.layouts:  # scrolling, it is printed again
                 layout.show(panel.main, "main")
 
-    def program_started(self, child: ChildProcess) -> None:
-        self.model.change(program=child)
+    def program_started(
+        self, child: ChildProcess, expects: int = 0, looks: tuple[str, ...] = (), *,
+        again: bool = False,
+    ) -> None:  # fmt: skip
+        """A program runs, expected to print `expects` rows, its claims looking for `looks`;
+        started `again`, the run before stays in sight above it."""
+        self.model.change(
+            lambda s: replace(s, earlier=(s.program or s.last) if again else None),
+            program=child, expects=expects, looks=looks,
+        )  # fmt: skip
 
     def program_ended(self) -> None:
         """Show the program's whole output as it ended, and take it off the screen."""

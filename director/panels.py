@@ -48,10 +48,32 @@ def typing_panel(typed: str) -> Panel:
     return Panel(text, title="[bold]typing", border_style="green")
 
 
-def program_panel(child: ChildProcess, rows: int | None) -> Panel:
-    """A program's output in a panel titled with its command; its last `rows` lines if given."""
-    text = child.terminal.text(rows).copy()  # as a terminal shows it
-    text.stylize("bold")
+def program_panel(
+    child: ChildProcess,
+    rows: int | None,
+    looks: tuple[str, ...] | None = None,
+    earlier: ChildProcess | None = None,
+) -> Panel:
+    """A program's output in a panel titled with its command: all of it, or `rows` rows of
+    it. Without `looks`, its newest rows; with it, the row the claims look at stays in view
+    above an elision, then the newest: the first match of `looks`, else the run's first row
+    (the `1` that proves a counter started over). The `earlier` run (before a restart)
+    has its last rows above this run's, dimmed, so both sides of the restart are in sight."""
+    terminal = child.terminal  # read once: what it shows is taken whole
+    kept = terminal.kept() if rows is not None and looks is not None else None
+    if kept is None:
+        text = terminal.text(rows).copy()  # as a terminal shows it
+        text.stylize("bold")
+    else:
+        before = _before(earlier, rows) if earlier is not None else []
+        lines = list(kept.split("\n"))
+        room = max(1, rows - len(before) - bool(before))  # type: ignore[operator]
+        shown = [line.copy() for line in window(lines, room, _anchor(child, lines, looks))]
+        for line in shown:
+            line.stylize("bold")
+        if before:
+            shown = [*before, Text("── again ──", style="dim"), *shown]
+        text = Text("\n").join(shown)
     if not text:
         text = Text(" ")
     if child.running:
@@ -62,3 +84,54 @@ def program_panel(child: ChildProcess, rows: int | None) -> Panel:
         state = f"[red]stopped[/] (exit status {child.status})"
     title = Text(f"$ {child.label}", style="bold")
     return Panel(text, title=title, subtitle=state, border_style="green")
+
+
+def program_rows(child: ChildProcess, expects: int, earlier: ChildProcess | None, most: int) -> int:
+    """The rows a program's panel fills, its border and the `earlier` run's rows included:
+    the rows it printed or, more, those it is expected to (a counter's `expects`, its limit,
+    from its first number on: a durable one resumes); `most` where much waits to be drawn."""
+    kept = child.terminal.kept()
+    printed = len(kept.split("\n")) if kept is not None else most
+    if expects and child.numbers:
+        expects -= child.numbers[0] - 1
+    return max(expects, printed) + (3 if earlier is not None else 0) + 2
+
+
+ELISION = "┆"
+"""The mark where rows of a program's output are left out."""
+
+
+def window(lines: list[Text], rows: int, keep: int) -> list[Text]:
+    """At most `rows` of `lines`: all where they fit; else line `keep` and as many after it
+    as half the room holds, an elision, and the newest lines (an elision first where lines
+    come before `keep`)."""
+    if len(lines) <= rows:
+        return lines
+    mark = Text(ELISION, style="dim")
+    above = [mark] if keep > 0 else []
+    if len(lines) - keep <= rows - len(above):  # from `keep` to the end fits
+        return [*above, *lines[len(lines) - rows + len(above) :]]
+    room = rows - len(above) - 1  # the elision between the kept rows and the newest
+    if room < 2:
+        return [*above, *lines[keep : keep + max(1, room + 1)]][:rows]
+    head = max(1, room // 2) if keep > 0 else 1
+    return [*above, *lines[keep : keep + head], mark, *lines[len(lines) - (room - head) :]]
+
+
+def _anchor(child: ChildProcess, lines: list[Text], looks: tuple[str, ...]) -> int:
+    """The row the claims look at: the one holding the first match of `looks`, else 0."""
+    for pattern in looks:
+        found = child.printed.found.get(pattern)
+        if found:
+            first = found.strip().split("\n")[0]
+            for index, line in enumerate(lines):
+                if first in line.plain:
+                    return index
+    return 0
+
+
+def _before(earlier: ChildProcess, rows: int | None) -> list[Text]:
+    """The earlier run's last rows (one, two where the region is tall), dimmed."""
+    text = earlier.terminal.text(2 if rows is None or rows >= 8 else 1).copy()
+    text.stylize("dim")
+    return list(text.split("\n")) if text else []

@@ -139,7 +139,7 @@ def run(stage: Stage, step: Run) -> Press | None:
             shown = escape(workflow_id)
             stage.narrator.info(f"Workflow [bold]{shown}[/] [link={url}]{escape(url)}[/link]")
     label = step.label or shlex.join(["python", path.name])
-    _start(stage, _program(stage, argv, env, label, limit, interval), label)
+    _start(stage, _program(stage, argv, env, label, limit, interval, expects=limit), label)
     return None
 
 
@@ -160,7 +160,7 @@ def _run_command(stage: Stage, step: Run, limit: int, interval: float) -> Press 
     typed = {**values, "python": "python", "temporal": "temporal"}
     command = shlex.join(part.format_map(typed) for part in step.command)  # as a shell shows it
     label = step.label or command
-    program = _program(stage, argv, env, label, limit, interval)
+    program = _program(stage, argv, env, label, limit, interval, looks=stage.play.looks)
     if step.type and (move := _type(stage, command)):
         return move
     _start(stage, program, label)
@@ -168,16 +168,21 @@ def _run_command(stage: Stage, step: Run, limit: int, interval: float) -> Press 
 
 
 def _program(stage: Stage, argv: list[str], env: dict[str, str] | None, label: str,
-             limit: int, interval: float) -> Program:  # fmt: skip
-    """The scene's program from now on, not yet started: `restart` starts it again."""
-    program = Program(argv, env, label, limit, interval, stage.show.talk, stage.play.patterns)
+             limit: int, interval: float, expects: int = 0,
+             looks: tuple[str, ...] = ()) -> Program:  # fmt: skip
+    """The scene's program from now on, not yet started: `restart` starts it again. Its
+    region is sized for the `expects` rows a counter prints; the row where the claims
+    `looks` (a command's) stays in view, else its first."""
+    program = Program(argv, env, label, limit, interval, stage.show.talk, stage.play.patterns,
+                      expects, looks)  # fmt: skip
     stage.play.programs[THE_PROGRAM] = program
     return program
 
 
-def _start(stage: Stage, program: Program, label: str) -> None:
+def _start(stage: Stage, program: Program, label: str, *, again: bool = False) -> None:
+    """Start it; started `again`, the run before stays in sight above it."""
     stage.play.result.runs.append(program.start(stage.spawn, label, stage.narrator.program_size))
-    stage.narrator.program_started(program.child)
+    stage.narrator.program_started(program.child, program.expects, program.looks, again=again)
 
 
 def _type(stage: Stage, command: str) -> Press | None:
@@ -197,7 +202,7 @@ def restart(stage: Stage, step: Restart) -> Press | None:
     program = stage.play.programs[THE_PROGRAM]  # a scene's rules put a `run` step first
     stage.end_programs()
     stage.play.resumed = datetime.now(UTC)
-    _start(stage, program, f"{program.label} (again)")
+    _start(stage, program, f"{program.label} (again)", again=True)
     return None
 
 

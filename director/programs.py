@@ -37,6 +37,8 @@ class Program:
         interval: float,
         cwd: Path,
         patterns: list[str],
+        expects: int = 0,
+        looks: tuple[str, ...] = (),
     ) -> None:
         self.argv = argv
         self.env = env
@@ -51,6 +53,10 @@ class Program:
         """Its process, while it is on stage."""
         self.run: claims.Run | None = None
         """Its last run's record, as it is now."""
+        self.expects = expects
+        """The rows it is expected to print (a counter's limit; 0: not known), for its region."""
+        self.looks = looks
+        """Where the claims look in its output: the row of the first match is kept in view."""
 
     def start(self, spawn: Spawn, label: str, size: tuple[int, int]) -> claims.Run:
         """Start it (again) in a pty of `size`, titled `label`; the new run's record.
@@ -126,3 +132,11 @@ class ScenePlay:
         found = [(s.pattern,) if isinstance(s, WaitFor) else (s.output_has, s.output_lacks)
                  for s in self.scene.steps if isinstance(s, WaitFor | Expect)]  # fmt: skip
         return [pattern for patterns in found for pattern in patterns if pattern]
+
+    @property
+    def looks(self) -> tuple[str, ...]:
+        """Where the scene's claims look in a program's output (what it waits for, what it
+        must print), in the order of its steps: the first match is kept in view."""
+        found = [s.pattern if isinstance(s, WaitFor) else s.output_has
+                 for s in self.scene.steps if isinstance(s, WaitFor | Expect)]  # fmt: skip
+        return tuple(pattern for pattern in found if pattern)

@@ -61,6 +61,13 @@ class Screen:
     """The program running now."""
     last: ChildProcess | None = None
     """The scene's last program, once it ended."""
+    earlier: ChildProcess | None = None
+    """The run before the program was started again: its last rows stay above the new run's."""
+    expects: int = 0
+    """How many rows the program is expected to print (a counter's limit; 0: not known):
+    its region is sized for them, or for what it printed if that is more."""
+    looks: tuple[str, ...] = ()
+    """What the claims look for in its output: the row of the first match stays in view."""
     place: str = ""
     """Where the show is: "Before Temporal - step 3/11 (run)"."""
     status: str | None = None
@@ -102,7 +109,7 @@ class ScreenModel:
 
 def emptied(screen: Screen) -> Screen:
     """Nothing of the scene before stays: its panel, its lines, its last program, its panels."""
-    return replace(screen, main=None, last=None, lines=(), shown=())
+    return replace(screen, main=None, last=None, earlier=None, lines=(), shown=())
 
 
 def kept(screen: Screen) -> Screen:

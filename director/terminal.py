@@ -175,13 +175,28 @@ class Terminal:
                 self._feed(len(self._pending), WHOLE_TIME)
             else:
                 self._feed(FEED_SLICE)
-            if self._drawn is not None and self._drawn[:2] == (self._version, rows):
-                return self._drawn[2]
-            screen = self.screen
-            lines = [*screen.history, *(screen.buffer[y] for y in range(screen.lines))]
-            text = _rows_text(lines, screen.columns, rows)
-            self._drawn = (self._version, rows, text)
-            return text
+            return self._rows(rows)
+
+    def _rows(self, rows: int | None) -> Text:
+        """The last `rows` rows of what is fed (all of them if None), drawn once a version."""
+        if self._drawn is not None and self._drawn[:2] == (self._version, rows):
+            return self._drawn[2]
+        screen = self.screen
+        lines = [*screen.history, *(screen.buffer[y] for y in range(screen.lines))]
+        text = _rows_text(lines, screen.columns, rows)
+        self._drawn = (self._version, rows, text)
+        return text
+
+    def kept(self) -> Text | None:
+        """Every row written so far, the scrollback's and the screen's, where little waits
+        for the emulator (a frame's worth); None where much does: the newest rows (`text`)
+        are all that is quick to draw then. Not to be changed: shared."""
+        with self._lock:
+            self._prune()
+            if len(self._pending) > FEED_SLICE:
+                return None
+            self._feed(FEED_SLICE)
+            return self._rows(None)
 
     def _preview(self, rows: int) -> Text | None:
         """The last `rows` rows while much is waiting, on a screen of their own fed only the

@@ -305,6 +305,10 @@ class Program:
         terminal.write(self.output)
         return terminal
 
+    @property
+    def numbers(self) -> list[int]:
+        return Printed.of(self.output).numbers
+
 
 def console(width: int = 60) -> Console:
     return Console(file=io.StringIO(), width=width, height=20, color_system=None)

@@ -355,7 +355,7 @@ def test_narration_and_questions_are_set_in_the_middle_of_their_region_as_wide_a
 def test_a_side_region_narrower_than_its_programs_widest_line_goes_below(
     size: tuple[int, int], natural: int, beside: bool
 ) -> None:
-    regions = Regions.of(*size, natural)
+    regions = Regions.of(*size, natural=natural)
     assert regions.beside is beside
     if not beside:
         assert regions.columns == size[0], "below, it has the whole width"
@@ -386,3 +386,85 @@ def test_lines_said_under_the_panel_break_no_word_id_or_link(size: tuple[int, in
             break
         for token in re.split("[│╭╰]", row)[0].split():  # the main region's part
             assert token in said or "…" in token, f"{token!r} is broken: {row!r}"
+
+
+SIZES = [(80, 24), (100, 30), (120, 40), (200, 50)]
+"""The sizes presenters have: a projector's enlarged font, a recording, a laptop, a monitor."""
+
+
+def numbers_shown(rows: list[str]) -> list[str]:
+    """The rows inside the program's panel, stripped: what the program printed, as shown."""
+    [title] = [i for i, row in enumerate(rows) if "$ python start-execution.py" in row]
+    left = rows[title].rindex("╭", 0, rows[title].index("$ python"))
+    inside = []
+    for row in rows[title + 1 :]:
+        if row[left] == "╰":
+            break
+        inside.append(row[left + 1 :].split("│")[0].strip())
+    return inside
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_counters_region_holds_its_whole_count_under_a_short_narration(
+    size: tuple[int, int],
+) -> None:
+    narrator, target = stage(*size)
+    narrator.narrate("Run it", "Watch the numbers.")
+    narrator.info("Workflow counter-with-temporal-1234")
+    program = Program(output="".join(f"{n}\r\n" for n in range(1, 4)))
+    narrator.program_started(program, 10)  # type: ignore[arg-type]
+    rows = screen_of(narrator, target)
+    assert numbers_shown(rows)[:3] == ["1", "2", "3"], "sized for 10 from the start"
+    assert len(numbers_shown(rows)) >= 10, rows
+    program.output = "".join(f"{n}\r\n" for n in range(1, 11))
+    rows = screen_of(narrator, target)
+    assert [n for n in numbers_shown(rows) if n] == [str(n) for n in range(1, 11)], rows
+    assert "Watch the numbers." in "\n".join(rows) and "counter-with-temporal" in "\n".join(rows)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_after_a_restart_the_new_runs_first_number_stays_in_view_with_the_run_before(
+    size: tuple[int, int],
+) -> None:
+    narrator, target = stage(*size)
+    narrator.ask("It stopped at 5. When we run it again, what number will it show first?")
+    before = Program(output="".join(f"{n}\r\n" for n in range(1, 6)), running=False, status=130)
+    narrator.program_started(before, 10)  # type: ignore[arg-type]
+    narrator.program_ended()
+    again = Program(output="".join(f"{n}\r\n" for n in range(1, 11)))
+    narrator.program_started(again, 10, again=True)  # type: ignore[arg-type]
+    narrator.verdict(Verdict("after the restart it starts again at 1", True, "first after: 1"))
+    shown = numbers_shown(screen_of(narrator, target))
+    rule = shown.index("── again ──")
+    assert shown[rule - 1] == "5", "the run before ends at 5"
+    assert shown[rule + 1] == "1" and shown[-1] in ("10", ""), shown
+    assert "10" in shown, shown
+    # A tall panel above leaves the program less room: the start is kept above an elision.
+    narrator.narrate("It started over", "\n\n".join(f"Paragraph {n}." for n in range(1, 9)))
+    shown = numbers_shown(screen_of(narrator, target))
+    rule = shown.index("── again ──")
+    assert shown[rule - 1] == "5" and shown[rule + 1] == "1" and "10" in shown, shown
+    if [n for n in shown[rule + 1 :] if n] != [str(n) for n in range(1, 11)]:
+        assert shown[rule + 2] == "┆", f"rows left out are marked: {shown}"
+    # A new scene's program has no run before it.
+    narrator.scene(3, 6, "The machine dies")
+    narrator.program_started(Program(output="1\r\n"), 10)  # type: ignore[arg-type]
+    assert "── again ──" not in numbers_shown(screen_of(narrator, target))
+
+
+@pytest.mark.parametrize(
+    ("size", "main", "wants", "rows"),
+    [
+        ((100, 30), 0, 0, 9),  # nothing known: a third of the body
+        ((100, 30), 8, 12, 12),  # a short panel: the counter's 10 rows and its border
+        ((100, 30), 40, 12, 9),  # a tall panel: a third, no less
+        ((100, 30), 4, 60, 22),  # a long output: all the main panel leaves, less MAIN_LEAST
+        ((80, 24), 6, 3, 5),  # little printed: the least a panel takes
+    ],
+)
+def test_the_program_region_below_takes_what_the_main_panel_leaves(
+    size: tuple[int, int], main: int, wants: int, rows: int
+) -> None:
+    regions = Regions.of(*size, main, wants)
+    assert (regions.beside, regions.rows, regions.columns) == (False, rows, size[0])
+    assert Regions.of(200, 50, main, wants).rows == 48, "beside: the whole body"

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import pytest
 from rich.console import RenderableType
 from rich.spinner import Spinner
+from rich.text import Text
 
+from director import panels
+from director.claims import Printed
 from director.keys import BINDINGS
 from director.panels import footer, help_panel, program_panel, typing_panel
 from director.screen import Screen
@@ -61,3 +64,71 @@ def test_the_footer_is_the_status_while_there_is_one_else_the_place_its_clock_an
     assert drawn(footer(screen, spinner, clock=True)).strip() == "Scene - step 1/2 (run)   12.3 s"
     waiting = drawn(footer(replace(screen, waiting=True), spinner, clock=False))
     assert waiting.strip() == "Scene - step 1/2 (run)   Space next  ? keys  q quit"
+
+
+def lines(*texts: str) -> list[Text]:
+    return [Text(text) for text in texts]
+
+
+@pytest.mark.parametrize(
+    ("count", "rows", "keep", "shown"),
+    [
+        (5, 5, 0, ["1", "2", "3", "4", "5"]),  # it fits: all of it
+        (10, 5, 0, ["1", "┆", "8", "9", "10"]),  # the start above an elision, the newest
+        (60, 10, 29, ["┆", "30", "31", "32", "33", "┆", "57", "58", "59", "60"]),
+        (60, 10, 55, ["┆", *map(str, range(52, 61))]),  # from the match on fits
+        (10, 2, 0, ["1", "2"]),  # no room for an elision
+    ],
+)
+def test_a_window_keeps_the_row_the_claims_look_at_and_the_newest(
+    count: int, rows: int, keep: int, shown: list[str]
+) -> None:
+    window = panels.window(lines(*map(str, range(1, count + 1))), rows, keep)
+    assert [line.plain for line in window] == shown
+    assert len(window) <= rows
+
+
+@dataclass
+class Command(Program):
+    """A program whose output the claims look at."""
+
+    looks: tuple[str, ...] = ()
+
+    @property
+    def printed(self) -> Printed:
+        return Printed.of(self.output, self.looks)
+
+
+SHOW = "".join(f"  {n:2}  {kind}\r\n" for n, kind in enumerate(
+    ["WorkflowExecutionStarted", *["WorkflowTaskScheduled"] * 12, "TimerStarted",
+     "TimerFired", *["WorkflowTaskCompleted"] * 12], 1)) + 'Result {"metadata":{}}\r\n'  # fmt: skip
+
+
+def test_a_commands_output_is_shown_from_the_first_match_of_what_the_claims_look_for() -> None:
+    program = Command(label="temporal workflow show", output=SHOW, looks=("TimerFired",))
+    shown = drawn(program_panel(program, 8, program.looks))  # type: ignore[arg-type]
+    inside = [row.strip("│ ") for row in shown.splitlines()[1:-1]]
+    assert inside[0] == "┆" and inside[1] == "15  TimerFired", inside
+    assert inside[-1].startswith("Result"), "the newest row too"
+    assert len(inside) == 8
+    whole = drawn(program_panel(program, 40, program.looks))  # type: ignore[arg-type]
+    assert "┆" not in whole and "WorkflowExecutionStarted" in whole, "whole where it fits"
+    newest = drawn(program_panel(program, 8))  # type: ignore[arg-type]
+    assert "TimerFired" not in newest, "without what the claims look for: the newest rows"
+
+
+def test_the_run_before_a_restart_ends_above_the_new_run() -> None:
+    before = Program(output="1\r\n2\r\n3\r\n", running=False, status=130)
+    again = Program(output="".join(f"{n}\r\n" for n in range(1, 9)))
+    shown = drawn(program_panel(again, 8, (), before))  # type: ignore[arg-type]
+    inside = [row.strip("│ ") for row in shown.splitlines()[1:-1]]
+    assert inside == ["2", "3", "── again ──", "1", "┆", "6", "7", "8"]
+
+
+def test_a_programs_panel_fills_the_rows_it_printed_or_is_expected_to() -> None:
+    starting = Program(output="1\r\n2\r\n")
+    assert panels.program_rows(starting, 10, None, 40) == 10 + 2, "a counter's whole count"
+    resumed = Program(output="4\r\n5\r\n")  # a durable counter carries on at 4
+    assert panels.program_rows(resumed, 10, starting, 40) == 7 + 3 + 2, "4 to 10, the run before"
+    printed = Program(output="".join(f"line {n}\r\n" for n in range(30)))
+    assert panels.program_rows(printed, 0, None, 40) == 30 + 2, "a command: what it printed"

@@ -52,6 +52,8 @@ def test_a_normal_counter_starts_over_and_the_claims_say_so() -> None:
     assert first.argv[1:] == [f"{TALK}/{NORMAL}", "--limit", "10", "--interval", "1"]
     assert first.cwd == TALK and first.env is None and first.signals == [signal.SIGINT]
     assert rig.counters.spawned[1].label == "python start-execution.py (again)"
+    shown = rig.narrator.screen  # the stage sizes its region for the count, the run before kept
+    assert shown.expects == 10 and shown.looks == () and shown.earlier is first
 
 
 def test_a_durable_counter_resumes_with_its_workflow_and_environment() -> None:
@@ -195,6 +197,8 @@ def test_a_command_runs_with_its_placeholders_filled_and_is_titled_as_typed() ->
     assert child.label == (
         f"python count.py --limit 3 --interval 1 --workflow-id {workflow} --address localhost:7233"
     )
+    shown = rig.narrator.screen  # a command: what it prints is not known, where it is looked at is
+    assert (shown.expects, shown.looks, shown.earlier) == (0, (), None)
 
 
 def test_a_command_can_be_typed_at_a_human_pace_before_it_runs() -> None:

@@ -73,6 +73,7 @@ def test_a_scene_looks_for_what_its_waits_and_expects_name_in_its_programs_outpu
     )
     play = ScenePlay.of(scene(*steps))
     assert play.patterns == ["(?m)^3$", "done", "Traceback"]
+    assert play.looks == ("(?m)^3$", "done"), "where the claims look: not what must be absent"
     assert play.workflow_id.startswith("counter-scene-") and not play.programs
 
 

@@ -161,3 +161,17 @@ def test_a_program_printing_sequences_that_redraw_every_cell_waits_for_its_scree
     screen.catch_up(0.0)
     assert screen.behind, "a slice at a time"
     assert screen.text(5).plain.endswith("E" * 500), "what it took is drawn"
+
+
+def test_every_row_kept_is_drawn_from_the_first_unless_much_waits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    screen = Terminal(40, 5)  # a pty smaller than what the program prints
+    screen.write("".join(f"{n}\r\n" for n in range(1, 13)))
+    kept = screen.kept()
+    assert kept is not None and kept.plain.split("\n") == [str(n) for n in range(1, 13)]
+    assert screen.text(3).plain == "10\n11\n12", "the newest rows, as before"
+    monkeypatch.setattr(terminal, "FEED_SLICE", 1_000)
+    screen.write("more\r\n" * 1_000)
+    assert screen.kept() is None, "much waits: only the newest rows are quick to draw"
+    assert screen.text(2).plain == "more\nmore"
