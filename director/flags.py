@@ -23,6 +23,7 @@ from director.formats import (
 from director.keys import summary
 from director.layouts import LAYOUTS, layouts_help
 from director.pacing import MAX_SPEED
+from director.palette import VARIANTS
 
 
 def said(text: str) -> str:
@@ -124,6 +125,12 @@ def make_parser() -> Parser:
         "--layout",
         choices=tuple(LAYOUTS),
         help=layouts_help(),
+    )
+    parser.add_argument(
+        "--colors",
+        choices=VARIANTS,
+        help="the stage's colours, for a light or a dark background (default: the terminal's "
+        "answer when asked its background, else dark; a recording: its --theme's)",
     )
     parser.add_argument(
         "--record",

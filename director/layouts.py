@@ -58,7 +58,7 @@ class LiveLayout:
         self.console = console
         self.model = model
         self.clock = clock
-        self._spinner = Spinner("dots", style="cyan")
+        self._spinner = Spinner("dots", style="stage.spinner")
         self._live = Live(
             self,  # drawn through __rich__ at each refresh
             console=console,
@@ -89,7 +89,7 @@ class ScrollLayout(LiveLayout):
         """Printed above the live region, to scroll away; the keys' help too."""
         if role == "scene":
             title = escape(self.model.now.scene[2])
-            renderable = Text.from_markup(f"\n[bold reverse] {title} [/]\n")
+            renderable = Text.from_markup(f"\n[stage.scene] {title} [/]\n")
         self.console.print(renderable)
 
     def clear(self) -> None:
@@ -202,8 +202,8 @@ class StageLayout(LiveLayout):
         grid.add_column()
         grid.add_column(justify="right")
         scene = Text(f"scene {number} of {count}: {title} " if number else "")
-        grid.add_row(Text(f" {screen.talk}", style="bold"), scene)
-        return Styled(grid, style="reverse")
+        grid.add_row(Text(f" {screen.talk}"), scene)
+        return Styled(grid, style="stage.header")
 
     def _main(self, screen: Screen, width: int, height: int) -> RenderableType:
         """The main panel, and under it as many of the newest lines as fit in half of it."""

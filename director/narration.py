@@ -12,12 +12,13 @@ from rich.console import Console, Group, RenderableType
 from rich.markdown import Markdown
 from rich.markup import escape
 from rich.panel import Panel
-from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
+from director import palette
 from director.claims import Tally, Verdict
 from director.layouts import LAYOUTS, LayoutKind
+from director.palette import Code, Variant
 from director.panels import help_panel, program_panel
 from director.processes import ChildProcess
 from director.recording import SCENE, Recorder
@@ -49,6 +50,7 @@ class Narrator:
         transcript: Console | None = None,
         layout: LayoutKind = LAYOUTS["scroll"],
         recording_layout: LayoutKind | None = None,
+        colors: Variant = "dark",
     ) -> None:
         self.console = console
         self.notes = notes
@@ -59,6 +61,13 @@ class Narrator:
         """What stays on screen, drawn by every layout."""
         kinds = [layout] + [recording_layout or layout] * len(recorders)
         consoles = [console] + [recorder.console for recorder in recorders]
+        palette.use(console, colors)
+        for recorder in recorders:
+            palette.use(
+                recorder.console, recorder.colors or colors
+            )  # each draws the same screen in its own colours
+        if transcript is not None:
+            palette.use(transcript, colors)
         self.layouts = [
             kind.layout(shown, self.model, clock=clock)
             for kind, shown in zip(kinds, consoles, strict=True)
@@ -135,8 +144,9 @@ class Narrator:
         if frame is None:
             self.model.change(replay=None)
             return
-        title = f"[bold]Replaying the verified recording of this scene from {escape(when)}"
-        replay = Panel(frame, title=title, subtitle="not live", border_style="yellow")
+        title = "[stage.replay.title]Replaying the verified recording of this scene from "
+        title += escape(when)
+        replay = Panel(frame, title=title, subtitle="not live", border_style="stage.replay.border")
         self.model.change(replay=replay, last=None)  # the failed program gives the take room
 
     def toggle(self, overlay: str) -> None:
@@ -180,8 +190,13 @@ class Narrator:
     # --- panels ------------------------------------------------------------------------
 
     def narrate(self, title: str, body: str, notes: str = "") -> None:
-        heading = Text(title, style="bold")
-        self.say(Panel(Markdown(body), title=heading, border_style="cyan", padding=(1, 2)), "main")
+        heading = Text(title, style="stage.narration.title")
+        self.say(
+            Panel(
+                Markdown(body), title=heading, border_style="stage.narration.border", padding=(1, 2)
+            ),
+            "main",
+        )
         self.speaker_notes(notes)
 
     def code(
@@ -194,42 +209,59 @@ class Narrator:
         notes: str = "",
     ) -> None:
         """A file's text highlighted (its language told by its `name`), with line numbers."""
-        syntax = Syntax(
+        syntax = Code(
             text,
-            Syntax.guess_lexer(name),
+            Code.guess_lexer(name),
             line_numbers=True,
             line_range=lines,
             highlight_lines=highlight,
-            theme="monokai",
             word_wrap=True,
         )
-        self.say(Panel(syntax, title=Text(title, style="bold"), border_style="blue"), "main")
+        self.say(
+            Panel(
+                syntax,
+                title=Text(title, style="stage.code.title"),
+                border_style="stage.code.border",
+            ),
+            "main",
+        )
         if highlight:  # on the stage, a tall file is shown around its first highlighted line
             first = lines[0] if lines else 1
             self.model.change(focus=min(highlight) - first + 1)  # + the border
         self.speaker_notes(notes)
 
     def ask(self, question: str, notes: str = "") -> None:
-        text = Text(question, style="bold yellow", justify="center")
+        text = Text(question, style="stage.question", justify="center")
         question_panel = Panel(
-            text, title="[bold]Question for the room", border_style="yellow", padding=1
+            text,
+            title="[stage.question.title]Question for the room",
+            border_style="stage.question.border",
+            padding=1,
         )
         self.say(question_panel, "main")
         self.speaker_notes(notes)
 
     def info(self, message: str) -> None:
-        self.say(Text.from_markup(f"[dim]>[/dim] {message}"))
+        self.say(Text.from_markup(f"[stage.info]>[/stage.info] {message}"))
 
     def failure(self, message: str) -> None:
-        self.say(Panel(Text(message, style="bold"), title="[bold]Step failed", border_style="red"))
+        self.say(
+            Panel(
+                Text(message, style="stage.failure.text"),
+                title="[stage.failure.title]Step failed",
+                border_style="stage.failure.border",
+            )
+        )
 
     def verdict(self, verdict: Verdict) -> None:
         self.marker(f"{'✔' if verdict.held else '✘ FAILED:'} {verdict.claim}")
         if verdict.held:
-            self.say(Text.from_markup(f"[bold green]✔ {verdict.claim}[/]  [dim]{verdict.seen}[/]"))
+            self.say(
+                Text.from_markup(f"[stage.held]✔ {verdict.claim}[/]  [stage.info]{verdict.seen}[/]")
+            )
         else:
-            message = Text(f"✘ CLAIM FAILED: {verdict.claim}\n{verdict.seen}", style="bold")
-            self.say(Panel(message, border_style="bold red", style="red"))
+            message = Text(f"✘ CLAIM FAILED: {verdict.claim}\n{verdict.seen}", style="stage.failed")
+            self.say(Panel(message, border_style="stage.failed", style="stage.failed.text"))
 
     def summary(
         self,
@@ -240,10 +272,10 @@ class Narrator:
         """One row a scene: its runs at a glance and whether its claims held; `caption` (the
         playlist's closing line) under it."""
         table = Table(
-            title=Text(title, style="bold"),
-            caption=Text(caption, style="bold") if caption else None,
+            title=Text(title, style="stage.summary.title"),
+            caption=Text(caption, style="stage.summary.caption") if caption else None,
             expand=True,
-            border_style="cyan",
+            border_style="stage.summary.border",
         )
         for column in ("Scene", "Last before stop", "First after restart", "Repeated", "Lost"):
             table.add_column(column, justify="left" if column == "Scene" else "center")
@@ -251,16 +283,16 @@ class Narrator:
         for scene, tally, verdicts, failure in rows:
             held = sum(v.held for v in verdicts)
             if failure or held < len(verdicts):
-                claims = Text(f"✘ {held}/{len(verdicts)} held", style="bold red")
-                claims.append(f"\n{failure}" if failure else "", style="red")
+                claims = Text(f"✘ {held}/{len(verdicts)} held", style="stage.failed")
+                claims.append(f"\n{failure}" if failure else "", style="stage.failed.text")
             else:
-                claims = Text(f"✔ {held}/{len(verdicts)} held", style="bold green")
+                claims = Text(f"✔ {held}/{len(verdicts)} held", style="stage.held")
             table.add_row(
                 Text(scene),
                 _number(tally.last_before),
                 _number(tally.first_after),
-                _numbers(tally.repeated, "yellow"),
-                _numbers(tally.lost, "red"),
+                _numbers(tally.repeated, "stage.repeated"),
+                _numbers(tally.lost, "stage.lost"),
                 claims,
             )
         self.say(table, "summary")
@@ -269,15 +301,19 @@ class Narrator:
         """Between hands-free rounds, where the kiosk is (the round, its result, its length,
         the tally) and what failed, one line each, in the main region; also a marker."""
         self.marker(headline)
-        failed = [Text(detail, style="red") for detail in details]  # wrapped under itself
+        failed = [
+            Text(detail, style="stage.failed.text") for detail in details
+        ]  # wrapped under itself
         card = Group(Text(headline, style=style, justify="center"), *failed)
-        panel = Panel(card, border_style=style.split()[-1], padding=(1, 2), expand=False)
+        panel = Panel(card, border_style=style, padding=(1, 2), expand=False)
         self.say(Align.center(panel, vertical="middle"), "main")
 
     def report(self, rows: list[ReportRow]) -> None:
         """The rehearsal report: each scene's time, its steps' and its claims under it, and
         the round's time at the end."""
-        table = Table(title="[bold]Rehearsal report", border_style="magenta")
+        table = Table(
+            title="[stage.report.title]Rehearsal report", border_style="stage.report.border"
+        )
         table.add_column("Scene, steps, claims", ratio=1, overflow="fold")
         table.add_column("Time", justify="right", no_wrap=True)
         for row in rows:
@@ -285,21 +321,25 @@ class Narrator:
             if row.kind in ("scene", "total"):
                 if table.row_count:
                     table.add_section()
-                style = "bold" if row.held else "bold red"
+                style = "stage.report.scene" if row.held else "stage.failed"
                 table.add_row(Text(row.text, style=style), Text(took, style=style))
             elif row.kind == "step":
                 table.add_row(_under(" ", Text(row.text)), took)
             elif row.kind == "claim":
-                seen = Text.assemble(row.text, "\n", (row.seen, "dim"))
-                mark = Text(" ✔", "green") if row.held else Text(" ✘ FAILED:", "bold red")
+                seen = Text.assemble(row.text, "\n", (row.seen, "stage.info"))
+                mark = Text(" ✔", "stage.none") if row.held else Text(" ✘ FAILED:", "stage.failed")
                 table.add_row(_under(mark, seen), "")
             else:
-                table.add_row(_under(Text(" ✘", "red"), Text(row.text, "red")), "")
+                table.add_row(
+                    _under(Text(" ✘", "stage.lost"), Text(row.text, "stage.failed.text")), ""
+                )
         self.say(table, "summary")
 
     def history(self, title: str, events: list[Event], notes: dict[int, str]) -> None:
         """The event history, time from the workflow's start, the events that matter marked."""
-        table = Table(title=Text(title, style="bold"), border_style="cyan")
+        table = Table(
+            title=Text(title, style="stage.history.title"), border_style="stage.history.border"
+        )
         for column in ("Id", "Event", "Time", "Why it matters"):
             table.add_column(column, justify="right" if column in ("Id", "Time") else "left")
         start = events[0][2] if events else None
@@ -307,18 +347,20 @@ class Narrator:
         for index, (event_id, kind, when) in enumerate(events):
             if index not in shown:
                 if index - 1 in shown:
-                    table.add_row("", "[dim]...[/]", "", "")
+                    table.add_row("", "[stage.history.elided]...[/]", "", "")
                 continue
             since = f"+{(when - start).total_seconds():.3f} s" if start else ""
             note = notes.get(event_id, "")
-            table.add_row(str(event_id), kind, since, note, style="bold yellow" if note else None)
+            table.add_row(
+                str(event_id), kind, since, note, style="stage.history.key" if note else None
+            )
         self.say(table, "main")
 
     def speaker_notes(self, notes: str) -> None:
         """A step's notes, on the audience's screen when it shows them (rehearsal, no notes
         screen following)."""
         if self.notes and notes:
-            self.say(Text(f"Notes: {notes}", style="italic magenta"))
+            self.say(Text(f"Notes: {notes}", style="stage.notes"))
 
 
 def _under(mark: str | Text, body: Text) -> Table:
@@ -335,4 +377,4 @@ def _number(number: int | None) -> str:
 
 
 def _numbers(numbers: list[int], style: str) -> str:
-    return f"[{style}]{', '.join(map(str, numbers))}[/]" if numbers else "[green]none[/]"
+    return f"[{style}]{', '.join(map(str, numbers))}[/]" if numbers else "[stage.none]none[/]"

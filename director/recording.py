@@ -16,6 +16,7 @@ from typing import TextIO
 from rich.console import Console
 
 from director.errors import DemoError
+from director.palette import Variant
 from director.steps import one_line
 
 NO_TERMINAL_SIZE = (100, 30)
@@ -143,8 +144,10 @@ class Recorder:
     """The recording's own console: what the audience sees, drawn into the cast with colour
     and the live region whatever stdout is (a terminal, a pipe, a log file)."""
 
-    def __init__(self, cast: Cast, *, follow_terminal: bool) -> None:
+    def __init__(self, cast: Cast, *, follow_terminal: bool, colors: Variant | None = None) -> None:
         self.cast = cast
+        self.colors = colors
+        """The palette it draws with (None: the terminal's), as the narrator sets it."""
         self.follow_terminal = follow_terminal
         """Whether it takes the terminal's new size when that is resized (no --record-size)."""
         self.console = Console(
