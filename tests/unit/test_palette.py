@@ -1,9 +1,10 @@
 import ast
 import io
 import re
+from collections.abc import Callable
 
 import pytest
-from rich.color import ANSI_COLOR_NAMES
+from rich.color import ANSI_COLOR_NAMES, Color, ColorSystem
 from rich.console import Console
 from rich.panel import Panel
 from rich.style import Style
@@ -26,15 +27,23 @@ def backgrounds(variant: str) -> set[str]:
     return {BACKGROUND[variant], *themed}  # type: ignore[index]
 
 
+def _256(colour: str) -> str:
+    """The nearest of a 256-colour terminal's, as Rich draws `colour` there."""
+    return Color.parse(colour).downgrade(ColorSystem.EIGHT_BIT).get_truecolor().hex
+
+
 @pytest.mark.parametrize("variant", VARIANTS)
-def test_every_role_reads_at_4_5_to_1_on_every_background_it_is_drawn_on(variant: str) -> None:
+@pytest.mark.parametrize("terminal", [lambda colour: colour, _256], ids=["24-bit", "256"])
+def test_every_role_reads_at_4_5_to_1_on_every_background_it_is_drawn_on(
+    variant: str, terminal: Callable[[str], str]
+) -> None:
     drawn = palette.pairs(variant)  # type: ignore[arg-type]
     assert drawn, "no colours"
     low = []
     for role, (fg, own) in drawn.items():
-        for bg in {own} if own else backgrounds(variant):
-            if (ratio := palette.contrast(fg, bg)) < MINIMUM_CONTRAST:
-                low.append(f"{role} {fg} on {bg}: {ratio:.2f}")
+        for bg in {terminal(own)} if own else backgrounds(variant):
+            if (ratio := palette.contrast(terminal(fg), bg)) < MINIMUM_CONTRAST:
+                low.append(f"{role} {terminal(fg)} on {bg}: {ratio:.2f}")
     assert not low, low
 
 
