@@ -84,6 +84,7 @@ ROLES: dict[str, Entry] = {
     "stage.failed.text": Entry("red"),
     "stage.offline": Entry("yellow", "bold"),
     "stage.info": Entry("grey"),
+    "stage.warning": Entry("yellow"),
     "stage.footer": Entry("grey"),
     "stage.clock": Entry("magenta"),
     "stage.spinner": Entry("cyan"),

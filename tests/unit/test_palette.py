@@ -14,8 +14,8 @@ from director import PACKAGE, palette
 from director.formats import THEMES
 from director.palette import BACKGROUND, MINIMUM_CONTRAST, ROLES, VARIANTS, Code
 
-DRAWING = ("narration.py", "panels.py", "layouts.py", "notes.py")
-"""The modules that draw: every colour of theirs is a role of the palette."""
+DRAWING = sorted(path.name for path in PACKAGE.glob("*.py") if path.name != "palette.py")
+"""The modules that draw or say what is drawn: every colour of theirs is a role of the palette."""
 _FLAGGED = set(ANSI_COLOR_NAMES) | {"dim", "reverse", "on"}
 """Words of a style literal left in place of a role (an attribute alone, "bold", reads on any
 background and may stay)."""
