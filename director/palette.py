@@ -110,7 +110,7 @@ ROLES: dict[str, Entry] = {
 }
 """Every colour the stage and the notes screen draw, by role: both variants come from here."""
 
-CODE_THEMES: dict[Variant, str] = {"dark": "monokai", "light": "solarized-light"}
+CODE_THEMES: dict[Variant, str] = {"dark": "monokai", "light": "default"}
 """The Pygments style a code panel is highlighted in, by variant."""
 
 THEMES: dict[Variant, Theme] = {

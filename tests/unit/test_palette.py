@@ -4,6 +4,8 @@ import re
 from collections.abc import Callable
 
 import pytest
+from pygments.styles import get_style_by_name
+from pygments.token import Comment, Keyword, Name, Number, Operator, String
 from rich.color import ANSI_COLOR_NAMES, Color, ColorSystem
 from rich.console import Console
 from rich.panel import Panel
@@ -124,5 +126,24 @@ def test_code_is_highlighted_in_the_theme_of_the_console_that_draws_it() -> None
     code = Code("x = 1\n", "python")
     dark, light = drawn(code, "dark"), drawn(code, "light")
     assert f"48;2;{_rgb('#272822')}" in dark  # monokai's background
-    assert f"48;2;{_rgb('#fdf6e3')}" in light  # solarized-light's
+    assert f"48;2;{_rgb('#f8f8f8')}" in light  # Pygments' default's
     assert drawn(code, "dark") == dark  # drawing it in one theme leaves it for the other
+
+
+TOKENS = (Comment, Comment.Single, Keyword, Keyword.Namespace, Keyword.Constant, Name.Builtin,
+          Name.Function, Name.Class, Name.Namespace, Name.Decorator, Number, Operator,
+          Operator.Word, String, String.Doc, String.Escape, String.Affix)  # fmt: skip
+"""What the talk's Python code is made of."""
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_each_code_theme_reads_at_4_5_to_1_on_its_own_background(variant: str) -> None:
+    style = get_style_by_name(palette.CODE_THEMES[variant])  # type: ignore[index]
+    bg = style.background_color
+    assert palette.variant_for(bg) == variant
+    low = {}
+    for token in TOKENS:
+        colour = style.style_for_token(token)["color"]
+        if colour and (ratio := palette.contrast(f"#{colour}", bg)) < MINIMUM_CONTRAST:
+            low[str(token)] = round(ratio, 2)
+    assert not low, low
