@@ -254,7 +254,7 @@ def _positive(kind: type, most: float = 1e6) -> object:
     return convert
 
 
-FOR_NOTES = {"help", "version", "notes", "drive", "state_dir", "talk"}
+FOR_NOTES = {"help", "version", "notes", "drive", "state_dir", "talk", "colors"}
 """What --notes takes: the show it follows is found by its state directory."""
 
 
