@@ -10,7 +10,6 @@ from typing import Literal
 
 from rich import themes
 from rich.console import Console, ConsoleOptions, RenderResult
-from rich.measure import Measurement
 from rich.style import Style
 from rich.syntax import Syntax
 from rich.theme import Theme
@@ -105,7 +104,6 @@ ROLES: dict[str, Entry] = {
     "notes.border": Entry("magenta"),
     "notes.title": Entry("magenta", "bold"),
     "notes.why": Entry("cyan", "bold"),
-    "notes.scene": Entry("text", "bold"),
     "notes.notes": Entry("yellow", "bold"),
 }
 """Every colour the stage and the notes screen draw, by role: both variants come from here."""
@@ -118,9 +116,9 @@ THEMES: dict[Variant, Theme] = {
     for variant in VARIANTS
 }
 
+# A console told nothing (a test's, a picture's) draws the stage dark: the dark styles join
+# Rich's defaults, which every console's styles begin with.
 themes.DEFAULT.styles.update(THEMES["dark"].styles)
-"""A console told nothing (a test's, a picture's) draws the stage dark: the dark styles join
-Rich's defaults, which every console's styles begin with."""
 
 _used: weakref.WeakKeyDictionary[Console, Variant] = weakref.WeakKeyDictionary()
 
@@ -174,6 +172,3 @@ class Code(Syntax):
         drawn = copy.copy(self)  # two layouts may draw it at once, each in its own theme
         drawn._theme = self.get_theme(CODE_THEMES[of(console)])
         yield from Syntax.__rich_console__(drawn, console, options)
-
-    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        return Syntax.__rich_measure__(self, console, options)  # the same in every theme

@@ -147,3 +147,9 @@ def test_each_code_theme_reads_at_4_5_to_1_on_its_own_background(variant: str) -
         if colour and (ratio := palette.contrast(f"#{colour}", bg)) < MINIMUM_CONTRAST:
             low[str(token)] = round(ratio, 2)
     assert not low, low
+
+
+def test_every_role_is_drawn_somewhere() -> None:
+    said = "".join((PACKAGE / name).read_text(encoding="utf-8") for name in DRAWING)
+    unused = [role for role in ROLES if not re.search(re.escape(role) + r"(?![a-z.])", said)]
+    assert not unused, unused
