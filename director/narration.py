@@ -63,9 +63,7 @@ class Narrator:
         consoles = [console] + [recorder.console for recorder in recorders]
         palette.use(console, colors)
         for recorder in recorders:
-            palette.use(
-                recorder.console, recorder.colors or colors
-            )  # each draws the same screen in its own colours
+            palette.use(recorder.console, recorder.colors or colors)  # each in its own
         if transcript is not None:
             palette.use(transcript, colors)
         self.layouts = [
@@ -146,7 +144,7 @@ class Narrator:
             return
         title = "[stage.replay.title]Replaying the verified recording of this scene from "
         title += escape(when)
-        replay = Panel(frame, title=title, subtitle="not live", border_style="stage.replay.border")
+        replay = Panel(frame, title=title, subtitle="not live", border_style="stage.replay")
         self.model.change(replay=replay, last=None)  # the failed program gives the take room
 
     def toggle(self, overlay: str) -> None:
@@ -191,12 +189,8 @@ class Narrator:
 
     def narrate(self, title: str, body: str, notes: str = "") -> None:
         heading = Text(title, style="stage.narration.title")
-        self.say(
-            Panel(
-                Markdown(body), title=heading, border_style="stage.narration.border", padding=(1, 2)
-            ),
-            "main",
-        )
+        panel = Panel(Markdown(body), title=heading, border_style="stage.narration", padding=(1, 2))
+        self.say(panel, "main")
         self.speaker_notes(notes)
 
     def code(
@@ -217,48 +211,36 @@ class Narrator:
             highlight_lines=highlight,
             word_wrap=True,
         )
-        self.say(
-            Panel(
-                syntax,
-                title=Text(title, style="stage.code.title"),
-                border_style="stage.code.border",
-            ),
-            "main",
-        )
+        heading = Text(title, style="stage.code.title")
+        self.say(Panel(syntax, title=heading, border_style="stage.code"), "main")
         if highlight:  # on the stage, a tall file is shown around its first highlighted line
             first = lines[0] if lines else 1
             self.model.change(focus=min(highlight) - first + 1)  # + the border
         self.speaker_notes(notes)
 
     def ask(self, question: str, notes: str = "") -> None:
-        text = Text(question, style="stage.question", justify="center")
+        text = Text(question, style="stage.question.text", justify="center")
         question_panel = Panel(
             text,
             title="[stage.question.title]Question for the room",
-            border_style="stage.question.border",
+            border_style="stage.question",
             padding=1,
         )
         self.say(question_panel, "main")
         self.speaker_notes(notes)
 
     def info(self, message: str) -> None:
-        self.say(Text.from_markup(f"[stage.info]>[/stage.info] {message}"))
+        self.say(Text.from_markup(f"[stage.info]>[/] {message}"))
 
     def failure(self, message: str) -> None:
-        self.say(
-            Panel(
-                Text(message, style="stage.failure.text"),
-                title="[stage.failure.title]Step failed",
-                border_style="stage.failure.border",
-            )
-        )
+        said, title = Text(message, style="stage.failure.text"), "[stage.failure.title]Step failed"
+        self.say(Panel(said, title=title, border_style="stage.failure"))
 
     def verdict(self, verdict: Verdict) -> None:
         self.marker(f"{'✔' if verdict.held else '✘ FAILED:'} {verdict.claim}")
         if verdict.held:
-            self.say(
-                Text.from_markup(f"[stage.held]✔ {verdict.claim}[/]  [stage.info]{verdict.seen}[/]")
-            )
+            said = f"[stage.held]✔ {verdict.claim}[/]  [stage.info]{verdict.seen}[/]"
+            self.say(Text.from_markup(said))
         else:
             message = Text(f"✘ CLAIM FAILED: {verdict.claim}\n{verdict.seen}", style="stage.failed")
             self.say(Panel(message, border_style="stage.failed", style="stage.failed.text"))
@@ -275,7 +257,7 @@ class Narrator:
             title=Text(title, style="stage.summary.title"),
             caption=Text(caption, style="stage.summary.caption") if caption else None,
             expand=True,
-            border_style="stage.summary.border",
+            border_style="stage.summary",
         )
         for column in ("Scene", "Last before stop", "First after restart", "Repeated", "Lost"):
             table.add_column(column, justify="left" if column == "Scene" else "center")
@@ -301,9 +283,7 @@ class Narrator:
         """Between hands-free rounds, where the kiosk is (the round, its result, its length,
         the tally) and what failed, one line each, in the main region; also a marker."""
         self.marker(headline)
-        failed = [
-            Text(detail, style="stage.failed.text") for detail in details
-        ]  # wrapped under itself
+        failed = [Text(detail, style="stage.failed.text") for detail in details]  # under itself
         card = Group(Text(headline, style=style, justify="center"), *failed)
         panel = Panel(card, border_style=style, padding=(1, 2), expand=False)
         self.say(Align.center(panel, vertical="middle"), "main")
@@ -311,9 +291,7 @@ class Narrator:
     def report(self, rows: list[ReportRow]) -> None:
         """The rehearsal report: each scene's time, its steps' and its claims under it, and
         the round's time at the end."""
-        table = Table(
-            title="[stage.report.title]Rehearsal report", border_style="stage.report.border"
-        )
+        table = Table(title="[stage.report.title]Rehearsal report", border_style="stage.report")
         table.add_column("Scene, steps, claims", ratio=1, overflow="fold")
         table.add_column("Time", justify="right", no_wrap=True)
         for row in rows:
@@ -330,16 +308,13 @@ class Narrator:
                 mark = Text(" ✔", "stage.none") if row.held else Text(" ✘ FAILED:", "stage.failed")
                 table.add_row(_under(mark, seen), "")
             else:
-                table.add_row(
-                    _under(Text(" ✘", "stage.lost"), Text(row.text, "stage.failed.text")), ""
-                )
+                failed = Text(row.text, "stage.failed.text")
+                table.add_row(_under(Text(" ✘", "stage.lost"), failed), "")
         self.say(table, "summary")
 
     def history(self, title: str, events: list[Event], notes: dict[int, str]) -> None:
         """The event history, time from the workflow's start, the events that matter marked."""
-        table = Table(
-            title=Text(title, style="stage.history.title"), border_style="stage.history.border"
-        )
+        table = Table(title=Text(title, style="stage.history.title"), border_style="stage.history")
         for column in ("Id", "Event", "Time", "Why it matters"):
             table.add_column(column, justify="right" if column in ("Id", "Time") else "left")
         start = events[0][2] if events else None
@@ -351,9 +326,8 @@ class Narrator:
                 continue
             since = f"+{(when - start).total_seconds():.3f} s" if start else ""
             note = notes.get(event_id, "")
-            table.add_row(
-                str(event_id), kind, since, note, style="stage.history.key" if note else None
-            )
+            key = "stage.history.key" if note else None
+            table.add_row(str(event_id), kind, since, note, style=key)
         self.say(table, "main")
 
     def speaker_notes(self, notes: str) -> None:

@@ -42,7 +42,7 @@ class NotesScreen:
         except (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError):
             # A state of another shape (another version of the show): said, not a dead screen.
             said = Text("The show sent a state this screen cannot show.", style="stage.info")
-            return Panel(said, title="[notes.title]Speaker notes", border_style="notes.border")
+            return Panel(said, title="[notes.title]Speaker notes", border_style="notes")
 
     def _drawn(self) -> RenderableType:
         state = self.state
@@ -56,7 +56,7 @@ class NotesScreen:
             return Panel(
                 Text(f"{waiting} ({self.state_dir})...", style="stage.info"),
                 title="[notes.title]Speaker notes",
-                border_style="notes.border",
+                border_style="notes",
             )
         scene_number, scenes, scene = _where(state.get("scene"))
         step_number, steps, step = _where(state.get("step"))
@@ -83,7 +83,7 @@ class NotesScreen:
                     )
                 )
         title = f"[notes.title]Speaker notes[/]  {escape(str(state.get('talk', '')))}"
-        return Panel(Group(*parts), title=title, border_style="notes.border", padding=(1, 2))
+        return Panel(Group(*parts), title=title, border_style="notes", padding=(1, 2))
 
     def _times(self, scene: str, step: str) -> Text:
         now = time.time()

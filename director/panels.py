@@ -37,9 +37,7 @@ def help_panel(*, overlay: bool = False) -> Panel:
     for binding in BINDINGS:
         table.add_row(binding.named, binding.help)
     closes = "any key closes this" if overlay else None
-    return Panel(
-        table, title="[stage.keys.title]Keys", subtitle=closes, border_style="stage.keys.border"
-    )
+    return Panel(table, title="[stage.keys.title]Keys", subtitle=closes, border_style="stage.keys")
 
 
 def typing_panel(typed: str) -> Panel:
@@ -49,7 +47,7 @@ def typing_panel(typed: str) -> Panel:
         .append(typed, style="stage.typing.text")
         .append("▌", style="stage.typing.cursor")
     )
-    return Panel(text, title="[stage.program.title]typing", border_style="stage.program.border")
+    return Panel(text, title="[stage.program.title]typing", border_style="stage.program")
 
 
 def program_panel(child: ChildProcess, rows: int | None) -> Panel:
@@ -65,4 +63,4 @@ def program_panel(child: ChildProcess, rows: int | None) -> Panel:
     else:
         state = f"[stage.stopped]stopped[/] (exit status {child.status})"
     title = Text(f"$ {child.label}", style="stage.program.title")
-    return Panel(text, title=title, subtitle=state, border_style="stage.program.border")
+    return Panel(text, title=title, subtitle=state, border_style="stage.program")

@@ -114,7 +114,7 @@ def _rgb(colour: str) -> str:
 
 
 def test_a_console_draws_a_role_in_its_variant_and_dark_when_told_nothing() -> None:
-    panel = Panel(Text("x", style="stage.code.title"), border_style="stage.code.border")
+    panel = Panel(Text("x", style="stage.code.title"), border_style="stage.code")
     for variant in VARIANTS:
         fg, _ = palette.pairs(variant)["stage.code.title"]
         assert f"38;2;{_rgb(fg)}" in drawn(panel, variant)
