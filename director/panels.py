@@ -42,11 +42,7 @@ def help_panel(*, overlay: bool = False) -> Panel:
 
 def typing_panel(typed: str) -> Panel:
     """A command being typed at a prompt, the cursor after it."""
-    text = (
-        Text("$ ", style="stage.typing.prompt")
-        .append(typed, style="stage.typing.text")
-        .append("▌", style="stage.typing.cursor")
-    )
+    text = Text("$ ", style="stage.typing").append(typed, style="bold").append("▌", style="blink")
     return Panel(text, title="[stage.program.title]typing", border_style="stage.program")
 
 
