@@ -13,7 +13,8 @@ from typing import ClassVar, NoReturn
 from rich.table import Table
 from rich.text import Text
 
-from director import production
+from director import palette, production
+from director.background import detect
 from director.errors import DemoError, Quit, Status
 from director.flags import parse, parse_init, program_name, said
 from director.narration import ShowConsole
@@ -56,7 +57,8 @@ class Notes(Command):
     def run(self) -> Status:
         if blocked := in_the_way(self.args.state_dir):  # no show can ever be there
             raise DemoError(f"--state-dir {self.args.state_dir}: {blocked}")
-        follow(self.args.state_dir, ShowConsole(highlight=False), drive=self.args.drive)
+        console = palette.use(ShowConsole(highlight=False), self.args.colors or detect())
+        follow(self.args.state_dir, console, drive=self.args.drive)
         return Status.HELD  # follow() ends by q (Quit) or Ctrl-C
 
 

@@ -12,6 +12,9 @@ from rich.style import Style
 from rich.syntax import Syntax
 from rich.text import Text
 
+from director import palette
+from director.palette import CODE_THEMES
+
 CONTINUED = "↪ "
 """At the start of a long line's continuation rows, under the line's own indentation."""
 POINTER = "❱ "
@@ -35,20 +38,11 @@ class CodePanel:
     highlight: frozenset[int] = frozenset()
     focus: Build | None = None
     """The lines to keep in view; None: the first build's."""
-    theme: str = "monokai"
-    _highlighted: list[Text] = field(default_factory=list, compare=False, repr=False)
-    _drawn: dict[tuple[int, int | None, Build | None], list[list[Segment]]] = field(
+    _highlighted: dict[str, list[Text]] = field(default_factory=dict, compare=False, repr=False)
+    """The lines shown, highlighted in each code theme drawn so far."""
+    _drawn: dict[tuple[str, int, int | None, Build | None], list[list[Segment]]] = field(
         default_factory=dict, compare=False, repr=False
     )  # shared with the panel's copies that keep another focus
-
-    def __post_init__(self) -> None:
-        if not self._highlighted:
-            source = self.text.expandtabs(4).removesuffix("\n")
-            syntax = Syntax(source, Syntax.guess_lexer(self.name), theme=self.theme)
-            count = source.count("\n") + 1  # the lexer ends the text with a new line
-            rows = syntax.highlight(source).split("\n", allow_blank=True)[:count]
-            first, last = self.lines or (1, len(rows))
-            self._highlighted.extend(rows[first - 1 : last])
 
     @property
     def first(self) -> int:
@@ -57,7 +51,19 @@ class CodePanel:
 
     @property
     def numbers(self) -> range:
-        return range(self.first, self.first + len(self._highlighted))
+        count = self.text.removesuffix("\n").count("\n") + 1
+        first, last = self.lines or (1, count)
+        return range(first, min(last, count) + 1)
+
+    def _lines(self, theme: str) -> list[Text]:
+        """The lines shown, highlighted in `theme` (each layout draws in its own)."""
+        if (lines := self._highlighted.get(theme)) is None:
+            source = self.text.expandtabs(4).removesuffix("\n")
+            syntax = Syntax(source, Syntax.guess_lexer(self.name), theme=theme)
+            count = source.count("\n") + 1  # the lexer ends the text with a new line
+            rows = syntax.highlight(source).split("\n", allow_blank=True)[:count]
+            lines = self._highlighted[theme] = rows[self.numbers[0] - 1 : self.numbers[-1]]
+        return lines
 
     def keeping(self, focus: Build | None) -> CodePanel:
         """The same panel, keeping `focus` in view (the build the presenter is on)."""
@@ -83,7 +89,7 @@ class CodePanel:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         """Drawn once for each size and focus (the stage redraws it 8 times a second)."""
-        key = (options.max_width, options.height, self.focus)
+        key = (_theme(console), options.max_width, options.height, self.focus)
         if (drawn := self._drawn.get(key)) is None:  # each layout draws in its own thread
             if len(self._drawn) > 16:
                 self._drawn.clear()
@@ -103,22 +109,19 @@ class CodePanel:
         body: list[Text] = []
         gutter = self._gutter_width
         if top > self.numbers[0]:
-            body.append(self._elided(top - self.numbers[0], "above", gutter))
+            body.append(self._elided(console, top - self.numbers[0], "above", gutter))
         for number in range(top, bottom + 1):
             body.extend(wrapped[number])
         if bottom < self.numbers[-1]:
-            body.append(self._elided(self.numbers[-1] - bottom, "below", gutter))
+            body.append(self._elided(console, self.numbers[-1] - bottom, "below", gutter))
         inner = max(1, width - 4)
         lines = [
-            Segment.adjust_line_length(list(row.render(console)), inner, style=self._background)
+            Segment.adjust_line_length(list(row.render(console)), inner, style=_background(console))
             for row in body
         ]
-        panel = Panel(_Rows(lines), title=Text(self.title, style="bold"), border_style="blue")
+        title = Text(self.title, style="stage.code.title")
+        panel = Panel(_Rows(lines), title=title, border_style="stage.code")
         return console.render_lines(panel, options.update(height=None), new_lines=False)
-
-    @property
-    def _background(self) -> Style:
-        return _background(self.theme)
 
     @property
     def _gutter_width(self) -> int:
@@ -129,8 +132,8 @@ class CodePanel:
         """Line `number` as rows of the panel `width` wide: its gutter, then the line, a line
         too long wrapped at its words under its own indentation, each row after the first
         marked as continued."""
-        background = self._background
-        line = self._highlighted[number - self.first].copy()
+        background = _background(console)
+        line = self._lines(_theme(console))[number - self.first].copy()
         line.no_wrap, line.end = True, ""
         gutter = self._gutter_width
         room = max(1, width - 4 - gutter)
@@ -138,7 +141,8 @@ class CodePanel:
         digits = str(number).rjust(gutter - len(POINTER) - 1) + " "
         number_style = background + Style(bold=True) if lit else background + Style(dim=True)
         head = Text.assemble(
-            (POINTER if lit else "  ", background + Style(color="red")), (digits, number_style)
+            (POINTER if lit else "  ", background + console.get_style("stage.code.pointer")),
+            (digits, number_style),
         )
         if line.cell_len <= room:
             return [head + line]
@@ -185,17 +189,26 @@ class CodePanel:
     def _first_build(self) -> Build:
         return frozenset(sorted(n for n in self.highlight if n in self.numbers)[:1])
 
-    def _elided(self, count: int, where: str, gutter: int) -> Text:
+    def _elided(self, console: Console, count: int, where: str, gutter: int) -> Text:
         """The mark for `count` lines left out `above` or `below` the window."""
-        background = self._background
+        background = _background(console)
         said = f"{'┆'.rjust(gutter - 1)} {count} line{'s' if count > 1 else ''} {where}"
         return Text(said, style=background + Style(dim=True, italic=True))
 
 
+def _theme(console: Console) -> str:
+    """The code theme of the palette `console` draws with."""
+    return CODE_THEMES[palette.of(console)]
+
+
 @functools.cache
-def _background(theme: str) -> Style:
-    """The theme's background, which every row of the panel is padded with."""
+def _theme_background(theme: str) -> Style:
     return Syntax.get_theme(theme).get_background_style()
+
+
+def _background(console: Console) -> Style:
+    """The code theme's background, which every row of the panel is padded with."""
+    return _theme_background(_theme(console))
 
 
 class _Rows:

@@ -37,7 +37,7 @@ def shortened(url: str, width: int) -> str:
     return url[:front] + MARK + (url[len(url) - (keep - front) :] if keep > front else "")
 
 
-def fitted(text: Text, width: int) -> Text:
+def fitted(text: Text, width: int, console: Console) -> Text:
     """`text` with every token wider than `width` made to fit it: a link shortened (its
     target kept as a terminal hyperlink), anything else cropped with the mark. Words that
     fit are left to wrap whole."""
@@ -47,7 +47,7 @@ def fitted(text: Text, width: int) -> Text:
         if cell_len(token.group()) <= width:
             continue
         out.append_text(text[last:start])
-        out.append_text(_fitted_token(text[start:end], width))
+        out.append_text(_fitted_token(text[start:end], width, console))
         last = end
     if last == 0:
         return text
@@ -55,13 +55,13 @@ def fitted(text: Text, width: int) -> Text:
     return out
 
 
-def _fitted_token(token: Text, width: int) -> Text:
-    link = next((s for s in map(_style, token.spans) if s.link), None)
+def _fitted_token(token: Text, width: int, console: Console) -> Text:
+    link = next((s for s in (_style(span, console) for span in token.spans) if s.link), None)
     url = link.link if link else token.plain if re.match(r"https?://", token.plain) else None
     if url is None:
         cropped = token.copy()
         cropped.truncate(max(0, width - len(MARK)))
-        return cropped.append(MARK, style="dim")
+        return cropped.append(MARK, style="stage.elided")
     short = Text(shortened(token.plain, width), style=token.style)
     for span in token.spans:
         if span.start == 0:
@@ -70,9 +70,9 @@ def _fitted_token(token: Text, width: int) -> Text:
     return short
 
 
-def _style(span: object) -> Style:
+def _style(span: object, console: Console) -> Style:
     style = span.style  # type: ignore[attr-defined]
-    return style if isinstance(style, Style) else Style.parse(style)
+    return style if isinstance(style, Style) else console.get_style(style, default=Style())
 
 
 class Fitted:
@@ -82,7 +82,7 @@ class Fitted:
         self.text = text
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield fitted(self.text, options.max_width)
+        yield fitted(self.text, options.max_width, console)
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         return Measurement.get(console, options, self.text)

@@ -24,6 +24,7 @@ from director.formats import (
 from director.keys import summary
 from director.layouts import LAYOUTS, layouts_help
 from director.pacing import MAX_SPEED
+from director.palette import VARIANTS
 from director.videos import fit
 
 
@@ -126,6 +127,12 @@ def make_parser() -> Parser:
         "--layout",
         choices=tuple(LAYOUTS),
         help=layouts_help(),
+    )
+    parser.add_argument(
+        "--colors",
+        choices=VARIANTS,
+        help="the stage's colours, for a light or a dark background (default: the terminal's "
+        "answer when asked its background, else dark; a recording: its --theme's)",
     )
     parser.add_argument(
         "--record",
@@ -259,7 +266,7 @@ def _positive(kind: type, most: float = 1e6) -> object:
     return convert
 
 
-FOR_NOTES = {"help", "version", "notes", "drive", "state_dir", "talk"}
+FOR_NOTES = {"help", "version", "notes", "drive", "state_dir", "talk", "colors"}
 """What --notes takes: the show it follows is found by its state directory."""
 
 

@@ -18,8 +18,12 @@ from rich.console import Console
 from director import page, videos
 from director.errors import DemoError
 
-THEMES = ("asciinema", "dracula", "monokai", "nord", "solarized-dark", "solarized-light")
-"""The colour themes every renderer (agg, showreel, asciinema-player) knows."""
+THEMES = {
+    "asciinema": "#000000", "dracula": "#282a36", "monokai": "#272822", "nord": "#2e3440",
+    "solarized-dark": "#002b36", "solarized-light": "#fdf6e3",
+}  # fmt: skip
+"""The colour themes every renderer (agg, showreel, asciinema-player) knows, each with its
+background (showreel's): a recording is drawn in the stage's colours for that background."""
 UNLIMITED = 86400
 """An idle limit that limits nothing: agg caps pauses at 5 s unless told otherwise."""
 VIDEO_FONT_SIZE = 20

@@ -34,7 +34,9 @@ class History:
 
     def table(self, shown: set[int]) -> Table:
         """The table of the events at `shown` (indices), the others elided."""
-        table = Table(title=Text(self.title, style="bold"), border_style="cyan")
+        table = Table(
+            title=Text(self.title, style="stage.history.title"), border_style="stage.history"
+        )
         for column in ("Id", "Event", "Time"):
             table.add_column(column, justify="left" if column == "Event" else "right", no_wrap=True)
         table.add_column("Why it matters", justify="left", overflow="fold")
@@ -45,13 +47,19 @@ class History:
                 hidden += 1
                 continue
             if hidden:
-                table.add_row("", Text(f"... {_events(hidden)} ...", style="dim"), "", "")
+                table.add_row(
+                    "", Text(f"... {_events(hidden)} ...", style="stage.history.elided"), "", ""
+                )
                 hidden = 0
             since = f"+{(when - start).total_seconds():.3f} s" if start else ""
             note = self.notes.get(event_id, "")
-            table.add_row(str(event_id), kind, since, note, style="bold yellow" if note else None)
+            table.add_row(
+                str(event_id), kind, since, note, style="stage.history.key" if note else None
+            )
         if hidden:
-            table.add_row("", Text(f"... {_events(hidden)} ...", style="dim"), "", "")
+            table.add_row(
+                "", Text(f"... {_events(hidden)} ...", style="stage.history.elided"), "", ""
+            )
         return table
 
 

@@ -22,8 +22,6 @@ from director.panels import SPINNER, footer, help_panel, program_panel, program_
 from director.processes import ChildProcess
 from director.screen import Role, Screen, ScreenModel
 
-HEADER_STYLE = "#1c1c1c on #d0d0d0"
-"""The header bar: dark on light grey, as reverse video looks on a dark screen (12:1)."""
 PROGRAM_PTY_ROWS = 24
 """A program's pty is this tall; the screen shows its last lines."""
 
@@ -67,7 +65,7 @@ class LiveLayout:
         self.console = console
         self.model = model
         self.clock = clock
-        self._spinner = Spinner(SPINNER, style="cyan")
+        self._spinner = Spinner(SPINNER, style="stage.spinner")
         self._live = Live(
             self,  # drawn through __rich__ at each refresh
             console=console,
@@ -98,7 +96,7 @@ class ScrollLayout(LiveLayout):
         """Printed above the live region, to scroll away; the keys' help too."""
         if role == "scene":
             title = escape(self.model.now.scene[2])
-            renderable = Text.from_markup(f"\n[bold reverse] {title} [/]\n")
+            renderable = Text.from_markup(f"\n[stage.scene] {title} [/]\n")
         self.console.print(renderable)
 
     def clear(self) -> None:
@@ -268,10 +266,10 @@ class StageLayout(LiveLayout):
         grid.add_column()
         grid.add_column(justify="right")
         scene = Text(f"scene {number} of {count}: {title} " if number else "")
-        grid.add_row(Text(f" {screen.talk}", style="bold"), scene)
+        grid.add_row(Text(f" {screen.talk}"), scene)
         # Its own colours, not reverse: a renderer draws a reversed blank of the default colours
         # as background (showreel did, word by word), one with a colour of its own as a bar.
-        return Styled(grid, style=HEADER_STYLE)
+        return Styled(grid, style="stage.header")
 
     def _main(self, screen: Screen, width: int, height: int) -> RenderableType:
         """The main panel, and under it as many of the newest lines as fit in half of it."""

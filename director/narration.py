@@ -15,11 +15,13 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from director import palette
 from director.claims import Tally, Verdict
 from director.codepanel import Build, CodePanel
 from director.fitting import MEASURE, Fitted
 from director.history import History
 from director.layouts import LAYOUTS, LayoutKind
+from director.palette import Variant
 from director.panels import help_panel, program_panel
 from director.processes import ChildProcess
 from director.recording import SCENE, Recorder
@@ -52,6 +54,7 @@ class Narrator:
         transcript: Console | None = None,
         layout: LayoutKind = LAYOUTS["scroll"],
         recording_layout: LayoutKind | None = None,
+        colors: Variant = "dark",
     ) -> None:
         self.console = console
         self.notes = notes
@@ -62,6 +65,11 @@ class Narrator:
         """What stays on screen, drawn by every layout."""
         kinds = [layout] + [r.layout or recording_layout or layout for r in recorders]
         consoles = [console] + [recorder.console for recorder in recorders]
+        palette.use(console, colors)
+        for recorder in recorders:
+            palette.use(recorder.console, recorder.colors or colors)  # each in its own
+        if transcript is not None:
+            palette.use(transcript, colors)
         self.layouts = [
             kind.layout(shown, self.model, clock=clock)
             for kind, shown in zip(kinds, consoles, strict=True)
@@ -202,9 +210,9 @@ class Narrator:
 
     def narrate(self, title: str, body: str, notes: str = "") -> None:
         """A titled panel of Markdown, as wide as its text (at most a comfortable measure)."""
-        heading = Text(title, style="bold")
+        heading = Text(title, style="stage.narration.title")
         width = _measure(body, title) + 6  # the border and the padding
-        panel = Panel(Markdown(body), title=heading, border_style="cyan", padding=(1, 2))
+        panel = Panel(Markdown(body), title=heading, border_style="stage.narration", padding=(1, 2))
         panel.width = width
         self.say(panel, "main")
         self.speaker_notes(notes)
@@ -233,28 +241,30 @@ class Narrator:
         self.model.change(focus=lines)
 
     def ask(self, question: str, notes: str = "") -> None:
-        text = Text(question, style="bold yellow", justify="center")
+        text = Text(question, style="stage.question.text", justify="center")
         title = "Question for the room"
         question_panel = Panel(
-            text, title=f"[bold]{title}", border_style="yellow", padding=1,
-            width=_measure(question, title) + 4,
+            text, title=f"[stage.question.title]{title}", border_style="stage.question",
+            padding=1, width=_measure(question, title) + 4,
         )  # fmt: skip
         self.say(question_panel, "main")
         self.speaker_notes(notes)
 
     def info(self, message: str) -> None:
-        self.say(Text.from_markup(f"[dim]>[/dim] {message}"))
+        self.say(Text.from_markup(f"[stage.info]>[/] {message}"))
 
     def failure(self, message: str) -> None:
-        self.say(Panel(Text(message, style="bold"), title="[bold]Step failed", border_style="red"))
+        said, title = Text(message, style="stage.failure.text"), "[stage.failure.title]Step failed"
+        self.say(Panel(said, title=title, border_style="stage.failure"))
 
     def verdict(self, verdict: Verdict) -> None:
         self.marker(f"{'✔' if verdict.held else '✘ FAILED:'} {verdict.claim}")
         if verdict.held:
-            self.say(Text.from_markup(f"[bold green]✔ {verdict.claim}[/]  [dim]{verdict.seen}[/]"))
+            said = f"[stage.held]✔ {verdict.claim}[/]  [stage.info]{verdict.seen}[/]"
+            self.say(Text.from_markup(said))
         else:
-            message = Text(f"✘ CLAIM FAILED: {verdict.claim}\n{verdict.seen}", style="bold")
-            self.say(Panel(message, border_style="bold red", style="red"))
+            message = Text(f"✘ CLAIM FAILED: {verdict.claim}\n{verdict.seen}", style="stage.failed")
+            self.say(Panel(message, border_style="stage.failed", style="stage.failed.text"))
 
     def summary(
         self,
@@ -265,14 +275,14 @@ class Narrator:
         """One row a scene: its runs at a glance and whether its claims held; `caption` (the
         playlist's closing line) under it."""
         table = Table(
-            title=Text(title, style="bold"),
-            caption=Text(caption, style="bold") if caption else None,
+            title=Text(title, style="stage.summary.title"),
+            caption=Text(caption, style="stage.summary.caption") if caption else None,
             expand=True,
             box=box.SIMPLE_HEAD,  # no column rules: the scene's name has their room
             show_edge=False,
             pad_edge=False,
             collapse_padding=True,
-            border_style="cyan",
+            border_style="stage.summary",
         )
         table.add_column("Scene", ratio=1)
         for column in ("Stop", "Restart", "Repeated", "Lost"):  # the last before, first after
@@ -282,16 +292,16 @@ class Narrator:
             held = sum(v.held for v in verdicts)
             name = Text(scene)
             if failure or held < len(verdicts):
-                claims = Text(f"✘ {held}/{len(verdicts)} held", style="bold red")
-                name.append(f"\n{failure}" if failure else "", style="red")  # the whole width
+                claims = Text(f"✘ {held}/{len(verdicts)} held", style="stage.failed")
+                name.append(f"\n{failure}" if failure else "", style="stage.failed.text")
             else:
-                claims = Text(f"✔ {held}/{len(verdicts)} held", style="bold green")
+                claims = Text(f"✔ {held}/{len(verdicts)} held", style="stage.held")
             table.add_row(
                 name,
                 _number(tally.last_before),
                 _number(tally.first_after),
-                _numbers(tally.repeated, "yellow"),
-                _numbers(tally.lost, "red"),
+                _numbers(tally.repeated, "stage.repeated"),
+                _numbers(tally.lost, "stage.lost"),
                 claims,
             )
         self.say(table, "summary")
@@ -300,15 +310,15 @@ class Narrator:
         """Between hands-free rounds, where the kiosk is (the round, its result, its length,
         the tally) and what failed, one line each, in the main region; also a marker."""
         self.marker(headline)
-        failed = [Text(detail, style="red") for detail in details]  # wrapped under itself
+        failed = [Text(detail, style="stage.failed.text") for detail in details]  # under itself
         card = Group(Text(headline, style=style, justify="center"), *failed)
-        panel = Panel(card, border_style=style.split()[-1], padding=(1, 2), expand=False)
+        panel = Panel(card, border_style=style, padding=(1, 2), expand=False)
         self.say(panel, "main")  # the stage sets it in the middle
 
     def report(self, rows: list[ReportRow]) -> None:
         """The rehearsal report: each scene's time, its steps' and its claims under it, and
         the round's time at the end."""
-        table = Table(title="[bold]Rehearsal report", border_style="magenta")
+        table = Table(title="[stage.report.title]Rehearsal report", border_style="stage.report")
         table.add_column("Scene, steps, claims", ratio=1, overflow="fold")
         table.add_column("Time", justify="right", no_wrap=True)
         for row in rows:
@@ -316,16 +326,17 @@ class Narrator:
             if row.kind in ("scene", "total"):
                 if table.row_count:
                     table.add_section()
-                style = "bold" if row.held else "bold red"
+                style = "stage.report.scene" if row.held else "stage.failed"
                 table.add_row(Text(row.text, style=style), Text(took, style=style))
             elif row.kind == "step":
                 table.add_row(_under(" ", Text(row.text)), took)
             elif row.kind == "claim":
-                seen = Text.assemble(row.text, "\n", (row.seen, "dim"))
-                mark = Text(" ✔", "green") if row.held else Text(" ✘ FAILED:", "bold red")
+                seen = Text.assemble(row.text, "\n", (row.seen, "stage.info"))
+                mark = Text(" ✔", "stage.none") if row.held else Text(" ✘ FAILED:", "stage.failed")
                 table.add_row(_under(mark, seen), "")
             else:
-                table.add_row(_under(Text(" ✘", "red"), Text(row.text, "red")), "")
+                failed = Text(row.text, "stage.failed.text")
+                table.add_row(_under(Text(" ✘", "stage.lost"), failed), "")
         self.say(table, "summary")
 
     def history(self, title: str, events: list[Event], notes: dict[int, str]) -> None:
@@ -337,7 +348,7 @@ class Narrator:
         """A step's notes, on the audience's screen when it shows them (rehearsal, no notes
         screen following)."""
         if self.notes and notes:
-            self.say(Text(f"Notes: {notes}", style="italic magenta"))
+            self.say(Text(f"Notes: {notes}", style="stage.notes"))
 
 
 def _measure(text: str, title: str) -> int:
@@ -360,4 +371,4 @@ def _number(number: int | None) -> str:
 
 
 def _numbers(numbers: list[int], style: str) -> str:
-    return f"[{style}]{', '.join(map(str, numbers))}[/]" if numbers else "[green]none[/]"
+    return f"[{style}]{', '.join(map(str, numbers))}[/]" if numbers else "[stage.none]none[/]"

@@ -16,6 +16,7 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.text import Text
 
+from director import palette  # noqa: F401 (its styles, known to every console)
 from director.errors import Quit
 from director.keys import Action, Keys, Press
 from director.publisher import SOCKET, planned, reachable
@@ -40,8 +41,8 @@ class NotesScreen:
             return self._drawn()
         except (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError):
             # A state of another shape (another version of the show): said, not a dead screen.
-            return Panel(Text("The show sent a state this screen cannot show.", style="dim"),
-                         title="[bold]Speaker notes", border_style="magenta")  # fmt: skip
+            said = Text("The show sent a state this screen cannot show.", style="stage.info")
+            return Panel(said, title="[notes.title]Speaker notes", border_style="notes")
 
     def _drawn(self) -> RenderableType:
         state = self.state
@@ -53,20 +54,20 @@ class NotesScreen:
             else:
                 waiting = "Waiting for the show"
             return Panel(
-                Text(f"{waiting} ({self.state_dir})...", style="dim"),
-                title="[bold]Speaker notes",
-                border_style="magenta",
+                Text(f"{waiting} ({self.state_dir})...", style="stage.info"),
+                title="[notes.title]Speaker notes",
+                border_style="notes",
             )
         scene_number, scenes, scene = _where(state.get("scene"))
         step_number, steps, step = _where(state.get("step"))
         notes = str(state.get("notes") or "(no notes for this step)")
-        why = [Text(f"Plays now: {state['why']}", style="bold cyan")] if state.get("why") else []
+        why = [Text(f"Plays now: {state['why']}", style="notes.why")] if state.get("why") else []
         parts: list[RenderableType] = [
             Text(f"Scene {scene_number} of {scenes}: {scene}", style="bold"),  # a row each:
             *why,  # the presenter's move that brought it: not in turn
             Text(f"Step {step_number} of {steps}: {step}"),  # long names wrap at a word
             Text(""),
-            Text(notes, style="bold yellow" if state.get("notes") else "dim"),
+            Text(notes, style="notes.notes" if state.get("notes") else "stage.info"),
             Text(""),
             Text.assemble(("Next: ", "bold"), str(state.get("next") or "the end")),
             Text(""),
@@ -76,10 +77,13 @@ class NotesScreen:
             parts.append(Text(""))
             for held, claim in claims[-4:]:
                 parts.append(
-                    Text(f"{'✔' if held else '✘'} {claim}", style="green" if held else "bold red")
+                    Text(
+                        f"{'✔' if held else '✘'} {claim}",
+                        style="stage.none" if held else "stage.failed",
+                    )
                 )
-        title = f"[bold]Speaker notes[/]  {escape(str(state.get('talk', '')))}"
-        return Panel(Group(*parts), title=title, border_style="magenta", padding=(1, 2))
+        title = f"[notes.title]Speaker notes[/]  {escape(str(state.get('talk', '')))}"
+        return Panel(Group(*parts), title=title, border_style="notes", padding=(1, 2))
 
     def _times(self, scene: str, step: str) -> Text:
         now = time.time()

@@ -98,7 +98,7 @@ class HandsFree(Pacing):
         deadline = self.clock() + self.scaled(seconds)
         try:
             while (left := deadline - self.clock()) > 0:
-                self.narrator.status(f"[yellow]Think about it... {math.ceil(left)} s[/]")
+                self.narrator.status(f"[stage.warning]Think about it... {math.ceil(left)} s[/]")
                 if (press := wait(min(left, 0.25))) is not None:
                     return _move(press)
         finally:

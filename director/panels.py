@@ -10,6 +10,7 @@ from rich.spinner import Spinner
 from rich.table import Table
 from rich.text import Text
 
+from director import palette  # noqa: F401 (its styles, known to every console)
 from director.keys import BINDINGS, hint
 from director.processes import ChildProcess
 from director.screen import Screen
@@ -21,11 +22,11 @@ SPINNER = "arc"
 def footer(screen: Screen, spinner: Spinner, *, clock: bool) -> RenderableType:
     """The status with a spinner; else where the show is, its clock, the keys it waits for."""
     if status := screen.status:
-        spinner.update(text=Text.from_markup(status, style="dim"))
+        spinner.update(text=Text.from_markup(status, style="stage.footer"))
         return spinner
-    line = Text(screen.place, style="dim")
+    line = Text(screen.place, style="stage.footer")
     if clock:
-        line.append(f"  {time.monotonic() - screen.since:5.1f} s", style="magenta")
+        line.append(f"  {time.monotonic() - screen.since:5.1f} s", style="stage.clock")
     if screen.waiting:
         line.append_text(Text.from_markup(f"   {hint()}"))
     return line
@@ -34,18 +35,18 @@ def footer(screen: Screen, spinner: Spinner, *, clock: bool) -> RenderableType:
 def help_panel(*, overlay: bool = False) -> Panel:
     """The presenter's keys, as the ? key shows them (over the main region, or scrolling by)."""
     table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold")
+    table.add_column(style="stage.keys.key")
     table.add_column()
     for binding in BINDINGS:
         table.add_row(binding.named, binding.help)
     closes = "any key closes this" if overlay else None
-    return Panel(table, title="[bold]Keys", subtitle=closes, border_style="magenta")
+    return Panel(table, title="[stage.keys.title]Keys", subtitle=closes, border_style="stage.keys")
 
 
 def typing_panel(typed: str) -> Panel:
     """A command being typed at a prompt, the cursor after it."""
-    text = Text("$ ", style="bold green").append(typed, style="bold").append("▌", style="blink")
-    return Panel(text, title="[bold]typing", border_style="green")
+    text = Text("$ ", style="stage.typing").append(typed, style="bold").append("▌", style="blink")
+    return Panel(text, title="[stage.program.title]typing", border_style="stage.program")
 
 
 def program_panel(
@@ -63,27 +64,27 @@ def program_panel(
     kept = terminal.kept() if rows is not None and looks is not None else None
     if kept is None:
         text = terminal.text(rows).copy()  # as a terminal shows it
-        text.stylize("bold")
+        text.stylize("stage.program.output")
     else:
         before = _before(earlier, rows) if earlier is not None else []
         lines = list(kept.split("\n"))
         room = max(1, rows - len(before) - bool(before))  # type: ignore[operator]
         shown = [line.copy() for line in window(lines, room, _anchor(child, lines, looks))]
         for line in shown:
-            line.stylize("bold")
+            line.stylize("stage.program.output")
         if before:
-            shown = [*before, Text("── again ──", style="dim"), *shown]
+            shown = [*before, Text("── again ──", style="stage.earlier"), *shown]
         text = Text("\n").join(shown)
     if not text:
         text = Text(" ")
     if child.running:
-        state = "[green]running[/]"
+        state = "[stage.running]running[/]"
     elif child.status == 0:
         state = "exited"
     else:
-        state = f"[red]stopped[/] (exit status {child.status})"
-    title = Text(f"$ {child.label}", style="bold")
-    return Panel(text, title=title, subtitle=state, border_style="green")
+        state = f"[stage.stopped]stopped[/] (exit status {child.status})"
+    title = Text(f"$ {child.label}", style="stage.program.title")
+    return Panel(text, title=title, subtitle=state, border_style="stage.program")
 
 
 def program_rows(child: ChildProcess, expects: int, earlier: ChildProcess | None, most: int) -> int:
@@ -107,7 +108,7 @@ def window(lines: list[Text], rows: int, keep: int) -> list[Text]:
     come before `keep`)."""
     if len(lines) <= rows:
         return lines
-    mark = Text(ELISION, style="dim")
+    mark = Text(ELISION, style="stage.elided")
     above = [mark] if keep > 0 else []
     if len(lines) - keep <= rows - len(above):  # from `keep` to the end fits
         return [*above, *lines[len(lines) - rows + len(above) :]]
@@ -133,5 +134,5 @@ def _anchor(child: ChildProcess, lines: list[Text], looks: tuple[str, ...]) -> i
 def _before(earlier: ChildProcess, rows: int | None) -> list[Text]:
     """The earlier run's last rows (one, two where the region is tall), dimmed."""
     text = earlier.terminal.text(2 if rows is None or rows >= 8 else 1).copy()
-    text.stylize("dim")
+    text.stylize("stage.earlier")
     return list(text.split("\n")) if text else []

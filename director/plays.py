@@ -269,7 +269,7 @@ def server(stage: Stage, step: Server) -> Press | None:
     if step.action == "start":
         took = stage.keeper.start_server_again()
         stage.play.resumed = datetime.now(UTC)
-        stage.narrator.info(f"[bold green]Temporal is back[/] from its db file in {took:.1f} s")
+        stage.narrator.info(f"[stage.held]Temporal is back[/] from its db file in {took:.1f} s")
         return None
     if step.when_saved and (move := _until_saved(stage, 5)):
         return move
@@ -279,7 +279,7 @@ def server(stage: Stage, step: Server) -> Press | None:
             program.cut()
     stage.keeper.kill_server()
     stage.play.disrupted = datetime.now(UTC)
-    stage.narrator.info("[bold red]Killed the Temporal dev server[/] (SIGKILL)")
+    stage.narrator.info("[stage.failed]Killed the Temporal dev server[/] (SIGKILL)")
     return None
 
 

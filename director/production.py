@@ -12,13 +12,15 @@ from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
+from director import background
 from director.errors import DemoError, Quit, Status
 from director.flags import program_name, said
-from director.formats import Look, Recordings, check_transcript, save_transcript
+from director.formats import THEMES, Look, Recordings, check_transcript, save_transcript
 from director.keys import Action, Keys, Press
 from director.layouts import choose
 from director.narration import Narrator, ShowConsole
 from director.pacing import HandsFree, Pacing, Presenting, Rehearsing
+from director.palette import variant_for
 from director.publisher import Publisher, save_rehearsal
 from director.recording import NO_TERMINAL_SIZE, Cast, Recorder, transcript_console
 from director.rendering import render
@@ -119,6 +121,7 @@ def _show(
             publisher: Publisher | None = stack.enter_context(Publisher(args.state_dir))
         except OSError as error:  # a file system without sockets: the show goes on, unfollowed
             publisher, unfollowed = None, error.strerror
+        colors = args.colors or background.detect()  # asked before the keys are read
         keys = stack.enter_context(Keys(also=publisher.keys_read if publisher else None))
         shown, small = choose(args.layout, console)
         recorded = choose(args.layout, recorder.console)[0] if recorder else shown
@@ -130,6 +133,7 @@ def _show(
             transcript=transcript,
             layout=shown,
             recording_layout=recorded,
+            colors=colors,
         )
         stack.enter_context(narrator)
         if small:
@@ -172,7 +176,8 @@ def _recorders(
         cast = Cast(recordings.cast, args.record_size or size, title, args.idle_limit)
         stack.callback(cast.close)
         following = console.is_terminal and args.record_size is None
-        recorder = Recorder(cast, follow_terminal=following)
+        themed = variant_for(THEMES[args.theme])  # drawn for the background it is rendered on
+        recorder = Recorder(cast, follow_terminal=following, colors=themed)
     take_cast = Cast(None, TAKE_SIZE, title, idle_limit=TAKE_IDLE_LIMIT)  # shown whole anywhere
     return cast, recorder, Recorder(take_cast, follow_terminal=False, layout=TAKE_LAYOUT)
 
@@ -242,7 +247,7 @@ def play_rounds(
             offline = False
             narrator.info(f"Temporal answers at {escape(service.address)}: the talk is live again")
         heading = f"{title}  -  round {number}" if hands_free else title
-        narrator.say(f"[bold cyan]{escape(heading)}[/]")
+        narrator.say(f"[stage.heading]{escape(heading)}[/]")
         began = stage.clock()
         results = stage.play_round(offline)
         took = clock(stage.clock() - began)
@@ -259,7 +264,7 @@ def play_rounds(
             if failed
             else f"Round {number}: {result}."
         )
-        style = "bold red" if failed else "bold yellow" if offline else "bold green"
+        style = "stage.failed" if failed else "stage.offline" if offline else "stage.held"
         tally = f"{held_rounds} of {number} round{'s' if number != 1 else ''} held"
         if hands_free:
             line += f"{'' if line.endswith('.') else '.'} {took}, {tally}."

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, TextIO
 from rich.console import Console
 
 from director.errors import DemoError
+from director.palette import Variant
 from director.steps import one_line
 
 if TYPE_CHECKING:
@@ -147,9 +148,16 @@ class Recorder:
     and the live region whatever stdout is (a terminal, a pipe, a log file)."""
 
     def __init__(
-        self, cast: Cast, *, follow_terminal: bool, layout: LayoutKind | None = None
+        self,
+        cast: Cast,
+        *,
+        follow_terminal: bool,
+        layout: LayoutKind | None = None,
+        colors: Variant | None = None,
     ) -> None:
         self.cast = cast
+        self.colors = colors
+        """The palette it draws with (None: the terminal's), as the narrator sets it."""
         self.follow_terminal = follow_terminal
         """Whether it takes the terminal's new size when that is resized (no --record-size)."""
         self.layout = layout

@@ -11,7 +11,8 @@ from rich.layout import Layout as RichLayout
 from rich.styled import Styled
 from rich.text import Text
 
-BANNER_STYLE = "bold black on yellow"
+BANNER_STYLE = "stage.banner"
+"""The banner over a take: the palette's (dark on yellow in both variants)."""
 
 
 @dataclass(frozen=True)

@@ -119,8 +119,8 @@ class Stage:
         self.publish(scene=(number, len(self.show.scenes), scene.title), why=why)
         if scene.needs_embedded_server and not self.service.controllable:
             self.narrator.info(
-                f"[yellow]Skipped:[/] this scene controls the embedded dev server, and the talk "
-                f"runs on the existing Temporal service at {escape(self.service.address)}."
+                f"[stage.warning]Skipped:[/] this scene controls the embedded dev server, and the "
+                f"talk runs on the existing Temporal service at {escape(self.service.address)}."
             )
             return None
         index, step, move = 0, None, None

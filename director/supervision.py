@@ -91,8 +91,8 @@ class Keeper:
         if fault is None:
             return False
         self.narrator.info(
-            f"[yellow]The Temporal dev server {fault}:[/] starting it afresh with a new db file"
-            + then
+            f"[stage.warning]The Temporal dev server {fault}:[/] starting it afresh with a new db "
+            "file" + then
         )
         self.service.afresh()
         return True
@@ -119,7 +119,7 @@ class Keeper:
         delay = 1.0
         while not self.service.answers():
             self.narrator.status(
-                f"[yellow]Temporal at {escape(self.service.address)} does not answer: "
+                f"[stage.warning]Temporal at {escape(self.service.address)} does not answer: "
                 f"trying again in {delay:.0f} s[/]"
             )
             wait(delay)

@@ -242,7 +242,7 @@ class SafetyNet:
         except OSError as error:
             self.unwritable = True
             self.narrator.info(
-                f"[yellow]No take is kept:[/] {escape(str(self.takes.folder))} cannot be "
+                f"[stage.warning]No take is kept:[/] {escape(str(self.takes.folder))} cannot be "
                 f"written ({escape(error.strerror or str(error))})"
             )
 
@@ -257,12 +257,12 @@ class SafetyNet:
         try:
             take = self.takes.load(show, scene)
         except Refused as why:
-            self.narrator.info(f"[yellow]Its take is not shown:[/] {escape(str(why))}")
+            self.narrator.info(f"[stage.warning]Its take is not shown:[/] {escape(str(why))}")
             return None
         if take is None:
             return None
         self.narrator.info(
-            f"[bold yellow]Replaying the verified recording of this scene from {take.when}[/]"
+            f"[stage.offline]Replaying the verified recording of this scene from {take.when}[/]"
             " (not live)"
         )
         self.narrator.at_step(f"{scene.title} - the verified recording of {take.when}")

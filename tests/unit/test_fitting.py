@@ -49,7 +49,7 @@ def test_a_link_wider_than_its_region_is_shortened_and_keeps_its_whole_target(wi
 
 
 def test_a_bare_url_becomes_a_link_when_it_is_shortened() -> None:
-    line = fitted(Text(URL), 50)
+    line = fitted(Text(URL), 50, Console())
     assert MARK in line.plain and any(span.style.link == URL for span in line.spans)  # type: ignore[union-attr]
 
 
@@ -67,7 +67,7 @@ def test_a_token_wider_than_its_region_is_cropped_with_a_mark_and_words_stay_who
 
 def test_what_fits_is_left_as_it_was() -> None:
     line = Text("short words only", style="bold")
-    assert fitted(line, 20) is line
+    assert fitted(line, 20, Console()) is line
 
 
 @pytest.mark.parametrize(("width", "height"), [(80, 22), (200, 48)])

@@ -94,6 +94,8 @@ def test_the_defaults_are_the_talk_and_its_state() -> None:
     assert args.talk == TALK and args.scenes is None, "the talk's own scenes"
     assert args.state_dir == TALK / ".state", "in a checkout, state stays in the checkout"
     assert (args.speed, args.db_limit, args.auto) == (1.0, 32, False)
+    assert args.colors is None, "the terminal is asked"
+    assert flags.parse(["--colors", "light"]).colors == "light"
 
 
 def test_help_lists_the_presenters_keys_and_every_record_output(

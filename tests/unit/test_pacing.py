@@ -80,8 +80,8 @@ def test_hands_free_a_key_ends_the_beat_early() -> None:
 def test_hands_free_question_counts_down_then_clears_the_footer() -> None:
     pacing, wait, _, narrator = setup(HandsFree)
     pacing.question(2, wait)
-    assert wait.footers[0] == "[yellow]Think about it... 2 s[/]"
-    assert wait.footers[-1] == "[yellow]Think about it... 1 s[/]"
+    assert wait.footers[0] == "[stage.warning]Think about it... 2 s[/]"
+    assert wait.footers[-1] == "[stage.warning]Think about it... 1 s[/]"
     assert narrator.screen.status is None
 
 

@@ -4,15 +4,18 @@ report kept for the notes screen, the talk live again once Temporal answers."""
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from rich.console import Console
 
 from director import production
 from director.claims import Verdict
 from director.errors import DemoError, Status
+from director.formats import Recordings
 from director.pacing import HandsFree
 from director.publisher import planned
 from director.results import SceneResult
@@ -187,3 +190,15 @@ def test_an_existing_service_away_before_a_hands_free_show_plays_its_takes_meanw
         production._reach(Unanswering(False), show, none, HandsFree)  # type: ignore[arg-type]
     assert error.value.status == Status.UNREACHABLE, "no take to give the talk from"
     assert production._reach(Unanswering(True), show, none, HandsFree) is False  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("theme", "variant"), [("solarized-light", "light"), ("nord", "dark")])
+def test_a_recording_is_drawn_for_its_themes_background_and_a_take_for_the_terminal(
+    tmp_path: Path, theme: str, variant: str
+) -> None:
+    args = SimpleNamespace(record_size=None, idle_limit=None, theme=theme)
+    recordings = Recordings.of([tmp_path / "talk.cast"], tmp_path)
+    with ExitStack() as stack:
+        _, recorder, take = production._recorders(stack, args, "T", recordings, Console())  # type: ignore[arg-type]
+        assert recorder is not None and recorder.colors == variant
+        assert take.colors is None  # as the terminal is

@@ -94,7 +94,7 @@ def test_hands_free_waits_for_an_existing_service_with_backoff() -> None:
     kept.prepare(NEEDS, wait)
     assert waits == [1, 2, 4, 8, 16, 30, 30]
     assert statuses[0] == (
-        "[yellow]Temporal at localhost:7233 does not answer: trying again in 1 s[/]"
+        "[stage.warning]Temporal at localhost:7233 does not answer: trying again in 1 s[/]"
     )
     assert kept.narrator.screen.status is None and kept.service.starts == 0
 
