@@ -18,7 +18,15 @@ from rich.text import Text
 
 from director.codepanel import CodePanel
 from director.fitting import Centred
-from director.panels import SPINNER, footer, help_panel, program_panel, program_rows, typing_panel
+from director.panels import (
+    SPINNER,
+    footer,
+    help_panel,
+    program_panel,
+    program_rows,
+    program_width,
+    typing_panel,
+)
 from director.processes import ChildProcess
 from director.screen import Role, Screen, ScreenModel
 
@@ -194,23 +202,38 @@ class StageLayout(LiveLayout):
 
     @property
     def program_size(self) -> tuple[int, int]:
-        """The inside of the program region's panel (rows, columns)."""
-        regions = Regions.of(*self.console.size)
-        return max(3, regions.rows - 2), max(20, regions.columns - 4)
+        """The program's pty (rows, columns): as tall as the inside of its region's panel,
+        as wide as the whole screen's (beside, a line wider than the region sends the
+        region below, where it has that width)."""
+        width, height = self.console.size
+        return max(3, Regions.of(width, height).rows - 2), max(20, width - 4)
 
     @property
     def main_size(self) -> tuple[int, int | None]:
-        """The main panel's room (columns, rows), as __rich__ and _main give it now."""
+        """The room (columns, rows) of a tall main panel (a code panel's), as __rich__ and
+        _main give it now: the program region as it is beside such a panel."""
         screen = self.model.now
         width, height = self.console.size
+        regions = self._regions(screen, width, height, main=height)
         height -= 2  # the header and the footer
-        if (screen.program or screen.last) is not None or screen.typing is not None:
-            regions = Regions.of(width, height + 2)
-            if regions.beside:
-                width -= regions.columns
-            else:
-                height -= regions.rows
+        if regions is not None and regions.beside:
+            width -= regions.columns
+        elif regions is not None:
+            height -= regions.rows
         return width, height - self._said(screen, width, height)[1]
+
+    def _regions(
+        self, screen: Screen, width: int, height: int, main: int | None = None
+    ) -> Regions | None:
+        """Where the program region is on this screen (None: there is none): sized to what
+        the program prints, what the main panel (`main` rows, else as measured) leaves, and
+        beside only where its widest line fits."""
+        program = screen.program or screen.last
+        if screen.typing is not None or program is None:
+            return None if program is None and screen.typing is None else Regions.of(width, height)
+        measured, wants = self._wanted(screen, program, width)
+        natural = program_width(program)
+        return Regions.of(width, height, measured if main is None else main, wants, natural)
 
     def __rich__(self) -> RenderableType:
         screen = self.model.now  # the whole frame is drawn from this one
@@ -228,16 +251,14 @@ class StageLayout(LiveLayout):
             body,
             RichLayout(footer(screen, self._spinner, clock=self.clock), size=1),
         )
-        program, typing = screen.program or screen.last, screen.typing
-        if program is None and typing is None:
+        regions = self._regions(screen, width, height)
+        if regions is None:
             body.update(self._main(screen, width, height - 2))
             return root
-        if typing is not None:
-            regions = Regions.of(width, height)
-            panel: RenderableType = typing_panel(typing)
+        program = screen.program or screen.last
+        if screen.typing is not None or program is None:
+            panel: RenderableType = typing_panel(screen.typing or "")
         else:
-            assert program is not None
-            regions = Regions.of(width, height, *self._wanted(screen, program, width))
             panel = program_panel(program, regions.rows - 2, screen.looks, screen.earlier)
         if regions.beside:
             main = RichLayout(self._main(screen, width - regions.columns, height - 2))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from rich.cells import cell_len
 from rich.console import RenderableType
 from rich.panel import Panel
 from rich.spinner import Spinner
@@ -96,6 +97,14 @@ def program_rows(child: ChildProcess, expects: int, earlier: ChildProcess | None
     if expects and child.numbers:
         expects -= child.numbers[0] - 1
     return max(expects, printed) + (3 if earlier is not None else 0) + 2
+
+
+def program_width(child: ChildProcess) -> int:
+    """The columns of the widest row a program printed (0 where much waits to be drawn)."""
+    kept = child.terminal.kept()
+    if kept is None:
+        return 0
+    return max((cell_len(line.plain.rstrip()) for line in kept.split("\n")), default=0)
 
 
 ELISION = "┆"

@@ -47,7 +47,7 @@ def test_the_stage_has_a_header_the_main_panel_and_a_footer() -> None:
 
 
 @pytest.mark.parametrize(
-    ("size", "beside", "program_size"), [((80, 24), False, (5, 76)), ((160, 40), True, (36, 36))]
+    ("size", "beside", "program_size"), [((80, 24), False, (5, 76)), ((160, 40), True, (36, 156))]
 )
 def test_the_program_is_below_the_main_panel_or_beside_it_on_a_wide_screen(
     size: tuple[int, int], beside: bool, program_size: tuple[int, int]
@@ -69,6 +69,22 @@ def test_the_program_is_below_the_main_panel_or_beside_it_on_a_wide_screen(
     assert any("exited" in row for row in screen_of(narrator, target))
     narrator.scene(3, 6, "The machine dies")
     assert not any("start-execution" in row for row in screen_of(narrator, target))
+
+
+def test_a_program_wider_than_the_side_region_goes_below_it_whole() -> None:
+    narrator, target = stage(200, 50)
+    narrator.narrate("Run it", "Watch the events.")
+    row = "WorkflowTaskScheduled  {TaskQueue:{Name:counter-event-history-24926df3,Kind:Normal}}"
+    program = Program(label="temporal workflow show", output=f"1  {row}\r\n", size=(24, 196))
+    narrator.program_started(program)  # type: ignore[arg-type]
+    rows = screen_of(narrator, target)
+    [title_row] = [i for i, r in enumerate(rows) if "$ temporal workflow show" in r]
+    assert title_row > 1, "below the main panel: beside, its rows would be cut"
+    assert any(row in r for r in rows), "each row whole, as wide as the screen"
+    narrow = Program(output="1\r\n2\r\n", size=(24, 196))
+    narrator.program_started(narrow)  # type: ignore[arg-type]
+    rows = screen_of(narrator, target)
+    assert [i for i, r in enumerate(rows) if "$ python start-execution.py" in r] == [1]
 
 
 def test_what_is_said_under_the_panel_stays_until_the_next_panel() -> None:
