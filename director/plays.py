@@ -109,16 +109,22 @@ def verdicts(step: Expect, runs: list[claims.Run]) -> list[claims.Verdict]:
     return found
 
 
+READING = 1.0
+"""Seconds (at --speed 1) the room is given to read each verdict, hands-free."""
+
+
 def expect(stage: Stage, step: Expect) -> Press | None:
-    """Each claim checked, said, and told to the notes screen (its last eight)."""
+    """Each claim checked, said, and told to the notes screen (its last eight); held on
+    screen long enough to read them all."""
     stage.note_programs()  # still running: what it printed so far
     result = stage.play.result
-    for verdict in verdicts(step, result.runs):
+    found = verdicts(step, result.runs)
+    for verdict in found:
         result.verdicts.append(verdict)
         stage.narrator.verdict(verdict)
         before = stage.publisher.state.get("claims", []) if stage.publisher else []
         stage.publish(claims=[*before, (verdict.held, verdict.claim)][-8:])
-    return stage.pacing.beat(1, stage.idle)
+    return stage.pacing.beat(READING * (1 + len(found)), stage.idle)
 
 
 def run(stage: Stage, step: Run) -> Press | None:

@@ -16,7 +16,7 @@ from director.errors import StepFailed
 from director.keys import Press
 from director.layouts import LAYOUTS
 from director.pacing import HandsFree, Pacing, Presenting, Wait
-from director.plays import PLAYS
+from director.plays import PLAYS, READING
 from director.plays import found as _found
 from director.steps import (
     STEP_KINDS,
@@ -283,3 +283,18 @@ def test_show_code_gives_each_build_of_far_apart_highlights_its_own_beat(
     [result] = rig.stage.play_round()
     assert result.held, result.failure
     assert beats == [(3, {2}), (3, {70})], "one beat a build, the step's hold shared"
+
+
+def test_the_verdicts_are_held_long_enough_to_read_each() -> None:
+    checks = Expect(claims=("starts_over",), output_has=r"\b10\b", exit_status=0)
+    rig = Rig(scene(Run(program=NORMAL), WaitFor(exit=True), checks))
+    beats: list[float] = []
+    beat = rig.pacing.beat
+
+    def held(seconds: float, wait: Wait) -> Press | None:
+        beats.append(seconds)
+        return beat(seconds, wait)
+
+    rig.pacing.beat = held  # type: ignore[method-assign]
+    rig.stage.play_round()
+    assert beats[-1] == READING * 4, "a beat, and one for each of its three verdicts"
