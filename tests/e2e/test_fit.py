@@ -1,13 +1,16 @@
 """The stage fits its screen: the default talk played hands-free in a pty at the sizes
 presenters have, every step's screens read through pyte, each checked for its point (the
-titles, the highlighted code, the number that proves the claim, the history's key rows) and
-for words split at a region's edge."""
+titles, the highlighted code, the number that proves the claim, the output the claims
+look at, the history's key rows) and for words, ids and links broken at a region's edge."""
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 import pexpect
@@ -15,86 +18,97 @@ import pyte
 import pytest
 from temporalio.api.enums.v1 import EventType
 
-from director.panel_steps import Ask, Narrate, ShowCode
+from director.panel_steps import Ask, History, Narrate, ShowCode
 from director.program_steps import Expect
 from director.scenes import Show, load_show
 from tests.conftest import director
 
 ROOT = Path(__file__).resolve().parents[2]
 SIZES = [(80, 24), (100, 30), (120, 40), (200, 50)]
+SPEED = "4"
+"""Fast, yet each beat lasts several of the stage's frames (8 a second)."""
 PLACE = re.compile(r"^(?P<scene>.+?) - step (?P<step>\d+)/\d+ \(\w+\)")
 BARS = re.compile(r"[│┃║]")
 WORD = re.compile(r"[A-Za-z]+")
+CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 FIRST_AFTER = re.compile(r"first (?:number )?after(?: the restart)?: (\d+)")
+HOME = "\x1b[H"
+"""Where the stage begins each frame it draws."""
+ELIDED = "┆"
+"""The mark of rows left out of a window (code lines, a program's output)."""
+
+Where = tuple[str, int]
+"""A step: its scene's title and its number in the scene."""
 
 
 @dataclass
 class Played:
-    """Every distinct screen the show drew, by the step on screen (scene title, step)."""
+    """Every distinct screen the show drew, by the step on screen."""
 
     size: tuple[int, int]
-    screens: dict[tuple[str, int], list[list[str]]] = field(default_factory=lambda: defaultdict(list))
+    screens: dict[Where, list[list[str]]] = field(default_factory=lambda: defaultdict(list))
 
-    def all(self) -> list[tuple[tuple[str, int], list[str]]]:
-        return [(step, rows) for step, shown in self.screens.items() for rows in shown]
+    def all(self) -> Iterator[tuple[Where, list[str]]]:
+        for where, shown in list(self.screens.items()):
+            for rows in shown:
+                yield where, rows
+
+    def at(self, where: Where) -> list[list[str]]:
+        return self.screens.get(where, [])
 
 
 def play(tmp_path: Path, size: tuple[int, int]) -> Played:
-    """The default talk, hands-free, once; a screen kept each time the output rests (a whole
-    frame drawn), under the step the footer names (a passing state: the step before)."""
+    """The default talk, hands-free, once; each whole frame the stage drew (each begins at
+    the cursor's home) kept under the step its footer names (a passing state in the
+    footer: the step before)."""
     columns, rows = size
     child = director(
-        tmp_path, "--layout", "stage", "--auto", "--once", "--speed", "8",
+        tmp_path, "--layout", "stage", "--auto", "--once", "--speed", SPEED,
         rows=rows, cols=columns,
     )  # fmt: skip
     terminal = pyte.Screen(columns, rows)
     stream = pyte.Stream(terminal)
-    played, step, fresh = Played(size), None, False
+    played, step, pending = Played(size), None, ""
     while True:
         try:
-            stream.feed(child.read_nonblocking(65536, timeout=0.03))
-            fresh = True
-            continue
+            pending += child.read_nonblocking(65536, timeout=1)
         except pexpect.TIMEOUT:
-            pass
+            continue
         except pexpect.EOF:
             break
-        if not fresh:
-            continue
-        fresh = False
-        shown = list(terminal.display)
-        if found := PLACE.match(shown[-1]):
-            step = (found["scene"], int(found["step"]))
-        if step is not None and shown not in played.screens[step][-1:]:
-            played.screens[step].append(shown)
+        *frames, pending = pending.split(HOME)
+        for frame in frames:
+            stream.feed(frame)
+            shown = list(terminal.display)
+            if found := PLACE.match(shown[-1]):
+                step = (found["scene"], int(found["step"]))
+            if step is not None and shown not in played.screens[step][-1:]:
+                played.screens[step].append(shown)
+            stream.feed(HOME)
     child.close()
     assert child.exitstatus == 0, "the round held"
     return played
 
 
-def vocabulary() -> set[str]:
+@cache
+def vocabulary() -> frozenset[str]:
     """Every word the talk, its programs, the director and Temporal's history can show."""
     words: set[str] = set()
     for pattern in ("scenes/*.toml", "counter/**/*.py", "director/*.py"):
         for path in ROOT.glob(pattern):
             words |= {w.lower() for w in WORD.findall(path.read_text("utf-8"))}
-    for name in EventType.keys():  # EVENT_TYPE_TIMER_FIRED: TimerFired
+    for name in EventType.keys():  # noqa: SIM118 (EVENT_TYPE_TIMER_FIRED: TimerFired)
         words |= {w.lower() for w in name.removeprefix("EVENT_TYPE_").split("_")}
-        words.add(name.removeprefix("EVENT_TYPE_").replace("_", "").lower())
-    return words
+    return frozenset(words)
 
 
-@pytest.fixture(scope="module")
-def show() -> Show:
-    return load_show(ROOT / "scenes", None, ROOT)
+def whole(word: str) -> bool:
+    """Whether `word` is a word the show can print, or made of them (ResultEncoding)."""
+    words = vocabulary()
+    return word.lower() in words or all(p.lower() in words for p in CAMEL.findall(word))
 
 
-@pytest.fixture(scope="module", params=SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def played(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Played:
-    return play(tmp_path_factory.mktemp("fit"), request.param)
-
-
-def steps_of(show: Show, kind: type) -> list[tuple[tuple[str, int], object]]:
+def steps_of(show: Show, kind: type) -> list[tuple[Where, object]]:
     return [
         ((scene.title, index + 1), step)
         for scene in show.scenes
@@ -103,101 +117,148 @@ def steps_of(show: Show, kind: type) -> list[tuple[tuple[str, int], object]]:
     ]
 
 
-def test_every_panel_title_is_in_view(played: Played, show: Show) -> None:
-    titled = [(where, step.title) for where, step in steps_of(show, Narrate)]
-    titled += [(where, step.title or step.file) for where, step in steps_of(show, ShowCode)]
-    titled += [(where, "Question for the room") for where, _ in steps_of(show, Ask)]
+def inside(row: str) -> list[str]:
+    """The parts of a row between panel borders (a row without borders: itself)."""
+    parts = BARS.split(row)
+    return parts[1:-1] if len(parts) > 2 else parts
+
+
+def screen(rows: list[str]) -> str:
+    return "\n".join(rows)
+
+
+# --- the checks: each yields what it found wrong --------------------------------------
+
+Check = Callable[[Played, Show], Iterator[str]]
+
+
+def titles(played: Played, show: Show) -> Iterator[str]:
+    """Each narration's and code panel's title is in view during its step, and each
+    question with its panel's title while its scene plays (a question's footer is its
+    countdown from its first frame: it names no step)."""
+    titled = [(where, step.title) for where, step in steps_of(show, Narrate)]  # type: ignore[attr-defined]
+    titled += [(where, step.title or step.file) for where, step in steps_of(show, ShowCode)]  # type: ignore[attr-defined]
     for where, title in titled:
-        shown = played.screens[where]
-        assert shown, f"{where} was never on screen at {played.size}"
-        assert any(title in "\n".join(rows) for rows in shown), (where, title, shown[-1])
+        shown = played.at(where)
+        if not any(title in screen(rows) for rows in shown):
+            yield f"{where}: {title!r} never in view" + (
+                f":\n{screen(shown[-1])}" if shown else " (the step never on screen)"
+            )
+    for (scene, number), step in steps_of(show, Ask):
+        start = " ".join(step.question.split()[:6])  # type: ignore[attr-defined]
+        frames = [screen(rows) for (s, _), rows in played.all() if s == scene]
+        if not any("Question for the room" in f and start in f for f in frames):
+            yield f"{(scene, number)}: the question {start!r}... never in view in its panel"
 
 
-def test_each_highlighted_line_is_in_view_during_its_step(played: Played, show: Show) -> None:
+def highlights(played: Played, show: Show) -> Iterator[str]:
+    """Each highlighted code line is in view, numbered, at some moment of its step."""
     for where, step in steps_of(show, ShowCode):
-        text = step.text(ROOT)
-        _, highlight = step.line_numbers(text)
+        text = step.text(ROOT)  # type: ignore[attr-defined]
+        _, lit = step.line_numbers(text)  # type: ignore[attr-defined]
         lines = text.split("\n")
-        for number in sorted(highlight):
+        for number in sorted(lit):
             start = lines[number - 1].strip()[:24]
             row = re.compile(rf"^\W*{number}\b.*{re.escape(start)}")
-            seen = any(
-                row.search(part) for rows in played.screens[where] for r in rows
-                for part in BARS.split(r)
-            )  # fmt: skip
-            assert seen, f"{where} line {number} ({start!r}) never in view at {played.size}"
+            if not any(row.search(p) for rows in played.at(where) for r in rows for p in inside(r)):
+                yield f"{where}: line {number} ({start!r}) never in view"
 
 
-def test_no_word_is_split_at_a_regions_edge(played: Played) -> None:
-    words = vocabulary()
+def words(played: Played, _: Show) -> Iterator[str]:
+    """No word is split at a region's edge: the first and last token of every part of every
+    row between borders is a whole word (ids, numbers and paths are checked by `links`)."""
     for where, rows in played.all():
         for row in rows:
             for part in BARS.split(row):
                 tokens = part.split()
-                for token in {*tokens[:1], *tokens[-1:]}:  # a token at an edge of its region
-                    word = token.strip(".,:;!?'\"()[]{}*`").lower()
-                    if word.isalpha():  # ids, numbers and paths are checked whole elsewhere
-                        assert word in words, f"{word!r} split at {played.size}, {where}:\n{row}"
+                for token in {*tokens[:1], *tokens[-1:]}:
+                    word = token.strip(".,:;!?'\"()[]{}*`")
+                    if word.isalpha() and not whole(word):
+                        yield f"{where}: {word!r} split:\n{row}"
 
 
-def test_links_and_ids_are_never_broken(played: Played) -> None:
+def links(played: Played, _: Show) -> Iterator[str]:
+    """A link is whole or visibly shortened; a workflow id is never broken."""
     for where, rows in played.all():
         for row in rows:
             for url in re.findall(r"https?://\S+", row):
-                whole = re.search(r"/workflows/counter-[a-z-]+-[0-9a-f]{8}\b", url)
-                assert whole or "…" in url, f"{url!r} broken at {played.size}, {where}:\n{row}"
+                if not (re.search(r"/counter-[a-z-]+-[0-9a-f]{8}\b", url) or "…" in url):
+                    yield f"{where}: {url!r} broken:\n{row}"
             for found in re.finditer(r"\bcounter-[a-z-]+-([0-9a-f]*)\b", row):
-                assert len(found.group(1)) == 8, f"an id broken at {played.size}, {where}:\n{row}"
+                if len(found.group(1)) != 8 and "…" not in row:
+                    yield f"{where}: an id broken:\n{row}"
 
 
-def test_a_code_line_wraps_under_its_indentation(played: Played, show: Show) -> None:
-    for where, step in steps_of(show, ShowCode):
-        for rows in played.screens[where]:
+def indentation(played: Played, show: Show) -> Iterator[str]:
+    """A code line too long for its panel goes on under its indentation (or after a mark),
+    never at the panel's first column."""
+    for where, _ in steps_of(show, ShowCode):
+        for rows in played.at(where):
             gutter = None
             for row in rows:
-                inside = BARS.split(row)
-                if len(inside) < 3:
+                parts = BARS.split(row)
+                if len(parts) < 3 or ELIDED in row:
                     continue
-                text = inside[1]
-                if numbered := re.match(r"^[\s❱>]*\d+ ", text):
+                if numbered := re.match(r"^[\s❱>]*\d+ ", parts[1]):
                     gutter = len(numbered.group())
-                elif gutter is not None and text.strip():
-                    code = text[gutter:]
-                    assert not re.match(r"\w", code), f"{where} wraps to column 0:\n{row}"
+                elif gutter is not None and re.match(r"\w", parts[1][gutter:]):
+                    yield f"{where}: wraps to the first column:\n{row}"
 
 
-def test_the_first_number_after_a_restart_is_in_view_when_checked(played: Played) -> None:
+def restarts(played: Played, _: Show) -> Iterator[str]:
+    """When a restart's claim is checked, its first number after the restart is in view."""
     checked = 0
     for where, rows in played.all():
-        verdicts = [FIRST_AFTER.search(row) for row in rows if "✔" in row]
-        for found in filter(None, verdicts):
+        said = [" ".join(f"{row} {after}".split()) for row, after in pairwise(rows)]
+        for found in filter(None, (FIRST_AFTER.search(s) for s in said if "✔" in s)):
             number = found.group(1)
-            panel = [part.strip() for row in rows for part in BARS.split(row)[1:-1]]
-            assert number in panel, f"{number} not in view at {played.size}, {where}:\n" + (
-                "\n".join(rows)
-            )
+            if number not in [p.strip() for row in rows for p in BARS.split(row)[1:-1]]:
+                yield f"{where}: {number}, the first after the restart, not in view:\n" + (
+                    screen(rows)
+                )
             checked += 1
-    assert checked >= 3, "every restart's claim was seen checked"
+    if checked < 4:
+        yield f"only {checked} of the talk's restart claims seen checked"
 
 
-def test_what_the_output_claims_look_for_is_in_view(played: Played, show: Show) -> None:
-    for where, step in steps_of(show, Expect):
-        if not step.output_has:
+def outputs(played: Played, show: Show) -> Iterator[str]:
+    """When a claim on a command's output is checked, what it looks for is in the output."""
+    for (scene, number), step in steps_of(show, Expect):
+        wanted = step.output_has  # type: ignore[attr-defined]
+        if not wanted:
             continue
-        claimed = [rows for rows in played.screens[where] if any("✔ it prints" in r for r in rows)]
-        assert claimed, f"{where}: the claim was never seen checked"
+        claim = f"✔ it prints {wanted!r}"
+        claimed = [rows for (s, _), rows in played.all() if s == scene and claim in screen(rows)]
+        if not claimed:
+            yield f"{(scene, number)}: {claim!r} never seen"
+            continue
         panel = [p for r in claimed[0] if "✔" not in r for p in BARS.split(r)[1:-1]]
-        assert any(step.output_has in p for p in panel), f"{where} at {played.size}:\n" + (
-            "\n".join(claimed[0])
-        )
+        if not any(wanted in p for p in panel):
+            yield f"{(scene, number)}: {wanted!r} not in the program's panel:\n" + (
+                screen(claimed[0])
+            )
 
 
-def test_the_historys_key_rows_are_in_view(played: Played) -> None:
-    kinds = {"TimerStarted": "the timer", "TimerFired": "fired", "WorkflowTaskStarted": "a new"}
-    tables = [rows for _, rows in played.all() if any("Why it matters" in r for r in rows)]
-    assert tables, f"no history table at {played.size}"
-    rows = tables[-1]
-    for kind, note in kinds.items():
-        assert any(kind in r and note in r for r in rows), f"{kind} at {played.size}:\n" + (
-            "\n".join(rows)
-        )
+def history(played: Played, show: Show) -> Iterator[str]:
+    """While the event history is the step, its rows that carry its notes are in view,
+    each with its note."""
+    key = {"TimerStarted": "the timer", "TimerFired": "fired", "WorkflowTaskStarted": "a new"}
+    for where, _ in steps_of(show, History):
+        shown = [rows for rows in played.at(where) if any("Why it matters" in r for r in rows)]
+        if not shown:
+            yield f"{where}: the event history never on screen"
+            continue
+        for kind, note in key.items():
+            if not any(kind in r and note in r for r in shown[-1]):
+                yield f"{where}: its {kind} row ({note}...) not in view:\n{screen(shown[-1])}"
+
+
+CHECKS: list[Check] = [titles, highlights, words, links, indentation, restarts, outputs, history]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_every_step_shows_its_point(tmp_path: Path, size: tuple[int, int]) -> None:
+    played = play(tmp_path, size)
+    show = load_show(ROOT / "scenes", None, ROOT)
+    wrong = [f"{check.__name__}: {found}" for check in CHECKS for found in check(played, show)]
+    assert not wrong, f"at {size[0]}x{size[1]}:\n" + "\n\n".join(dict.fromkeys(wrong))
