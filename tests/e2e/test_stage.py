@@ -88,7 +88,7 @@ def test_a_resize_reflows_the_stage_and_reaches_the_program(tmp_path: Path) -> N
         assert time.monotonic() < deadline, "the counter runs"
         time.sleep(0.05)
     [counter] = found
-    assert pty_size(counter.pid) == (36, 36), "beside the main region, 40 columns wide"
+    assert pty_size(counter.pid) == (36, 156), "beside the main region; as wide as the screen"
     child.setwinsize(30, 100)
     child.logfile_read.truncate(0)
     child.logfile_read.seek(0)
