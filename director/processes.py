@@ -198,7 +198,9 @@ class ChildProcess:
         poller.register(child.child_fd, select.POLLIN)
         if not poller.poll(max(0.0, timeout) * 1000):
             if self._exited():  # what it started holds its terminal: its own output is over
+                text = self._take(self._left(poller))  # written between the poll and its exit
                 self._reap(0)
+                return text
             return ""
         try:
             data = os.read(child.child_fd, 65536)
@@ -207,10 +209,27 @@ class ChildProcess:
         if not data:
             self._reap(REAP_TIME)
             return ""
+        return self._take(data)
+
+    def _take(self, data: bytes) -> str:
+        """What it wrote, onto its screen and into what it printed."""
         text = self._decoder.decode(data)
         self.terminal.write(text)
         self.printed.add(text)
         return text
+
+    def _left(self, poller: select.poll) -> bytes:
+        """What an exited program left in its terminal, read without waiting."""
+        left = b""
+        while poller.poll(0):
+            try:
+                data = os.read(self._child.child_fd, 65536)  # type: ignore[union-attr]
+            except OSError:
+                break
+            if not data:
+                break
+            left += data
+        return left
 
     def resize(self, size: tuple[int, int]) -> None:
         """Give its pty a new size (rows, columns); the program gets SIGWINCH."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import shutil
 import signal
 import subprocess
@@ -245,3 +246,35 @@ def test_a_program_that_cannot_start_says_why_in_a_line(tmp_path: Path) -> None:
             ChildProcess(argv, "p").start()
     with pytest.raises(StepFailed, match="cannot start p: /gone: no such file or directory"):
         ChildProcess(["/bin/echo"], "p", cwd=Path("/gone")).start()
+
+
+def test_what_a_program_wrote_as_it_exited_is_read_though_the_wait_saw_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A program that prints and exits between the director's wait for output (it saw none)
+    and its look at whether the program runs: what it wrote is still read, not lost with
+    its terminal (on a loaded machine `temporal workflow show` printed nothing so)."""
+    program = ChildProcess([sys.executable, "-c", "print('TimerFired')"], "p")
+    program.watch(["TimerFired"])
+    program.start()
+    deadline = time.monotonic() + 10
+    while psutil.Process(program._child.pid).status() != psutil.STATUS_ZOMBIE:  # type: ignore[union-attr]
+        assert time.monotonic() < deadline, "it exits"
+        time.sleep(0.01)
+    real = select.poll
+
+    class Missed:  # the wait that timed out as the program wrote, then sees what is there
+        def __init__(self) -> None:
+            self.poller, self.first = real(), True
+
+        def register(self, *args: object) -> None:
+            self.poller.register(*args)
+
+        def poll(self, timeout: float) -> list[tuple[int, int]]:
+            missed, self.first = self.first, False
+            return [] if missed else self.poller.poll(timeout)
+
+    monkeypatch.setattr(select, "poll", Missed)
+    program.read(0.05)
+    assert not program.running
+    assert program.printed.found.get("TimerFired"), "what it wrote before it exited"
