@@ -3,7 +3,7 @@ screen composed into regions) and the scroll layout (panels scroll by above a li
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar, Protocol
 
 from rich.align import Align
@@ -155,7 +155,7 @@ class Regions:
         body = height - 2  # the header and the footer
         beside = max(30, min(60, width // 4))
         if width >= 140 and natural + 4 <= beside:  # room for code 100 wide beside it
-            return cls(True, body, beside)
+            return cls(True, min(body, max(5, wants)) if wants else body, beside)
         third = max(5, min(14, body // 3))
         if not wants:
             return cls(False, third, width)
@@ -230,7 +230,10 @@ class StageLayout(LiveLayout):
         beside only where its widest line fits."""
         program = screen.program or screen.last
         if screen.typing is not None or program is None:
-            return None if program is None and screen.typing is None else Regions.of(width, height)
+            if program is None and screen.typing is None:
+                return None
+            regions = Regions.of(width, height)  # a command typed: one row, its border
+            return replace(regions, rows=5) if regions.beside else regions
         measured, wants = self._wanted(screen, program, width)
         natural = program_width(program)
         return Regions.of(width, height, measured if main is None else main, wants, natural)
@@ -260,9 +263,14 @@ class StageLayout(LiveLayout):
             panel: RenderableType = typing_panel(screen.typing or "")
         else:
             panel = program_panel(program, regions.rows - 2, screen.looks, screen.earlier)
-        if regions.beside:
+        if regions.beside:  # as tall as it fills, set in the middle of the body's height
             main = RichLayout(self._main(screen, width - regions.columns, height - 2))
-            body.split_row(main, RichLayout(panel, size=regions.columns))
+            side = RichLayout(size=regions.columns)
+            side.split_column(
+                RichLayout(Group(), ratio=1), RichLayout(panel, size=regions.rows),
+                RichLayout(Group(), ratio=1),
+            )  # fmt: skip
+            body.split_row(main, side)
         else:
             main = RichLayout(self._main(screen, width, height - 2 - regions.rows))
             body.split_column(main, RichLayout(panel, size=regions.rows))

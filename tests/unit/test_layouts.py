@@ -59,7 +59,8 @@ def test_the_program_is_below_the_main_panel_or_beside_it_on_a_wide_screen(
     rows = screen_of(narrator, target)
     [title_row] = [i for i, row in enumerate(rows) if "$ python start-execution.py" in row]
     [panel_row] = [i for i, row in enumerate(rows) if "Run it" in row]
-    assert (title_row == 1) is beside and (title_row > panel_row) is not beside, rows
+    right = rows[title_row].index("$ python") > size[0] // 2
+    assert right is beside and (title_row > panel_row) is not beside, rows
     assert narrator.program_size == program_size
     inside = rows[title_row + 1 : title_row + 4]
     assert [row.split("│")[-2].strip() for row in inside] == ["1", "2", "3"]
@@ -84,7 +85,9 @@ def test_a_program_wider_than_the_side_region_goes_below_it_whole() -> None:
     narrow = Program(output="1\r\n2\r\n", size=(24, 196))
     narrator.program_started(narrow)  # type: ignore[arg-type]
     rows = screen_of(narrator, target)
-    assert [i for i, r in enumerate(rows) if "$ python start-execution.py" in r] == [1]
+    [title_row] = [i for i, r in enumerate(rows) if "$ python start-execution.py" in r]
+    assert rows[title_row].index("$ python") > 150, "beside: its lines fit the side region"
+    assert 10 < title_row < 30, "as tall as it fills, in the middle of the body's height"
 
 
 def test_what_is_said_under_the_panel_stays_until_the_next_panel() -> None:
@@ -351,16 +354,20 @@ def test_narration_and_questions_are_set_in_the_middle_of_their_region_as_wide_a
         narrator.ask("The program was stopped at 3: which number will it print first?")
     narrator.program_started(Program(output="1\r\n2\r\n3\r\n"))  # type: ignore[arg-type]
     rows = screen_of(narrator, target)
+    program = next(i for i, row in enumerate(rows) if "$ python" in row)
+    beside = rows[program].index("$ python") > size[0] // 2
+    if beside:  # the main region: left of the program's
+        edge = rows[program].rindex("╭", 0, rows[program].index("$ python"))
+        rows = [row[:edge] for row in rows]
     top = next(i for i, row in enumerate(rows) if "╭" in row and "$ python" not in row)
     bottom = next(i for i, row in enumerate(rows) if i > top and "╰" in row.split("╮")[0])
-    program = next(i for i, row in enumerate(rows) if "$ python" in row)
-    region = (1, program) if program > 1 else (1, size[1] - 1)  # below it, else beside it
+    region = (1, size[1] - 1) if beside else (1, program)  # beside it, else above it
     above, below = top - region[0], region[1] - 1 - bottom
     assert abs(above - below) <= 1, f"centred down: {above} rows above, {below} below"
     left = rows[top].index("╭")
     width = rows[top].index("╮") - left + 1
     assert width <= 90, "a comfortable measure, not the region's width"
-    if program > 1:  # the region is the whole width: centred across it
+    if not beside:  # the region is the whole width: centred across it
         assert abs(left - (size[0] - left - width)) <= 1, rows[top]
 
 
@@ -483,4 +490,5 @@ def test_the_program_region_below_takes_what_the_main_panel_leaves(
 ) -> None:
     regions = Regions.of(*size, main, wants)
     assert (regions.beside, regions.rows, regions.columns) == (False, rows, size[0])
-    assert Regions.of(200, 50, main, wants).rows == 48, "beside: the whole body"
+    assert Regions.of(200, 50, main, wants).rows == (min(48, max(5, wants)) if wants else 48)
+    assert Regions.of(200, 50).rows == 48, "beside, nothing known of it: the whole body"
