@@ -71,17 +71,25 @@ def numbers(text: str) -> list[int]:
 
 
 def director(
-    tmp_path: Path, *args: str, rows: int = 50, cols: int = 120, env: dict[str, str] | None = None
+    tmp_path: Path,
+    *args: str,
+    rows: int = 50,
+    cols: int = 120,
+    env: dict[str, str] | None = None,
+    colors: str | None = "dark",
 ) -> pexpect.spawn:
     """demo.py in its own pty (with `env` added to its environment); everything it prints
     is kept in `child.logfile_read`.
 
     In the scroll layout unless told otherwise (a notes screen has none): what it says stays
-    in the stream to be read (the stage layout's own tests say --layout stage)."""
+    in the stream to be read (the stage layout's own tests say --layout stage). Told its
+    `colors` (None: it asks the terminal): a pty with no terminal behind it answers no
+    query, and each show would wait for the answer (tests/e2e/test_colors.py asks)."""
     layout = [] if "--layout" in args or "--notes" in args else ["--layout", "scroll"]
+    told = ["--colors", colors] if colors and "--colors" not in args else []
     child = pexpect.spawn(
         sys.executable,
-        [DEMO, "--state-dir", str(tmp_path / "state"), *layout, *args],
+        [DEMO, "--state-dir", str(tmp_path / "state"), *layout, *told, *args],
         encoding="utf-8",
         codec_errors="replace",
         timeout=120,

@@ -38,8 +38,9 @@ def test_the_terminals_answer_picks_the_colours_and_the_keys_still_work(
     tmp_path: Path, reply: str, variant: str
 ) -> None:
     child = director(
-        tmp_path, *STAGE, "--scene", "before-temporal", rows=SIZE[1], cols=SIZE[0], env=TRUECOLOR
-    )
+        tmp_path, *STAGE, "--scene", "before-temporal", rows=SIZE[1], cols=SIZE[0],
+        env=TRUECOLOR, colors=None,
+    )  # fmt: skip
     child.expect_exact(QUERY)  # asked before the stage is drawn and the keys are read
     child.send(reply)
     shows(child, SIZE, "A program that counts")
