@@ -14,7 +14,7 @@ from rich.text import Text
 from director import flags
 from director.claims import Verdict
 from director.keys import BINDINGS
-from director.layouts import LAYOUTS, Regions, choose
+from director.layouts import LAYOUTS, choose
 from director.narration import Narrator
 from director.replays import Replay
 from director.takes import TAKE_SIZE
@@ -371,19 +371,6 @@ def test_narration_and_questions_are_set_in_the_middle_of_their_region_as_wide_a
         assert abs(left - (size[0] - left - width)) <= 1, rows[top]
 
 
-@pytest.mark.parametrize(
-    ("size", "natural", "beside"),
-    [((200, 50), 0, True), ((200, 50), 46, True), ((200, 50), 60, False), ((100, 30), 0, False)],
-)
-def test_a_side_region_narrower_than_its_programs_widest_line_goes_below(
-    size: tuple[int, int], natural: int, beside: bool
-) -> None:
-    regions = Regions.of(*size, natural=natural)
-    assert regions.beside is beside
-    if not beside:
-        assert regions.columns == size[0], "below, it has the whole width"
-
-
 URL = "http://localhost:7233/namespaces/default/workflows/counter-event-history-24926df3abcdef"
 PAYLOAD = '{"metadata":{"encoding":"anNvbi9wbGFpbg=="},"data":"eyJjb3VudCI6MTAsInJlc3VsdCI6ImRvbmUi'
 PAYLOAD += 'LCJ3b3JrZmxvdyI6ImNvdW50ZXIiLCJyb3VuZCI6MTJ9"}'
@@ -473,22 +460,3 @@ def test_after_a_restart_the_new_runs_first_number_stays_in_view_with_the_run_be
     narrator.scene(3, 6, "The machine dies")
     narrator.program_started(Program(output="1\r\n"), 10)  # type: ignore[arg-type]
     assert "── again ──" not in numbers_shown(screen_of(narrator, target))
-
-
-@pytest.mark.parametrize(
-    ("size", "main", "wants", "rows"),
-    [
-        ((100, 30), 0, 0, 9),  # nothing known: a third of the body
-        ((100, 30), 8, 12, 12),  # a short panel: the counter's 10 rows and its border
-        ((100, 30), 40, 12, 9),  # a tall panel: a third, no less
-        ((100, 30), 4, 60, 22),  # a long output: all the main panel leaves, less MAIN_LEAST
-        ((80, 24), 6, 3, 5),  # little printed: the least a panel takes
-    ],
-)
-def test_the_program_region_below_takes_what_the_main_panel_leaves(
-    size: tuple[int, int], main: int, wants: int, rows: int
-) -> None:
-    regions = Regions.of(*size, main, wants)
-    assert (regions.beside, regions.rows, regions.columns) == (False, rows, size[0])
-    assert Regions.of(200, 50, main, wants).rows == (min(48, max(5, wants)) if wants else 48)
-    assert Regions.of(200, 50).rows == 48, "beside, nothing known of it: the whole body"
