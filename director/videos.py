@@ -4,6 +4,7 @@ chapters (a scene each, and the list for YouTube), and whether ffmpeg decodes wh
 from __future__ import annotations
 
 import json
+import math
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,9 +34,19 @@ PADDING = 16
 """showreel's border around the terminal, in pixels (its default, given to it)."""
 FITTED = (80, NO_TERMINAL_SIZE[1])
 """A size in pixels is filled by the largest font that gives at least these columns and rows."""
-GIF_LINE_HEIGHT = 1.15
-"""agg's rows, in font sizes: its default 1.4 leaves gaps in the box-drawing lines, and under
-DejaVu Sans Mono's own height (1.16) they join; 1.0 cuts the descenders off."""
+GIF_LINE_HEIGHT = 1.2
+"""agg's rows, in font sizes, at least: its default 1.4 leaves gaps in the box-drawing lines,
+at 1.2 they join; lower, the row below paints over the underscores, and 1.0 cuts the
+descenders off."""
+
+
+def gif_line_height(font_size: int) -> float:
+    """The line height that makes agg's rows a whole number of pixels, at least
+    GIF_LINE_HEIGHT: where a row's height has a fraction, rows that fall on it lose their
+    underscores under the next row's background (`count_to` read `count to`)."""
+    return math.ceil(font_size * GIF_LINE_HEIGHT) / font_size
+
+
 GLYPHS: dict[str, str] = {
     "✔": "a claim that held",
     "✘": "a claim that failed",
@@ -58,7 +69,8 @@ def gif(draft: Draft) -> list[Command]:
     unless told otherwise)."""
     return [
         (
-            [tool("agg"), *_looks(draft), *_agg_font(), f"--line-height={GIF_LINE_HEIGHT}",
+            [tool("agg"), *_looks(draft), *_agg_font(),
+             f"--line-height={gif_line_height(draft.font_size)}",
              f"--idle-time-limit={draft.look.idle}",
              f"--last-frame-duration={GIF_HOLD}", str(draft.cast), str(draft.part)],
             dict(os.environ),

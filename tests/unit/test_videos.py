@@ -28,6 +28,7 @@ from director.videos import (
     fit,
     font,
     for_youtube,
+    gif_line_height,
     missing,
     scene_markers_only,
 )
@@ -197,7 +198,15 @@ def test_the_gif_is_drawn_in_the_videos_font_with_rows_that_join_box_lines(tmp_p
     [(command, _)] = draft.format.render(draft)
     assert command[command.index("--font-dir") + 1] == str(font().parent)
     assert command[command.index("--font-family") + 1] == "DejaVu Sans Mono"
-    assert f"--line-height={GIF_LINE_HEIGHT}" in command and GIF_LINE_HEIGHT <= 1.16
+    [height] = [float(c.split("=")[1]) for c in command if c.startswith("--line-height=")]
+    assert height == gif_line_height(draft.font_size) >= GIF_LINE_HEIGHT
+
+
+@pytest.mark.parametrize("size", [12, 14, 16, 20, 29])
+def test_the_gifs_rows_are_a_whole_number_of_pixels(size: int) -> None:
+    height = gif_line_height(size)
+    assert GIF_LINE_HEIGHT <= height < GIF_LINE_HEIGHT + 1 / size
+    assert abs(size * height - round(size * height)) < 1e-9
 
 
 def test_every_cell_of_the_stages_header_has_a_background_of_its_own() -> None:
