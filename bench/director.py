@@ -43,10 +43,21 @@ def full_round(state: str, *scenes: str) -> tuple[float, dict[str, float]]:
     return took, {title: end - t for (t, title), end in zip(marks, ends, strict=True)}
 
 
+DA1 = b"\x1b[c"
+"""The device-attributes query the show asks its terminal (with the background's) at start."""
+
+
+def answering(child: pexpect.spawn, seen: bytes) -> None:
+    """Wait for `seen`, answering the show's questions to its terminal as a terminal does
+    (it says nothing of its background, and its device attributes at once)."""
+    while child.expect_exact([DA1, seen]) == 0:
+        child.send(b"\x1b[?62;22c")
+
+
 def first_panel(state: str) -> float:
     started = time.monotonic()
     child = pexpect.spawn(DEMO[0], [*DEMO[1:], "--state-dir", state], dimensions=(40, 120))
-    child.expect("╭".encode())
+    answering(child, "╭".encode())
     took = time.monotonic() - started
     child.sendline("q")
     child.expect(pexpect.EOF)
@@ -57,7 +68,7 @@ def first_panel(state: str) -> float:
 def idle_cpu(state: str, seconds: float = 5.0) -> float:
     """Percent of one core the director uses while it waits for the presenter's key."""
     child = pexpect.spawn(DEMO[0], [*DEMO[1:], "--state-dir", state], dimensions=(40, 120))
-    child.expect(b"quit")
+    answering(child, b"quit")
     process = psutil.Process(child.pid)
     before = sum(process.cpu_times()[:2])
     time.sleep(seconds)
