@@ -84,7 +84,7 @@ def program_panel(
         state = "exited"
     else:
         state = f"[stage.stopped]stopped[/] (exit status {child.status})"
-    title = Text(f"$ {child.label}", style="stage.program.title")
+    title = Text(f"$ {child.label}", style="stage.program.title", overflow="ellipsis")
     return Panel(text, title=title, subtitle=state, border_style="stage.program")
 
 

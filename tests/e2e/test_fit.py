@@ -31,6 +31,8 @@ PLACE = re.compile(r"^(?P<scene>.+?) - step (?P<step>\d+)/\d+ \(\w+\)")
 BARS = re.compile(r"[│┃║]")
 WORD = re.compile(r"[A-Za-z]+")
 CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+TITLE = re.compile(r"[╭┏]─+ (.*[^─])─+[╮┓]")
+"""A panel's top border with its title (Rich sets it between spaces)."""
 FIRST_AFTER = re.compile(r"first (?:number )?after(?: the restart)?: (\d+)")
 HOME = "\x1b[H"
 """Where the stage begins each frame it draws."""
@@ -177,6 +179,14 @@ def words(played: Played, _: Show) -> Iterator[str]:
                         yield f"{where}: {word!r} split:\n{row}"
 
 
+def titles_whole(played: Played, _: Show) -> Iterator[str]:
+    """A panel's title too long for its border is cut with a mark, never mid-word unseen."""
+    for where, rows in played.all():
+        for row in rows:
+            if (title := TITLE.search(row)) and title.group(1)[-1] not in " …":
+                yield f"{where}: a title cut at its border:\n{row}"
+
+
 def links(played: Played, _: Show) -> Iterator[str]:
     """A link is whole or visibly shortened; a workflow id is never broken."""
     for where, rows in played.all():
@@ -253,7 +263,17 @@ def history(played: Played, show: Show) -> Iterator[str]:
                 yield f"{where}: its {kind} row ({note}...) not in view:\n{screen(shown[-1])}"
 
 
-CHECKS: list[Check] = [titles, highlights, words, links, indentation, restarts, outputs, history]
+CHECKS: list[Check] = [
+    titles,
+    highlights,
+    words,
+    titles_whole,
+    links,
+    indentation,
+    restarts,
+    outputs,
+    history,
+]
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

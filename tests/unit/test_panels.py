@@ -132,3 +132,12 @@ def test_a_programs_panel_fills_the_rows_it_printed_or_is_expected_to() -> None:
     assert panels.program_rows(resumed, 10, starting, 40) == 7 + 3 + 2, "4 to 10, the run before"
     printed = Program(output="".join(f"line {n}\r\n" for n in range(30)))
     assert panels.program_rows(printed, 0, None, 40) == 30 + 2, "a command: what it printed"
+
+
+def test_a_command_too_long_for_its_panels_title_is_cut_with_a_mark() -> None:
+    label = "temporal workflow show --workflow-id counter-event-history-e13525ba --address x"
+    panel = panels.program_panel(Program(label=label, output="1\r\n"), 3)  # type: ignore[arg-type]
+    drawn = console(60)
+    drawn.print(panel)
+    top = text(drawn).splitlines()[0]
+    assert top.startswith("╭") and top.endswith("…─╮"), top
