@@ -212,7 +212,8 @@ class Narrator:
         """A titled panel of Markdown, as wide as its text (at most a comfortable measure)."""
         heading = Text(title, style="stage.narration.title")
         width = _measure(body, title) + 6  # the border and the padding
-        panel = Panel(Markdown(body), title=heading, border_style="stage.narration", padding=(1, 2))
+        text = Markdown(body, style="stage.narration.text")
+        panel = Panel(text, title=heading, border_style="stage.narration", padding=(1, 2))
         panel.width = width
         self.say(panel, "main")
         self.speaker_notes(notes)

@@ -65,14 +65,14 @@ def program_panel(
     kept = terminal.kept() if rows is not None and looks is not None else None
     if kept is None:
         text = terminal.text(rows).copy()  # as a terminal shows it
-        text.stylize("stage.program.output")
+        text.stylize_before("stage.program.output")  # under its own colours
     else:
         before = _before(earlier, rows) if earlier is not None else []
         lines = list(kept.split("\n"))
         room = max(1, rows - len(before) - bool(before))  # type: ignore[operator]
         shown = [line.copy() for line in window(lines, room, _anchor(child, lines, looks))]
         for line in shown:
-            line.stylize("stage.program.output")
+            line.stylize_before("stage.program.output")
         if before:
             shown = [*before, Text("── again ──", style="stage.earlier"), *shown]
         text = Text("\n").join(shown)

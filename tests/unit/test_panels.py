@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, replace
 
 import pytest
-from rich.console import RenderableType
+from rich.console import Console, RenderableType
 from rich.spinner import Spinner
 from rich.text import Text
 
@@ -141,3 +142,12 @@ def test_a_command_too_long_for_its_panels_title_is_cut_with_a_mark() -> None:
     drawn.print(panel)
     top = text(drawn).splitlines()[0]
     assert top.startswith("╭") and top.endswith("…─╮"), top
+
+
+def test_a_programs_own_colours_stay_over_the_panels_text_colour() -> None:
+    panel = panels.program_panel(Program(output="\x1b[32mgreen\x1b[0m plain\r\n"), 3)  # type: ignore[arg-type]
+    drawn = Console(file=io.StringIO(), width=40)
+    styles = {s.text.strip(): s.style for row in drawn.render_lines(panel) for s in row}
+    text = drawn.get_style("stage.program.output").color
+    assert styles["green"].color.name == "green", "the program's own colour"  # type: ignore[union-attr]
+    assert styles["plain"].color == text, "the rest in the panel's text colour"  # type: ignore[union-attr]
