@@ -117,6 +117,8 @@ WIRE = {line: press for line, press in PRESSES.items() if press.action is not Ac
 """What another screen may send the show, a line each: any key's meaning but quit (a key
 that means nothing too: it brings back a blacked-out screen, as on the show's own)."""
 _ESCAPE = re.compile(r"\x1b(?:\[[0-9;]*[~A-Za-z]|O[A-Za-z])?|.", re.DOTALL)
+_REPLY = re.compile(r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b\[\?[0-9;]*c")
+"""A terminal's answer to background.QUERY that came after the show stopped waiting: no key."""
 
 
 def summary() -> str:
@@ -187,8 +189,9 @@ def decode(data: str) -> Press | None:
 
     Keys pressed faster than they were read count as the first that means something,
     except q: a quit among them wins. A key that means nothing is Action.OTHER (it still
-    brings back a blacked-out screen)."""
-    keys = _ESCAPE.findall(data)
+    brings back a blacked-out screen). A terminal's late answer to the background query is
+    no key at all (its `1` is no scene, its `?` no help)."""
+    keys = _ESCAPE.findall(_REPLY.sub("", data))
     presses = [SEQUENCES[key] for key in keys if key in SEQUENCES]
     if quit := [press for press in presses if press.action is Action.QUIT]:
         return quit[0]

@@ -114,3 +114,13 @@ def test_back_is_no_move_elsewhere_only_r_and_a_digit_are() -> None:
         Action.RESTART,
         Action.SCENE,
     }, "back looks back within the scene: the stage's loop never sees it"
+
+
+@pytest.mark.parametrize(
+    "reply",
+    ["\x1b]11;rgb:ffff/ffff/ffff\x1b\\", "\x1b]11;rgb:fd/f6/e3\x07", "\x1b[?62;22c",
+     "\x1b]11;rgb:0000/0000/0000\x1b\\\x1b[?1;2c"],
+)  # fmt: skip
+def test_a_terminals_late_answer_to_the_shows_questions_is_no_key(reply: str) -> None:
+    assert decode(reply) is None, "its 1 no scene, its ? no help, its r no restart"
+    assert decode(reply + " ") == Press(Action.NEXT), "a key read with it still counts"
