@@ -8,6 +8,7 @@ import io
 import json
 import os
 import re
+import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,7 +44,9 @@ def temporal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevServer]:
 
 
 def spawn_counter(kind: str, *args: str, timeout: float = 30) -> pexpect.spawn:
-    """One counter program in its own pty, its output decoded as text."""
+    """One counter program in its own pty, its output decoded as text, started as a shell
+    starts it: Ctrl-C as the system has it, whatever this test process left it as (an
+    ignored SIGINT is inherited, and the normal counter would count on through Ctrl-C)."""
     return pexpect.spawn(
         sys.executable,
         [str(COUNTERS[kind]), *args],
@@ -51,6 +54,7 @@ def spawn_counter(kind: str, *args: str, timeout: float = 30) -> pexpect.spawn:
         codec_errors="replace",
         timeout=timeout,
         dimensions=(24, 80),
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 
