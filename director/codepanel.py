@@ -49,8 +49,9 @@ class CodePanel:
         """The number of the first line shown."""
         return self.lines[0] if self.lines else 1
 
-    @property
+    @functools.cached_property
     def numbers(self) -> range:
+        """The numbers of the lines shown (counted once: the window's search asks often)."""
         count = self.text.removesuffix("\n").count("\n") + 1
         first, last = self.lines or (1, count)
         return range(first, min(last, count) + 1)
