@@ -211,10 +211,11 @@ class Narrator:
     def narrate(self, title: str, body: str, notes: str = "") -> None:
         """A titled panel of Markdown, as wide as its text (at most a comfortable measure)."""
         heading = Text(title, style="stage.narration.title")
-        width = _measure(body, title) + 6  # the border and the padding
-        text = Markdown(body, style="stage.narration.text")
-        panel = Panel(text, title=heading, border_style="stage.narration", padding=(1, 2))
-        panel.width = width
+        panel = Panel(
+            Markdown(body, style="stage.narration.text"), title=heading,
+            border_style="stage.narration", padding=(1, 2),
+            width=_measure(body, title) + 6,  # the border and the padding
+        )  # fmt: skip
         self.say(panel, "main")
         self.speaker_notes(notes)
 

@@ -29,7 +29,7 @@ class Shown:
     """A panel as the presenter saw it: the main region's part of a Screen."""
 
     main: RenderableType | None = None
-    focus: int | None = None
+    focus: frozenset[int] | None = None
     lines: tuple[RenderableType, ...] = ()
 
     @classmethod
