@@ -26,7 +26,7 @@ from showreel.themes import resolve_theme
 from director.formats import Pixels
 from director.page import recording
 from director.panels import SPINNER
-from director.videos import GIF_HOLD, PADDING, VIDEO_FPS, fit, font, for_youtube
+from director.videos import GIF_HOLD, PADDING, fit, font, for_youtube
 from tests.conftest import DEMO, descendants, director, gone, parsed_page, read_cast, shown
 
 SCENES = ["--scene", "before-temporal", "--scene", "with-temporal"]
@@ -251,18 +251,24 @@ def test_a_video_sized_in_pixels_is_that_size_with_one_header_bar_and_a_spinner_
     assert all(row[start:end]), "no gap in the bar"
 
     # The spinner: its frames are glyphs of the font, each drawn as itself (the font's empty
-    # box would look the same in every frame), in the footer's first cell.
-    cells = []
-    for index, (at, kind, text) in enumerate(events[:-1]):
-        found = (c for c in SPINNER_FRAMES if kind == "o" and f"m{c}\x1b" in text)
-        glyph = next(found, None)
-        if glyph and events[index + 1][0] - at > 2 / VIDEO_FPS and glyph not in dict(cells):
-            frame = frame_at(video, at + 1 / VIDEO_FPS, tmp_path / f"spin{len(cells)}.png")
-            y = top + (rows - 1) * drawn.cell_h
-            box = (left, y, left + round(drawn.char_w), y + drawn.cell_h)
-            cells.append((glyph, frame.crop(box).tobytes()))
-    assert len(cells) >= 2, cells
-    for (one, ink), (other, ink2) in itertools.pairwise(cells):
-        apart = sum(abs(a - b) for a, b in zip(ink, ink2, strict=True)) / len(ink)
-        assert apart > 4, f"{one} and {other} drawn alike: the font's empty box?"
-    assert all(max(ink) > 64 for _, ink in cells), "each drawn"
+    # box would look the same in every frame), in the footer's first cell. Every frame of the
+    # video is looked at (one per change): which frames a spinner's turn lands on, and for how
+    # long, depends on the machine's pace.
+    assert {c for _, kind, text in events if kind == "o" for c in SPINNER_FRAMES if c in text}
+    y, width = top + (rows - 1) * drawn.cell_h, round(drawn.char_w)
+    drawings: list[list[bool]] = []
+    for frame in itertools.islice(
+        imageio_ffmpeg.read_frames(str(video), pix_fmt="gray", bits_per_pixel=8), 1, None
+    ):
+        starts = [(y + dy) * 1280 + left for dy in range(drawn.cell_h)]
+        ink = [value > 64 for start in starts for value in frame[start : start + width]]
+        alike = (
+            sum(a != b for a, b in zip(ink, seen, strict=True)) < len(ink) / 30 for seen in drawings
+        )
+        if any(ink) and not any(alike):
+            drawings.append(ink)
+    # The footer's own first letter when nothing runs is one drawing, the spinner's turns the
+    # rest: at least half of its frames.
+    assert len(drawings) > len(SPINNER_FRAMES) // 2, (
+        f"{len(drawings)} drawings in the spinner's cell: the empty box?"
+    )
