@@ -95,7 +95,7 @@ def _number(line: str) -> bool:
 
 @dataclass
 class Run:
-    """One run of a counter program: the numbers it printed and how it ended."""
+    """One run of a program: the numbers it printed and how it ended."""
 
     label: str
     limit: int
@@ -104,6 +104,7 @@ class Run:
     status: int | None = None  # exit status; 128 + n when a signal ended it
     cut: int | None = None  # how many numbers it had printed when the disruption came
     printed: Printed = field(default_factory=Printed)  # what it printed, as the claims need it
+    program: str = "program"  # the name of the scene's program it is a run of
 
 
 @dataclass(frozen=True)
@@ -175,10 +176,24 @@ def _no_gaps(runs: list[Run]) -> Verdict:
 
 
 def _completes(runs: list[Run]) -> Verdict:
+    """Its last run's count reached the limit, and the run did not fail (it exited 0, or runs
+    on: a worker counts for its starter and waits for more)."""
     last = runs[-1] if runs else None
-    held = bool(last and last.status == 0 and last.numbers and last.numbers[-1] == last.limit)
-    seen = f"last run ended at {_show(last.numbers[-1] if last and last.numbers else None)}"
+    numbers = last.numbers if last else []
+    held = bool(last and last.status in (None, 0) and numbers and numbers[-1] == last.limit)
+    seen = f"last run ended at {_show(numbers[-1] if numbers else None)}"
+    if last and last.status is None:
+        seen = f"last run reached {_show(numbers[-1] if numbers else None)}, still running"
     return Verdict("the count reaches its limit", held, seen)
+
+
+def _ran_once(runs: list[Run]) -> Verdict:
+    """It was started once and never again: it waited through whatever happened."""
+    ended = "still running" if runs and runs[-1].status is None else "then ended"
+    if runs and runs[-1].status is not None:
+        ended = f"exited with status {runs[-1].status}"
+    times = "once" if len(runs) == 1 else f"{len(runs)} times"
+    return Verdict("it ran once, never started again", len(runs) == 1, f"started {times}, {ended}")
 
 
 CLAIMS = {
@@ -187,6 +202,7 @@ CLAIMS = {
     "no_repeats": _no_repeats,
     "no_gaps": _no_gaps,
     "completes": _completes,
+    "ran_once": _ran_once,
 }
 """Every claim a scene's `expect` step may name."""
 

@@ -3,7 +3,7 @@ screen composed into regions) and the scroll layout (panels scroll by above a li
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
 from rich.align import Align
@@ -18,18 +18,10 @@ from rich.text import Text
 
 from director.codepanel import CodePanel
 from director.fitting import Centred
-from director.panels import (
-    SPINNER,
-    footer,
-    help_panel,
-    program_panel,
-    program_rows,
-    program_width,
-    typing_panel,
-)
-from director.processes import ChildProcess
-from director.regions import Regions
-from director.screen import Role, Screen, ScreenModel
+from director.panels import SPINNER, footer, help_panel
+from director.panes import Item, arranged, history_left_out, pane_panel, region, shown
+from director.regions import LEAST, Regions
+from director.screen import Pane, Role, Screen, ScreenModel
 
 PROGRAM_PTY_ROWS = 24
 """A program's pty is this tall; the screen shows its last lines."""
@@ -99,7 +91,7 @@ class ScrollLayout(LiveLayout):
     """Panels scroll by; below them one live region holds the running program and a footer."""
 
     program_rows = 12
-    """The running program's last lines shown."""
+    """The running programs' last lines shown, shared between them."""
 
     def show(self, renderable: RenderableType, role: Role) -> None:
         """Printed above the live region, to scroll away; the keys' help too."""
@@ -127,10 +119,10 @@ class ScrollLayout(LiveLayout):
         parts: list[RenderableType] = []
         if screen.replay is not None:
             parts.append(screen.replay)
-        if screen.typing is not None:
-            parts.append(typing_panel(screen.typing))
-        if screen.program is not None:
-            parts.append(program_panel(screen.program, self.program_rows))
+        for pane in shown(screen):  # the live history has no room here: the notes say so
+            rows = self.program_rows // len(screen.panes)  # the one the step is about first
+            if isinstance(pane, Pane) and (drawn := pane_panel(pane, rows)) is not None:
+                parts.append(drawn)
         parts.append(footer(screen, self._spinner, clock=self.clock))
         return Group(*parts)
 
@@ -151,6 +143,8 @@ class StageLayout(LiveLayout):
         (else what there is of this one)."""
         self._measured: tuple[tuple[object, ...], int] | None = None
         """The main panel and the lines under it last measured, at a width: their rows."""
+        self.left_out = False
+        """Whether the last frame had no room for the scene's live history."""
 
     def stop(self) -> None:
         super().stop()
@@ -174,7 +168,8 @@ class StageLayout(LiveLayout):
         as wide as the whole screen's (beside, a line wider than the region sends the
         region below, where it has that width)."""
         width, height = self.console.size
-        return max(3, Regions.of(width, height).rows - 2), max(20, width - 4)
+        regions = Regions.of(width, height)
+        return max(3, (regions.rows if regions else LEAST) - 2), max(20, width - 4)
 
     @property
     def main_size(self) -> tuple[int, int | None]:
@@ -182,29 +177,24 @@ class StageLayout(LiveLayout):
         _main give it now: the program region as it is beside such a panel."""
         screen = self.model.now
         width, height = self.console.size
-        regions = self._regions(screen, width, height, main=height)
+        arrangement = self._regions(screen, width, height, main=height)
         height -= 2  # the header and the footer
-        if regions is not None and regions.beside:
-            width -= regions.columns
-        elif regions is not None:
-            height -= regions.rows
+        if arrangement is not None and arrangement[0].beside:
+            width -= arrangement[0].columns
+        elif arrangement is not None:
+            height -= arrangement[0].rows
         return width, height - self._said(screen, width, height)[1]
 
     def _regions(
         self, screen: Screen, width: int, height: int, main: int | None = None
-    ) -> Regions | None:
-        """Where the program region is on this screen (None: there is none): sized to what
-        the program prints, what the main panel (`main` rows, else as measured) leaves, and
-        beside only where its widest line fits."""
-        program = screen.program or screen.last
-        if screen.typing is not None or program is None:
-            if program is None and screen.typing is None:
-                return None
-            regions = Regions.of(width, height)  # a command typed: one row, its border
-            return replace(regions, rows=5) if regions.beside else regions
-        measured, wants = self._wanted(screen, program, width)
-        natural = program_width(program)
-        return Regions.of(width, height, measured if main is None else main, wants, natural)
+    ) -> tuple[Regions, list[Item]] | None:
+        """Where the program region is on this screen and the panes it shows (None: there
+        is none): sized to what the programs print, what the main panel (`main` rows, else
+        as measured) leaves, and beside only where their widest lines fit."""
+        if not screen.panes and screen.history is None:
+            return None
+        rows = self._wanted(screen, width) if main is None else main
+        return arranged(screen, width, height, rows, self.console.height)
 
     def __rich__(self) -> RenderableType:
         screen = self.model.now  # the whole frame is drawn from this one
@@ -222,31 +212,27 @@ class StageLayout(LiveLayout):
             body,
             RichLayout(footer(screen, self._spinner, clock=self.clock), size=1),
         )
-        regions = self._regions(screen, width, height)
-        if regions is None:
+        arrangement = self._regions(screen, width, height)
+        self.left_out = screen.history is not None and (
+            arrangement is None or history_left_out(screen, arrangement[1])
+        )
+        if arrangement is None:
             body.update(self._main(screen, width, height - 2))
             return root
-        program = screen.program or screen.last
-        if screen.typing is not None or program is None:
-            panel: RenderableType = typing_panel(screen.typing or "")
+        regions, items = arrangement
+        programs = RichLayout(region(regions, items), size=regions.columns if regions.beside
+                              else regions.rows)  # fmt: skip
+        if regions.beside:
+            body.split_row(RichLayout(self._main(screen, width - regions.columns, height - 2)),
+                           programs)  # fmt: skip
         else:
-            panel = program_panel(program, regions.rows - 2, screen.looks, screen.earlier)
-        if regions.beside:  # as tall as it fills, set in the middle of the body's height
-            main = RichLayout(self._main(screen, width - regions.columns, height - 2))
-            side = RichLayout(size=regions.columns)
-            side.split_column(
-                RichLayout(Group(), ratio=1), RichLayout(panel, size=regions.rows),
-                RichLayout(Group(), ratio=1),
-            )  # fmt: skip
-            body.split_row(main, side)
-        else:
-            main = RichLayout(self._main(screen, width, height - 2 - regions.rows))
-            body.split_column(main, RichLayout(panel, size=regions.rows))
+            body.split_column(RichLayout(self._main(screen, width, height - 2 - regions.rows)),
+                              programs)  # fmt: skip
         return root
 
-    def _wanted(self, screen: Screen, program: ChildProcess, width: int) -> tuple[int, int]:
+    def _wanted(self, screen: Screen, width: int) -> int:
         """The rows the main panel and what is said under it need at `width` (measured once
-        a panel), and the rows the program's panel would fill."""
+        a panel)."""
         said = (screen.main, screen.lines, width)
         known = self._measured[0] if self._measured else (None, None, None)
         if self._measured is None or any(a is not b for a, b in zip(known, said, strict=True)):
@@ -254,8 +240,7 @@ class StageLayout(LiveLayout):
             parts = [screen.main or Text(""), *screen.lines]
             rows = sum(len(self.console.render_lines(part, options, pad=False)) for part in parts)
             self._measured = (said, rows)
-        wants = program_rows(program, screen.expects, screen.earlier, self.console.height)
-        return self._measured[1], wants
+        return self._measured[1]
 
     def _header(self, screen: Screen) -> RenderableType:
         number, count, title = screen.scene

@@ -27,7 +27,21 @@ from director.processes import ChildProcess
 from director.recording import SCENE, Recorder
 from director.replays import Replay
 from director.results import Event, ReportRow, duration
-from director.screen import LINES_KEPT, Role, Screen, ScreenModel, Shown, browsed, emptied, kept
+from director.screen import (
+    LINES_KEPT,
+    Following,
+    Pane,
+    Role,
+    Screen,
+    ScreenModel,
+    Shown,
+    browsed,
+    emptied,
+    kept,
+    pane,
+    with_pane,
+)
+from director.step_base import THE_PROGRAM
 
 
 class ShowConsole(Console):
@@ -140,9 +154,16 @@ class Narrator:
         self.model.change(emptied, scene=(number, count, title))
         self.say(Text(title), "scene")
 
-    def typing(self, typed: str | None) -> None:
-        """A command as typed so far, where its program will be; None when it runs."""
-        self.model.change(typing=typed)
+    def typing(self, typed: str | None, name: str = THE_PROGRAM) -> None:
+        """A command as typed so far, in the pane of its program (`name`); None when it runs."""
+
+        def typing(screen: Screen) -> Screen:
+            if typed is not None:
+                return with_pane(screen, Pane(name, typed=typed))
+            panes = (p for p in screen.panes if p.child is not None or p.name != name)
+            return replace(screen, panes=tuple(panes))
+
+        self.model.change(typing, about=name)
 
     def replay(self, replay: Replay | None) -> None:
         """A verified take's screen, shown in place of the live scene under its banner; None
@@ -150,7 +171,7 @@ class Narrator:
         if replay is None:
             self.model.change(replay=None)
             return
-        self.model.change(replay=replay, last=None, earlier=None)  # the take gets the room
+        self.model.change(replay=replay, panes=(), history=None)  # the take gets the room
 
     def toggle(self, overlay: str) -> None:
         """The black screen or the keys' help, on or off ("blackout" or "help"). Scrolling,
@@ -191,20 +212,31 @@ class Narrator:
 
     def program_started(
         self, child: ChildProcess, expects: int = 0, looks: tuple[str, ...] = (), *,
-        again: bool = False,
+        name: str = THE_PROGRAM, again: bool = False,
     ) -> None:  # fmt: skip
-        """A program runs, expected to print `expects` rows, its claims looking for `looks`;
-        started `again`, the run before stays in sight above it."""
-        self.model.change(
-            lambda s: replace(s, earlier=(s.program or s.last) if again else None),
-            program=child, expects=expects, looks=looks,
-        )  # fmt: skip
+        """The program called `name` runs in its pane, expected to print `expects` rows, its
+        claims looking for `looks`; started `again`, the run before stays in sight above it."""
 
-    def program_ended(self) -> None:
-        """Show the program's whole output as it ended, and take it off the screen."""
-        if (program := self.screen.program) is not None:
-            self.say(program_panel(program, None), "program")
-            self.model.change(last=program, program=None)
+        def started(screen: Screen) -> Screen:
+            before = pane(screen, name)
+            earlier = before.child if again and before is not None else None
+            return with_pane(screen, Pane(name, child, "", earlier, expects, looks))
+
+        self.model.change(started, about=name)
+
+    def program_ended(self, name: str = THE_PROGRAM) -> None:
+        """Show the program's whole output as it ended (scrolling, it is printed); its pane
+        stays, saying how it ended."""
+        if (ended := pane(self.screen, name)) is not None and ended.child is not None:
+            self.say(program_panel(ended.child, None), "program")
+
+    def about(self, name: str) -> None:
+        """The current step is about the program called `name`: its pane comes first."""
+        self.model.change(about=name)
+
+    def follow(self, history: Following | None) -> None:
+        """The scene's workflow history as Temporal writes it, in its live pane (None: none)."""
+        self.model.change(history=history)
 
     # --- panels ------------------------------------------------------------------------
 

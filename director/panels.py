@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import time
 
 from rich.cells import cell_len
@@ -25,7 +26,7 @@ def footer(screen: Screen, spinner: Spinner, *, clock: bool) -> RenderableType:
     if status := screen.status:
         spinner.update(text=Text.from_markup(status, style="stage.footer"))
         return spinner
-    line = Text(screen.place, style="stage.footer")
+    line = Text(screen.place or " ", style="stage.footer")  # an empty one: a Layout's placeholder
     if clock:
         line.append(f"  {time.monotonic() - screen.since:5.1f} s", style="stage.clock")
     if screen.waiting:
@@ -78,14 +79,21 @@ def program_panel(
         text = Text("\n").join(shown)
     if not text:
         text = Text(" ")
-    if child.running:
-        state = "[stage.running]running[/]"
-    elif child.status == 0:
-        state = "exited"
-    else:
-        state = f"[stage.stopped]stopped[/] (exit status {child.status})"
     title = Text(f"$ {child.label}", style="stage.program.title", overflow="ellipsis")
-    return Panel(text, title=title, subtitle=state, border_style="stage.program")
+    return Panel(text, title=title, subtitle=_state(child), border_style="stage.program")
+
+
+def _state(child: ChildProcess) -> str:
+    """How a program is: running, exited 0, stopped by SIGKILL (a signal ended it), exited 2."""
+    if child.running:
+        return "[stage.running]running[/]"
+    if child.status == 0:
+        return "exited 0"
+    status = child.status if child.status is not None else -1
+    try:
+        return f"[stage.stopped]stopped by {signal.Signals(status - 128).name}[/]"
+    except ValueError:  # no signal's number: an exit status of its own
+        return f"[stage.stopped]exited {status}[/]"
 
 
 def program_rows(child: ChildProcess, expects: int, earlier: ChildProcess | None, most: int) -> int:

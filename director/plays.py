@@ -9,6 +9,7 @@ import shlex
 import signal
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ from director.keys import Press
 from director.processes import ChildProcess, which
 from director.programs import Program
 from director.results import history_notes, summary_rows
+from director.step_base import THE_PROGRAM
 from director.steps import (
     LOCAL,
     Ask,
@@ -42,8 +44,6 @@ if TYPE_CHECKING:
 
 TYPING = 1 / 15
 """Seconds between keys when a command is typed (at --speed 1)."""
-THE_PROGRAM = "program"
-"""The name of a scene's program: a scene runs one at a time (a later issue names several)."""
 _SIGNALS = {"SIGINT": "Ctrl-C (SIGINT)", "SIGKILL": "kill -9 (SIGKILL)", "SIGTERM": "SIGTERM"}
 
 Play = Callable[["Stage", Any], Press | None]
@@ -98,15 +98,18 @@ def history(stage: Stage, step: History) -> Press | None:
     return stage.pacing.beat(step.hold, stage.idle)
 
 
-def verdicts(step: Expect, runs: list[claims.Run]) -> list[claims.Verdict]:
-    """What the step's claims say of the scene's runs: the counter claims, then the output's."""
+def verdicts(step: Expect, runs: list[claims.Run], name: str = THE_PROGRAM) -> list[claims.Verdict]:
+    """What the step's claims say of the runs of its program (`name`): the counter claims,
+    then the output's; each claim said of its program where the scene names it."""
     found = [claims.check(claim, runs) for claim in step.claims]
     wanted = (("output_has", step.output_has), ("output_lacks", step.output_lacks),
               ("exit_status", step.exit_status))  # fmt: skip
     for kind, expected in wanted:
         if expected not in ("", -1):
             found.append(claims.output_claim(kind, expected, runs))
-    return found
+    if name == THE_PROGRAM:
+        return found
+    return [replace(verdict, claim=f"{name}: {verdict.claim}") for verdict in found]
 
 
 READING = 1.0
@@ -117,8 +120,10 @@ def expect(stage: Stage, step: Expect) -> Press | None:
     """Each claim checked, said, and told to the notes screen (its last eight); held on
     screen long enough to read them all."""
     stage.note_programs()  # still running: what it printed so far
-    result = stage.play.result
-    found = verdicts(step, result.runs)
+    play = stage.play
+    result, name = play.result, step.name or play.current
+    stage.narrator.about(name)
+    found = verdicts(step, play.runs_of(name), name)
     for verdict in found:
         result.verdicts.append(verdict)
         stage.narrator.verdict(verdict)
@@ -128,8 +133,10 @@ def expect(stage: Stage, step: Expect) -> Press | None:
 
 
 def run(stage: Stage, step: Run) -> Press | None:
-    """A counter of the talk (durable: on its own workflow) or any command."""
-    stage.end_programs()
+    """A counter of the talk (durable: on its own workflow) or any command, in the pane of its
+    name (the program of that name before it stopped first)."""
+    stage.play.current = name = step.name or THE_PROGRAM
+    stage.end_program(name)
     limit = step.limit or stage.show.limit
     interval = stage.pacing.scaled(step.interval or stage.show.interval)
     if step.command:
@@ -145,7 +152,7 @@ def run(stage: Stage, step: Run) -> Press | None:
             shown = escape(workflow_id)
             stage.narrator.info(f"Workflow [bold]{shown}[/] [link={url}]{escape(url)}[/link]")
     label = step.label or shlex.join(["python", path.name])
-    _start(stage, _program(stage, argv, env, label, limit, interval, expects=limit), label)
+    _start(stage, _program(stage, name, argv, env, label, limit, interval, expects=limit), label)
     return None
 
 
@@ -166,54 +173,57 @@ def _run_command(stage: Stage, step: Run, limit: int, interval: float) -> Press 
     typed = {**values, "python": "python", "temporal": "temporal"}
     command = shlex.join(part.format_map(typed) for part in step.command)  # as a shell shows it
     label = step.label or command
-    program = _program(stage, argv, env, label, limit, interval, looks=stage.play.looks)
-    if step.type and (move := _type(stage, command)):
+    name = stage.play.current
+    program = _program(stage, name, argv, env, label, limit, interval, looks=stage.play.looks)
+    if step.type and (move := _type(stage, command, name)):
         return move
     _start(stage, program, label)
     return None
 
 
-def _program(stage: Stage, argv: list[str], env: dict[str, str] | None, label: str,
-             limit: int, interval: float, expects: int = 0,
+def _program(stage: Stage, name: str, argv: list[str], env: dict[str, str] | None,
+             label: str, limit: int, interval: float, expects: int = 0,
              looks: tuple[str, ...] = ()) -> Program:  # fmt: skip
-    """The scene's program from now on, not yet started: `restart` starts it again. Its
-    region is sized for the `expects` rows a counter prints; the row where the claims
-    `looks` (a command's) stays in view, else its first."""
-    program = Program(argv, env, label, limit, interval, stage.show.talk, stage.play.patterns,
-                      expects, looks)  # fmt: skip
-    stage.play.programs[THE_PROGRAM] = program
+    """The scene's program called `name` from now on, not yet started: `restart` starts it
+    again. Its pane is sized for the `expects` rows a counter prints; the row where the
+    claims `looks` (a command's) stays in view, else its first."""
+    program = Program(name, argv, env, label, limit, interval, stage.show.talk,
+                      stage.play.patterns, expects, looks)  # fmt: skip
+    stage.play.programs[name] = program
     return program
 
 
 def _start(stage: Stage, program: Program, label: str, *, again: bool = False) -> None:
     """Start it; started `again`, the run before stays in sight above it."""
     stage.play.result.runs.append(program.start(stage.spawn, label, stage.narrator.program_size))
-    stage.narrator.program_started(program.child, program.expects, program.looks, again=again)
+    stage.narrator.program_started(
+        program.child, program.expects, program.looks, name=program.name, again=again
+    )
 
 
-def _type(stage: Stage, command: str) -> Press | None:
+def _type(stage: Stage, command: str, name: str) -> Press | None:
     """Show the command typed at a human pace (about 15 keys a second, scaled by --speed);
     a key finishes it at once; a move elsewhere is returned."""
     try:
         for end in range(1, len(command) + 1):
-            stage.narrator.typing(command[:end])
+            stage.narrator.typing(command[:end], name)
             if (press := stage.idle(stage.pacing.scaled(TYPING))) is not None:
                 return press if press.moves else None
     finally:
-        stage.narrator.typing(None)
+        stage.narrator.typing(None, name)
     return None
 
 
 def restart(stage: Stage, step: Restart) -> Press | None:
-    program = stage.play.programs[THE_PROGRAM]  # a scene's rules put a `run` step first
-    stage.end_programs()
+    program = stage.play.program(step.name)  # a scene's rules put its `run` step first
+    stage.end_program(program.name)
     stage.play.resumed = datetime.now(UTC)
     _start(stage, program, f"{program.label} (again)", again=True)
     return None
 
 
 def wait_for(stage: Stage, step: WaitFor) -> Press | None:
-    program, child = _on_stage(stage)
+    program, child = _on_stage(stage, step.name)
     timeout = step.timeout or 10 + 2 * program.limit * program.interval
     deadline = stage.clock() + timeout
     if step.exit:
@@ -227,13 +237,13 @@ def wait_for(stage: Stage, step: WaitFor) -> Press | None:
         done = lambda: found(step.pattern, child)  # noqa: E731
     while not done():
         if not child.running:
-            raise StepFailed(f"the program exited (status {child.status}) before it did {what}")
+            raise StepFailed(f"{program.said} exited (status {child.status}) before it did {what}")
         if stage.clock() > deadline:
-            raise StepFailed(f"the program did not {what} within {timeout:g} s")
+            raise StepFailed(f"{program.said} did not {what} within {timeout:g} s")
         if move := _moved(stage, 0.05):
             return move
     if step.exit:
-        stage.end_programs()
+        stage.end_program(program.name)
     return None
 
 
@@ -248,14 +258,14 @@ def found(pattern: str, child: ChildProcess) -> bool:
 
 
 def interrupt(stage: Stage, step: Interrupt) -> Press | None:
-    program, child = _on_stage(stage)
+    program, child = _on_stage(stage, step.name)
     deadline = stage.clock() + stage.pacing.scaled(step.delay)
     while (left := deadline - stage.clock()) > 0:  # a wait ends early when the program prints
         if move := _moved(stage, min(left, 0.05)):
             return move
     if step.when_saved and (move := _until_saved(stage, step.timeout)):
         return move
-    stage.narrator.info(f"Sending [bold]{_SIGNALS[step.signal]}[/] to the program")
+    stage.narrator.info(f"Sending [bold]{_SIGNALS[step.signal]}[/] to {escape(program.said)}")
     child.send_signal(getattr(signal, step.signal))
     stage.play.disrupted = datetime.now(UTC)
     assert program.run is not None  # it runs
@@ -265,9 +275,9 @@ def interrupt(stage: Stage, step: Interrupt) -> Press | None:
         if move := _moved(stage, 0.05):
             return move
     if child.running:
-        raise StepFailed(f"the program did not exit within {step.timeout:g} s of {step.signal}")
+        raise StepFailed(f"{program.said} did not exit within {step.timeout:g} s of {step.signal}")
     program.cut()
-    stage.end_programs()
+    stage.end_program(program.name)
     return None
 
 
@@ -292,11 +302,10 @@ def server(stage: Stage, step: Server) -> Press | None:
 # --- helpers -------------------------------------------------------------------------------
 
 
-def _on_stage(stage: Stage) -> tuple[Program, ChildProcess]:
-    """The scene's program and its process; StepFailed unless it runs."""
-    program = stage.play.programs.get(THE_PROGRAM)
-    if program is None:
-        raise StepFailed("no program is running")
+def _on_stage(stage: Stage, name: str) -> tuple[Program, ChildProcess]:
+    """The program a step names and its process, its pane first; StepFailed unless it runs."""
+    program = stage.play.program(name)
+    stage.narrator.about(program.name)
     return program, program.running_child()
 
 

@@ -17,7 +17,9 @@ from director.claims import CLAIMS
 from director.fields import Between, Invalid, Title, guess, option, shown
 from director.processes import unrunnable, which
 from director.step_base import (
+    MOST_PROGRAMS,
     NOTES,
+    THE_PROGRAM,
     WHEN_SAVED,
     Context,
     Count,
@@ -42,6 +44,16 @@ MAX_ARG_STRLEN = 128 * 1024
 MAX_COMMAND_BYTES = 256 * 1024
 """The most a command's words may take together: well under ARG_MAX (2 MB at least on
 Linux), which the environment shares."""
+
+
+NAME = re.compile(r"[a-z][a-z0-9_-]{0,23}")
+"""A program's name: a short word in lower case (it titles its pane, the notes say it)."""
+WHICH = "which program: a run step's `name`; the one the last run step started if empty"
+
+
+def _which(name: str, what: str) -> str:
+    """`what` said of the program called `name`: "the program" unless it is named."""
+    return what.replace("the program", name) if name else what
 
 
 def placeholders(command: tuple[str, ...]) -> set[str]:
@@ -95,6 +107,11 @@ class Run(StepKind):
         '           "--address", "{address}", "--namespace", "{namespace}"]\ntype = true',
     )
     program: str = option("a counter's path from the talk's top (or give `command`)", "")
+    name: str = option(
+        "the program's name, for later steps to say which: only a scene running several "
+        f"programs at once (at most {MOST_PROGRAMS}) needs names; the same name runs anew",
+        "",
+    )
     command: tuple[str, ...] = option(
         "any command, as a list of words; placeholders: "
         + ", ".join(f"{{{name}}}" for name in PLACEHOLDERS),
@@ -133,6 +150,11 @@ class Run(StepKind):
     def check(self, context: Context) -> None:
         if bool(self.program) == bool(self.command):
             raise Invalid("give exactly one of 'program' or 'command'")
+        if self.name and not NAME.fullmatch(self.name):
+            raise Invalid(f"{shown(self.name)}: a name is a short word: a-z, 0-9, - and _", "name")
+        names = {*context.names, self.name or THE_PROGRAM}
+        if len(names) > MOST_PROGRAMS:
+            raise Invalid(f"a scene runs at most {MOST_PROGRAMS} programs at once", "name")
         if self.program:
             if "\0" in self.program:
                 raise Invalid("a NUL byte in the path", "program")
@@ -176,6 +198,7 @@ class WaitFor(StepKind):
     kind = "wait_for"
     example = "number = 5"
     after_run = True
+    name: str = option(WHICH, "")
     number: Count = option("a number the program prints on a line of its own", 0)
     pattern: str = option(
         "a regular expression its output matches, as text without escape codes (each try "
@@ -193,14 +216,16 @@ class WaitFor(StepKind):
 
     @property
     def headline(self) -> str:
+        it = self.name or "it"
         if self.number:
-            return f"wait until it prints {self.number}"
-        return f"wait until it prints {self.pattern}" if self.pattern else "wait until it exits"
+            return f"wait until {it} prints {self.number}"
+        return f"wait until {it} " + (f"prints {self.pattern}" if self.pattern else "exits")
 
     def check(self, context: Context) -> None:
         if sum(map(bool, (self.number, self.pattern, self.exit))) != 1:
             raise Invalid("give exactly one of 'number', 'pattern' or 'exit'")
-        if (last := context.counts_to) is not None and self.number > last:
+        context.named(self.name)
+        if (last := context.counts_to(self.name)) is not None and self.number > last:
             raise Invalid(f"the counter counts to {last}: it never prints {self.number}", "number")
         try:
             regex.compile(self.pattern)
@@ -215,6 +240,7 @@ class Interrupt(StepKind):
     kind = "interrupt"
     example = 'signal = "SIGKILL"\nwhen_saved = true'
     after_run = True
+    name: str = option(WHICH, "")
     signal: Signal = option("which signal", "SIGINT")
     delay: Seconds = option("seconds to wait before sending it (scaled by --speed)", 0)
     when_saved: bool = option(WHEN_SAVED, False)
@@ -228,11 +254,12 @@ class Interrupt(StepKind):
     @property
     def headline(self) -> str:
         how = {"SIGINT": "Ctrl-C", "SIGKILL": "kill -9"}.get(self.signal, self.signal)
-        return f"stop the program with {how}" + (
+        return _which(self.name, f"stop the program with {how}") + (
             " once Temporal has saved its step" if self.when_saved else ""
         )
 
     def check(self, context: Context) -> None:
+        context.named(self.name)
         saved_needs_durable(self.when_saved, context)
 
 
@@ -242,11 +269,15 @@ class Restart(StepKind):
 
     kind = "restart"
     after_run = True
+    name: str = option(WHICH, "")
     notes: str = option(NOTES, "")
 
     @property
     def headline(self) -> str:
-        return "run the program again"
+        return _which(self.name, "run the program again")
+
+    def check(self, context: Context) -> None:
+        context.named(self.name)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -259,6 +290,7 @@ class Expect(StepKind):
     example = (
         'claims = ["resumes", "no_repeats", "no_gaps", "completes"]\noutput_lacks = "Traceback"'
     )
+    name: str = option(WHICH, "")
     claims: tuple[str, ...] = option(f"counter claims to check, any of: {', '.join(CLAIMS)}", ())
     output_has: str = option("a regular expression the last run's output matches", "")
     output_lacks: str = option("a regular expression the last run's output never matches", "")
@@ -276,11 +308,12 @@ class Expect(StepKind):
         checks = [claim.replace("_", " ") for claim in self.claims]
         checks += ["what it printed"] if self.output_has or self.output_lacks else []
         checks += [f"exit status {self.exit_status}"] if self.exit_status >= 0 else []
-        return "check: " + ", ".join(checks)
+        return "check" + (f" {self.name}" if self.name else "") + ": " + ", ".join(checks)
 
     def check(self, context: Context) -> None:
         if not (self.claims or self.output_has or self.output_lacks or self.exit_status >= 0):
             raise Invalid("give claims, output_has, output_lacks or exit_status")
+        context.named(self.name)
         for claim in self.claims:
             if claim not in CLAIMS:
                 known = guess(claim, list(CLAIMS))

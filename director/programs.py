@@ -14,6 +14,7 @@ from director import claims
 from director.errors import StepFailed
 from director.processes import ChildProcess
 from director.results import SceneResult
+from director.step_base import THE_PROGRAM
 from director.steps import Expect, WaitFor
 
 if TYPE_CHECKING:  # scenes imports plays, which import this
@@ -30,6 +31,7 @@ class Program:
 
     def __init__(
         self,
+        name: str,
         argv: list[str],
         env: dict[str, str] | None,
         label: str,
@@ -40,6 +42,8 @@ class Program:
         expects: int = 0,
         looks: tuple[str, ...] = (),
     ) -> None:
+        self.name = name
+        """What the scene's steps call it (THE_PROGRAM where they need not say)."""
         self.argv = argv
         self.env = env
         self.label = label
@@ -65,7 +69,7 @@ class Program:
         child.watch(self.patterns)
         child.start()
         self.child = child
-        self.run = claims.Run(label, self.limit)
+        self.run = claims.Run(label, self.limit, program=self.name)
         return self.run
 
     @property
@@ -75,8 +79,13 @@ class Program:
     def running_child(self) -> ChildProcess:
         """Its process; StepFailed if it does not run."""
         if self.child is None or not self.child.running:
-            raise StepFailed("no program is running")
+            raise StepFailed(f"{self.said} is not running")
         return self.child
+
+    @property
+    def said(self) -> str:
+        """How a message names it: "the program", or its name."""
+        return "the program" if self.name == THE_PROGRAM else self.name
 
     def read(self, timeout: float) -> None:
         """Wait up to `timeout` s for its output."""
@@ -118,13 +127,27 @@ class ScenePlay:
     result: SceneResult
     workflow_id: str
     programs: dict[str, Program] = field(default_factory=dict)
-    """Its programs by name, each with all it knows of its runs (see plays.THE_PROGRAM)."""
+    """Its programs by name, each with all it knows of its runs (THE_PROGRAM unless named)."""
+    current: str = THE_PROGRAM
+    """The program the last run step started: the one a step that names none is about."""
     disrupted: datetime | None = None
     resumed: datetime | None = None
 
     @classmethod
     def of(cls, scene: Scene) -> ScenePlay:
         return cls(scene, SceneResult(scene), f"counter-{scene.name}-{uuid.uuid4().hex[:8]}")
+
+    def program(self, name: str) -> Program:
+        """The program a step names ("": the one the last run step started); StepFailed if
+        none of that name was started (a scene's rules put its run step first)."""
+        if (program := self.programs.get(name or self.current)) is None:
+            raise StepFailed(f"no program {name or self.current!r} was started")
+        return program
+
+    def runs_of(self, name: str) -> list[claims.Run]:
+        """The runs of the program a step names, in order."""
+        wanted = name or self.current
+        return [run for run in self.result.runs if run.program == wanted]
 
     @property
     def patterns(self) -> list[str]:

@@ -215,9 +215,13 @@ class Stage:
 
     def end_programs(self) -> None:
         """Stop the programs if they still run, record how they ended, show their panels."""
-        for program in self.play.programs.values():
-            if program.end():
-                self.narrator.program_ended()
+        for name in self.play.programs:
+            self.end_program(name)
+
+    def end_program(self, name: str) -> None:
+        """Stop the program called `name` if it still runs, record how it ended, show it."""
+        if (program := self.play.programs.get(name)) is not None and program.end():
+            self.narrator.program_ended(name)
 
     def note_programs(self) -> None:
         """Each program's run, as it is now (they may still run)."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from rich.console import RenderableType
 
@@ -38,6 +38,35 @@ class Shown:
 
 
 @dataclass(frozen=True)
+class Pane:
+    """A program's pane: its process (running or ended) or the command being typed for it,
+    the run before it was started again, what its region is sized for and looks at."""
+
+    name: str
+    child: ChildProcess | None = None
+    """Its process; None while its command is being typed."""
+    typed: str = ""
+    """The command typed so far, before it runs."""
+    earlier: ChildProcess | None = None
+    """The run before the program was started again: its last rows stay above the new run's."""
+    expects: int = 0
+    """How many rows it is expected to print (a counter's limit; 0: not known): its region is
+    sized for them, or for what it printed if that is more."""
+    looks: tuple[str, ...] = ()
+    """What the claims look for in its output: the row of the first match stays in view."""
+
+
+class Following(Protocol):
+    """A workflow's history followed as Temporal writes it (following.Follower)."""
+
+    @property
+    def events(self) -> tuple[Any, ...]: ...
+
+    @property
+    def error(self) -> str | None: ...
+
+
+@dataclass(frozen=True)
 class Screen:
     """What stays on screen while panels come and go: the talk and scene, the main panel and
     the lines under it, the program, the footer's parts, the overlays. A snapshot: never
@@ -48,8 +77,6 @@ class Screen:
     """The scene playing: its number, how many there are, its title."""
     main: RenderableType | None = None
     """The main panel: the current narration, code, question or table."""
-    typing: str | None = None
-    """A command being typed, before it runs: shown where its program will be."""
     replay: Replay | None = None
     """A verified take being shown in place of the scene: over the whole stage."""
     focus: frozenset[int] | None = None
@@ -57,17 +84,13 @@ class Screen:
     highlighted lines of the build the presenter is on."""
     lines: tuple[RenderableType, ...] = ()
     """What was said under the main panel since it was shown (LINES_KEPT), the newest last."""
-    program: ChildProcess | None = None
-    """The program running now."""
-    last: ChildProcess | None = None
-    """The scene's last program, once it ended."""
-    earlier: ChildProcess | None = None
-    """The run before the program was started again: its last rows stay above the new run's."""
-    expects: int = 0
-    """How many rows the program is expected to print (a counter's limit; 0: not known):
-    its region is sized for them, or for what it printed if that is more."""
-    looks: tuple[str, ...] = ()
-    """What the claims look for in its output: the row of the first match stays in view."""
+    panes: tuple[Pane, ...] = ()
+    """The scene's programs, each in its pane (running, ended, or its command being typed),
+    in the order they were first started."""
+    about: str = ""
+    """The program the current step is about: its pane is drawn first."""
+    history: Following | None = None
+    """The scene's workflow history as Temporal writes it, for its live pane (if asked for)."""
     place: str = ""
     """Where the show is: "Before Temporal - step 3/11 (run)"."""
     status: str | None = None
@@ -108,8 +131,20 @@ class ScreenModel:
 
 
 def emptied(screen: Screen) -> Screen:
-    """Nothing of the scene before stays: its panel, its lines, its last program, its panels."""
-    return replace(screen, main=None, last=None, earlier=None, lines=(), shown=())
+    """Nothing of the scene before stays: its panel, its lines, its programs, its panels."""
+    return replace(screen, main=None, panes=(), about="", history=None, lines=(), shown=())
+
+
+def with_pane(screen: Screen, pane: Pane) -> Screen:
+    """The screen with `pane` in place of its program's pane (or a new one, after the rest)."""
+    panes = [kept for kept in screen.panes if kept.name != pane.name]
+    at = next((i for i, kept in enumerate(screen.panes) if kept.name == pane.name), len(panes))
+    return replace(screen, panes=(*panes[:at], pane, *panes[at:]))
+
+
+def pane(screen: Screen, name: str) -> Pane | None:
+    """The pane of the program called `name`, if it has one."""
+    return next((kept for kept in screen.panes if kept.name == name), None)
 
 
 def kept(screen: Screen) -> Screen:

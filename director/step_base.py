@@ -26,9 +26,27 @@ class Context:
         return [step for step in self.before if step.kind == "run"]
 
     @property
-    def counts_to(self) -> int | None:
-        """What the program on stage counts to, if it is a counter of the talk."""
+    def names(self) -> list[str]:
+        """The programs the run steps before it started, by name, in the order first started."""
+        return list(dict.fromkeys(step.name or THE_PROGRAM for step in self._runs))
+
+    def named(self, name: str) -> str:
+        """The program a step's `name` says ("": the one the last run step started); Invalid
+        naming the field if no run step before it starts one of that name."""
         runs = self._runs
+        if not name:
+            return (runs[-1].name or THE_PROGRAM) if runs else THE_PROGRAM
+        if name not in self.names:
+            started = ", ".join(self.names)
+            raise Invalid(f"no run step before it starts a program named {name!r} "
+                          f"(started so far: {started or 'none'})", "name")  # fmt: skip
+        return name
+
+    def counts_to(self, name: str = "") -> int | None:
+        """What the program called `name` (the last one started) counts to, if it is a
+        counter of the talk."""
+        wanted = self.named(name) if self._runs else THE_PROGRAM
+        runs = [step for step in self._runs if (step.name or THE_PROGRAM) == wanted]
         if not runs or not runs[-1].program:
             return None
         return runs[-1].limit or self.limit
@@ -40,6 +58,12 @@ class Context:
     @property
     def durable(self) -> bool:
         return any(step.durable for step in self._runs)
+
+
+THE_PROGRAM = "program"
+"""The name of a program its run step does not name: a scene with one program needs none."""
+MOST_PROGRAMS = 3
+"""The most programs a scene runs at once, each in its own pane."""
 
 
 class StepKind:

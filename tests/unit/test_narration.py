@@ -85,9 +85,9 @@ def test_a_running_program_shows_its_last_lines_then_its_whole_output() -> None:
     narrator.program_ended()
     ended = text(narrator.console)
     assert "│ 1 " in ended and "│ 20 " in ended
-    assert "stopped (exit status 130)" in ended
-    assert narrator.screen.program is None
-    assert "start-execution" not in drawn(narrator)
+    assert "stopped by SIGINT" in ended
+    assert [pane.child for pane in narrator.screen.panes] == [program], "its pane stays, ended"
+    assert "start-execution" not in drawn(narrator), "scrolling, it was printed: not drawn again"
 
 
 def test_a_verdict_held_is_a_line_a_failed_one_a_loud_panel() -> None:

@@ -49,7 +49,7 @@ def test_a_program_panel_is_titled_with_its_command_and_cut_to_the_rows_asked() 
     assert "$ python tick.py" in shown and "running" in shown
     assert [row.strip("│ ") for row in shown.splitlines()[1:-1]] == ["6", "7", "8"]
     program.running, program.status = False, 2
-    assert "stopped (exit status 2)" in drawn(program_panel(program, None))  # type: ignore[arg-type]
+    assert "exited 2" in drawn(program_panel(program, None))  # type: ignore[arg-type]
 
 
 def test_the_footer_is_the_status_while_there_is_one_else_the_place_its_clock_and_keys(

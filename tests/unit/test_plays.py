@@ -52,7 +52,7 @@ def test_a_normal_counter_starts_over_and_the_claims_say_so() -> None:
     assert first.argv[1:] == [f"{TALK}/{NORMAL}", "--limit", "10", "--interval", "1"]
     assert first.cwd == TALK and first.env is None and first.signals == [signal.SIGINT]
     assert rig.counters.spawned[1].label == "python start-execution.py (again)"
-    shown = rig.narrator.screen  # the stage sizes its region for the count, the run before kept
+    [shown] = rig.narrator.screen.panes  # sized for the count, the run before kept
     assert shown.expects == 10 and shown.looks == () and shown.earlier is first
 
 
@@ -197,7 +197,7 @@ def test_a_command_runs_with_its_placeholders_filled_and_is_titled_as_typed() ->
     assert child.label == (
         f"python count.py --limit 3 --interval 1 --workflow-id {workflow} --address localhost:7233"
     )
-    shown = rig.narrator.screen  # a command: what it prints is not known, where it is looked at is
+    [shown] = rig.narrator.screen.panes  # a command: what it prints is not known
     assert (shown.expects, shown.looks, shown.earlier) == (0, (), None)
 
 
@@ -208,7 +208,7 @@ def test_a_command_can_be_typed_at_a_human_pace_before_it_runs() -> None:
     read = rig.keys.read
 
     def watching(timeout: float) -> Press | None:
-        typed.append(rig.narrator.screen.typing)
+        typed.extend(pane.typed or None for pane in rig.narrator.screen.panes)
         return read(timeout)
 
     rig.keys.read = watching  # type: ignore[method-assign]
@@ -216,7 +216,7 @@ def test_a_command_can_be_typed_at_a_human_pace_before_it_runs() -> None:
     label = "python c.py --limit 2 --interval 1"
     shown = [text for text in typed if text is not None]
     assert shown == [label[:end] for end in range(1, len(label) + 1)], "a key at a time"
-    assert rig.narrator.screen.typing is None and result.held
+    assert not any(pane.typed for pane in rig.narrator.screen.panes) and result.held
     assert rig.counters.spawned[0].label == label
 
 
@@ -227,9 +227,9 @@ def test_a_command_is_titled_and_typed_as_a_shell_would_show_it() -> None:
     typed: list[str] = []
     narrate_typing = rig.narrator.typing
 
-    def watching(text: str | None) -> None:
+    def watching(text: str | None, name: str) -> None:
         typed.extend([text] if text else [])
-        narrate_typing(text)
+        narrate_typing(text, name)
 
     rig.narrator.typing = watching  # type: ignore[method-assign]
     rig.stage.play_round()

@@ -19,14 +19,14 @@ SIZE = (24, 76)
 def program(limit: int = 3) -> Program:
     """The normal counter as a scene's program, not started, looking for a 2 on a line."""
     argv = [sys.executable, str(TALK / NORMAL), "--limit", str(limit), "--interval", "1"]
-    return Program(argv, None, LABEL, limit, 1.0, TALK, ["(?m)^2$"])
+    return Program("program", argv, None, LABEL, limit, 1.0, TALK, ["(?m)^2$"])
 
 
 def test_a_program_runs_in_its_own_pty_and_its_run_is_noted_as_it_ends() -> None:
     counters = Counters(Clock())
     counter = program()
     assert not counter.running and not counter.end(), "nothing on stage before its start"
-    with pytest.raises(StepFailed, match="no program is running"):
+    with pytest.raises(StepFailed, match="the program is not running"):
         counter.running_child()
     run = counter.start(counters, LABEL, SIZE)
     [child] = counters.spawned

@@ -143,7 +143,7 @@ def test_the_scenes_own_kill_is_never_replayed_as_a_death() -> None:
     )
     rig = Rig(scene(*steps), scene(Run(program=DURABLE, durable=True, limit=2), name="next"))
     first, second = rig.stage.play_round()
-    assert first.failure and "no program is running" in first.failure
+    assert first.failure and "the program is not running" in first.failure
     assert "starting it again, same scene" not in rig.said()
     assert rig.service.starts == 2, "started once, then again by the next scene that needs it"
     assert second.failure is None
@@ -286,7 +286,7 @@ def test_back_while_a_program_runs_leaves_it_running_and_its_wait_paused() -> No
     looked: list = []
 
     def looked_back_while_it_counted() -> bool:
-        looked.append((screen().main, screen().program))
+        looked.append((screen().main, screen().panes[0].child))
         return printed() >= 27  # it counts on while the presenter looks back: 25 s of it
 
     rig.stage.keys = Presenter(  # type: ignore[assignment]

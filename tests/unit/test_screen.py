@@ -8,7 +8,7 @@ from dataclasses import FrozenInstanceError, replace
 import pytest
 from rich.text import Text
 
-from director.screen import Screen, ScreenModel, Shown, browsed, emptied, kept
+from director.screen import Pane, Screen, ScreenModel, Shown, browsed, emptied, kept, with_pane
 from tests.unit.conftest import stage
 
 
@@ -58,10 +58,13 @@ def test_a_change_reads_and_replaces_under_the_lock_a_frame_takes_too() -> None:
 def test_a_new_scene_keeps_nothing_of_the_one_before_but_the_stage() -> None:
     screen = Screen(
         talk="Talk", scene=(2, 6, "With Temporal"), main=Text("a panel"), lines=(Text("a line"),),
-        last=object(), place="step 3/4", blackout=True,  # type: ignore[arg-type]
+        panes=(Pane("worker"),), about="worker", history=object(),  # type: ignore[arg-type]
+        place="step 3/4", blackout=True,
     )  # fmt: skip
     empty = emptied(screen)
-    assert (empty.main, empty.last, empty.lines) == (None, None, ())
+    assert (empty.main, empty.panes, empty.about, empty.history, empty.lines) == (
+        None, (), "", None, (),
+    )  # fmt: skip
     assert (empty.talk, empty.scene, empty.place, empty.blackout) == (
         "Talk", (2, 6, "With Temporal"), "step 3/4", True,
     )  # fmt: skip
@@ -83,3 +86,12 @@ def test_each_panel_is_kept_as_last_waited_on_and_a_scene_starts_without() -> No
     ) and back.shown == screen.shown
     assert kept(Screen()).shown == (), "nothing on screen: nothing to come back to"
     assert emptied(screen).shown == ()
+
+
+def test_a_program_started_anew_keeps_its_panes_place_and_a_new_one_comes_last() -> None:
+    screen = Screen(panes=(Pane("worker"), Pane("starter")))
+    again = with_pane(screen, Pane("worker", typed="python worker.py"))
+    assert [(p.name, p.typed) for p in again.panes] == [
+        ("worker", "python worker.py"), ("starter", ""),
+    ]  # fmt: skip
+    assert [p.name for p in with_pane(screen, Pane("show")).panes] == ["worker", "starter", "show"]

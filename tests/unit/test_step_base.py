@@ -10,7 +10,7 @@ from director import TALK
 from director.fields import Invalid
 from director.panel_steps import Narrate
 from director.program_steps import Expect, Restart, Run, WaitFor
-from director.step_base import Context, StepKind, saved_needs_durable, talk_text
+from director.step_base import THE_PROGRAM, Context, StepKind, saved_needs_durable, talk_text
 from tests.unit.conftest import AFTER_DURABLE, AFTER_RUN, DURABLE, NORMAL
 
 
@@ -23,17 +23,30 @@ def test_a_step_described_in_a_line() -> None:
 
 
 def test_the_context_sees_the_last_run_of_its_scene_and_what_it_counts_to() -> None:
-    assert Context(TALK).counts_to is None and not Context(TALK).runs
+    assert Context(TALK).counts_to() is None and not Context(TALK).runs
     assert not Context(TALK).durable, "no run before: nothing durable"
     normal, durable = Run(program=NORMAL), Run(program=DURABLE, durable=True, limit=5)
     context = Context(TALK, (Narrate(title="t", body="b"), normal), limit=7)
     assert context.runs and not context.durable
-    assert context.counts_to == 7, "the playlist's limit unless the run gives its own"
+    assert context.counts_to() == 7, "the playlist's limit unless the run gives its own"
     context = Context(TALK, (normal, durable), limit=7)
-    assert context.durable and context.counts_to == 5, "the last run is on stage"
+    assert context.durable and context.counts_to() == 5, "the last run is on stage"
     command = Run(command=("{python}", "-c", "pass"))
-    assert Context(TALK, (normal, command)).counts_to is None, "a command is not a counter"
+    assert Context(TALK, (normal, command)).counts_to() is None, "a command is not a counter"
     assert Context(TALK, (durable, command)).durable, "a durable run earlier still saves"
+
+
+def test_the_context_knows_each_named_program_and_refuses_a_name_never_started() -> None:
+    worker = Run(program=DURABLE, durable=True, name="worker", limit=4)
+    starter = Run(program=DURABLE, durable=True, name="starter", limit=6)
+    context = Context(TALK, (worker, starter, Run(command=("{python}", "-c", "pass"))))
+    assert context.names == ["worker", "starter", THE_PROGRAM]
+    assert context.named("") == THE_PROGRAM, "no name: the one the last run step started"
+    assert context.counts_to("worker") == 4 and context.counts_to("starter") == 6
+    assert context.counts_to() is None, "the last one started is a command"
+    with pytest.raises(Invalid, match="no run step before it starts a program named 'workr'") as no:
+        context.named("workr")
+    assert no.value.field == "name" and "worker, starter, program" in str(no.value)
 
 
 def test_a_kind_says_nothing_it_was_not_given_but_must_say_its_headline() -> None:
