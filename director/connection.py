@@ -38,6 +38,11 @@ class Connection:
 
         return self._runner.run(asyncio.wait_for(attempt(), timeout or self.timeout))
 
+    def settings(self) -> dict[str, Any]:
+        """Client.connect's arguments for this service, as they are now: for a client of
+        its own (one that follows a history off the show's thread)."""
+        return self._config()
+
     def answers(self, timeout: float | None = None) -> bool:
         """Whether the service answers for the namespace (not just the port)."""
         rpc_timeout = timedelta(seconds=timeout or self.timeout)

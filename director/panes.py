@@ -7,7 +7,9 @@ from rich.console import Group, RenderableType
 from rich.layout import Layout as RichLayout
 from rich.panel import Panel
 
+from director.history import live_panel
 from director.panels import program_panel, program_rows, program_width, typing_panel
+from director.record import unattended
 from director.regions import LEAST, Regions, Want
 from director.screen import Following, Pane, Screen
 
@@ -81,11 +83,8 @@ def panel(item: Item, rows: int) -> RenderableType:
         if item.child is None:
             return typing_panel(item.typed)
         return program_panel(item.child, rows - 2, item.looks, item.earlier)
-    from director.history import LivePane
-    from director.record import unattended
-
     events = item.events
-    return LivePane(events, unattended(events), item.error)
+    return live_panel(events, unattended(events), item.error)
 
 
 def history_left_out(screen: Screen, items: list[Item]) -> bool:

@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING, Any
 from rich.markup import escape
 
 from director import claims
-from director.errors import StepFailed
+from director.errors import DemoError, StepFailed
 from director.keys import Press
 from director.processes import ChildProcess, which
 from director.programs import Program
+from director.record import RECORD_CLAIMS, judge
 from director.results import history_notes, summary_rows
 from director.step_base import THE_PROGRAM
 from director.steps import (
@@ -101,7 +102,7 @@ def history(stage: Stage, step: History) -> Press | None:
 def verdicts(step: Expect, runs: list[claims.Run], name: str = THE_PROGRAM) -> list[claims.Verdict]:
     """What the step's claims say of the runs of its program (`name`): the counter claims,
     then the output's; each claim said of its program where the scene names it."""
-    found = [claims.check(claim, runs) for claim in step.claims]
+    found = [claims.check(claim, runs) for claim in step.claims if claim in claims.CLAIMS]
     wanted = (("output_has", step.output_has), ("output_lacks", step.output_lacks),
               ("exit_status", step.exit_status))  # fmt: skip
     for kind, expected in wanted:
@@ -124,12 +125,24 @@ def expect(stage: Stage, step: Expect) -> Press | None:
     result, name = play.result, step.name or play.current
     stage.narrator.about(name)
     found = verdicts(step, play.runs_of(name), name)
+    if recorded := [claim for claim in step.claims if claim in RECORD_CLAIMS]:
+        found += _recorded(stage, step, recorded)
     for verdict in found:
         result.verdicts.append(verdict)
         stage.narrator.verdict(verdict)
         before = stage.publisher.state.get("claims", []) if stage.publisher else []
         stage.publish(claims=[*before, (verdict.held, verdict.claim)][-8:])
     return stage.pacing.beat(READING * (1 + len(found)), stage.idle)
+
+
+def _recorded(stage: Stage, step: Expect, names: list[str]) -> list[claims.Verdict]:
+    """What Temporal recorded of the scene's workflow, said by the claims `names`; each a
+    failure saying why where the record cannot be read."""
+    try:
+        record = stage.service.record(stage.play.workflow_id)
+    except DemoError as error:
+        return [claims.Verdict(RECORD_CLAIMS[name].says, False, str(error)) for name in names]
+    return [judge(name, record, stage.show.talk, step.workflow) for name in names]
 
 
 def run(stage: Stage, step: Run) -> Press | None:
@@ -148,9 +161,12 @@ def run(stage: Stage, step: Run) -> Press | None:
         workflow_id, service = stage.play.workflow_id, stage.service
         argv += service.counter_args(workflow_id)
         env = service.child_env()
-        if url := service.workflow_url(workflow_id):
+        if not stage.play.announced and (url := service.workflow_url(workflow_id)):
             shown = escape(workflow_id)
             stage.narrator.info(f"Workflow [bold]{shown}[/] [link={url}]{escape(url)}[/link]")
+        stage.play.announced = True
+        if stage.play.scene.history == "live":
+            stage.follow()
     label = step.label or shlex.join(["python", path.name])
     _start(stage, _program(stage, name, argv, env, label, limit, interval, expects=limit), label)
     return None

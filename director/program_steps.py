@@ -16,6 +16,7 @@ import regex
 from director.claims import CLAIMS
 from director.fields import Between, Invalid, Title, guess, option, shown
 from director.processes import unrunnable, which
+from director.record import RECORD_CLAIMS, ref_problem
 from director.step_base import (
     MOST_PROGRAMS,
     NOTES,
@@ -291,13 +292,26 @@ class Expect(StepKind):
         'claims = ["resumes", "no_repeats", "no_gaps", "completes"]\noutput_lacks = "Traceback"'
     )
     name: str = option(WHICH, "")
-    claims: tuple[str, ...] = option(f"counter claims to check, any of: {', '.join(CLAIMS)}", ())
+    claims: tuple[str, ...] = option(
+        f"claims to check: of the program's runs, any of {', '.join(CLAIMS)}; of what Temporal "
+        f"recorded of the scene's workflow, any of {', '.join(RECORD_CLAIMS)}",
+        (),
+    )
+    workflow: str = option(
+        "for `replays`: the workflow's code, a file from the talk's top and its class "
+        '("counter/durable-execution/businesslogic.py:CountTo")',
+        "",
+    )
     output_has: str = option("a regular expression the last run's output matches", "")
     output_lacks: str = option("a regular expression the last run's output never matches", "")
     exit_status: Annotated[int, Between(-1, 255)] = option(
         "the exit status the last run ends with; -1 checks none", -1
     )
     notes: str = option(NOTES, "")
+
+    @property
+    def needs_temporal(self) -> bool:
+        return any(claim in RECORD_CLAIMS for claim in self.claims)
 
     @property
     def detail(self) -> str:
@@ -315,9 +329,17 @@ class Expect(StepKind):
             raise Invalid("give claims, output_has, output_lacks or exit_status")
         context.named(self.name)
         for claim in self.claims:
-            if claim not in CLAIMS:
-                known = guess(claim, list(CLAIMS))
+            if claim not in CLAIMS and claim not in RECORD_CLAIMS:
+                known = guess(claim, [*CLAIMS, *RECORD_CLAIMS])
                 raise Invalid(f"unknown claim {shown(claim)}{known}", "claims")
+            if claim in RECORD_CLAIMS and not context.durable:
+                raise Invalid(f"{claim}: only a durable program's workflow has a record", "claims")
+        needs = [claim for claim in self.claims if claim in RECORD_CLAIMS
+                 and RECORD_CLAIMS[claim].needs_workflow]  # fmt: skip
+        if needs and not self.workflow:
+            raise Invalid(f'{needs[0]} needs the workflow\'s code: workflow = "file.py:Class"')
+        if self.workflow and (problem := ref_problem(self.workflow, context.talk)):
+            raise Invalid(problem, "workflow")
         for name in ("output_has", "output_lacks"):
             try:
                 regex.compile(getattr(self, name))

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from director import claims
 from director.errors import StepFailed
+from director.following import Follower
 from director.processes import ChildProcess
 from director.results import SceneResult
 from director.step_base import THE_PROGRAM
@@ -132,6 +133,10 @@ class ScenePlay:
     """The program the last run step started: the one a step that names none is about."""
     disrupted: datetime | None = None
     resumed: datetime | None = None
+    follower: Follower | None = None
+    """Its workflow's history followed as Temporal writes it, for the live pane."""
+    announced: bool = False
+    """Whether its workflow's id and link were said (at its first durable program)."""
 
     @classmethod
     def of(cls, scene: Scene) -> ScenePlay:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from rich.markup import escape
 
 from director.errors import DemoError, Quit, StepFailed
+from director.following import Follower
 from director.keys import Action, Keys, Press
 from director.narration import Narrator
 from director.pacing import Pacing
@@ -146,6 +147,8 @@ class Stage:
             self.narrator.failure(result.failure)
         finally:
             self.end_programs()
+            if play.follower is not None:
+                play.follower.stop()  # its pane keeps what it saw until the next scene
             self.keeper.scene_over()
             result.seconds = self.clock() - started
         if not move and result.held:
@@ -202,9 +205,20 @@ class Stage:
             self.publisher.publish(**changes)
 
     def close(self) -> None:
-        """Stop the programs that run, and all they started (SIGTERM, then SIGKILL)."""
+        """Stop the programs that run, and all they started (SIGTERM, then SIGKILL), and
+        the history's follower."""
         for program in self.play.programs.values():
             program.end(grace=0.5)
+        if self.play.follower is not None:
+            self.play.follower.stop()
+
+    def follow(self) -> None:
+        """Follow the scene's workflow history as Temporal writes it, into its live pane,
+        off the show's thread (once a scene)."""
+        if self.play.follower is None:
+            config, workflow_id = self.service.connection.settings, self.play.workflow_id
+            self.play.follower = Follower(config, workflow_id).start()
+            self.narrator.follow(self.play.follower)
 
     def _play(self, step: Step) -> Press | None:
         """One step: what its kind does (see plays); its notes where the rehearsal shows

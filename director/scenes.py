@@ -7,7 +7,7 @@ import re
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from director import TALK
 from director.errors import DemoError
@@ -37,6 +37,10 @@ class SceneFile:
     """A scene file: its title and its steps as TOML tables."""
 
     title: Title = option("the scene's title")
+    history: Literal["", "live"] = option(
+        "live: its workflow's event history grows in a pane beside its programs, each event as "
+        "Temporal writes it (where the screen has room for it)", "",
+    )  # fmt: skip
     steps: tuple[dict, ...] = option("the steps, as [[steps]] tables")
 
 
@@ -48,6 +52,8 @@ class Scene:
     title: str
     path: Path
     steps: tuple[Step, ...]
+    history: str = ""
+    """"live": its workflow's history is followed into a pane as Temporal writes it."""
 
     @property
     def needs_temporal(self) -> bool:
@@ -114,7 +120,10 @@ def load_scene(path: Path, talk: Path = TALK, limit: int = 10) -> Scene:
         line = f":{headers[number - 1]}" if number <= len(headers) else ""
         where = f"{_typed(path)}{line}: step {number}"
         steps.append(_step(where, table, Context(talk, tuple(steps), limit)))
-    return Scene(name=path.stem, title=scene.title, path=path, steps=tuple(steps))
+    if scene.history and not any(getattr(step, "durable", False) for step in steps):
+        raise DemoError(f"{_typed(path)}: field 'history': only a scene with a durable "
+                        "program has a workflow history to follow")  # fmt: skip
+    return Scene(path.stem, scene.title, path, tuple(steps), scene.history)
 
 
 _STEPS = re.compile(r"^\s*\[\[\s*steps\s*\]\]")
@@ -182,6 +191,7 @@ def reference() -> str:
     """The playlist's fields and the step reference in Markdown, made from the dataclasses
     so that it cannot drift."""
     out = ["### `playlist.toml`", "", *fields_table(Playlist), ""]
+    out += ["### A scene file", "", *fields_table(SceneFile), ""]
     for kind, cls in STEP_KINDS.items():
         out += [f"### `{kind}`", "", " ".join((cls.__doc__ or "").split()), ""]
         out += [*fields_table(cls), ""] if fields(cls) else []

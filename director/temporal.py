@@ -6,17 +6,17 @@ from __future__ import annotations
 import os
 import time
 from abc import ABC, abstractmethod
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
 
-from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 from temporalio.envconfig import ClientConfig
 
 from director.connection import Connection
 from director.devserver import DevServer, without_temporal_settings
 from director.errors import DemoError, Status
+from director.record import Record, fetch
 
 
 def connect_config(address: str | None, namespace: str | None, profile: str | None) -> dict:
@@ -122,18 +122,13 @@ class Service(ABC):
 
     def history(self, workflow_id: str) -> list[tuple[int, str, datetime]]:
         """The workflow's events: id, type (e.g. TimerFired) and time, from the Temporal API."""
+        return [(event.id, event.type, event.time) for event in self.record(workflow_id).events]
 
-        async def fetch(client: Client) -> list[tuple[int, str, datetime]]:
-            history = await client.get_workflow_handle(workflow_id).fetch_history(
-                rpc_timeout=timedelta(seconds=5)
-            )
-            return [
-                (e.event_id, _camel(EventType.Name(e.event_type)), e.event_time.ToDatetime(UTC))
-                for e in history.events
-            ]
-
+    def record(self, workflow_id: str) -> Record:
+        """What Temporal recorded of the workflow: its events, and its history as JSON;
+        DemoError if it cannot be read."""
         try:
-            return self.connection.call(fetch, timeout=10)
+            return self.connection.call(lambda client: fetch(client, workflow_id), timeout=10)
         except Exception as error:
             raise DemoError(
                 f"cannot read the history of {workflow_id}: {error or 'no answer'}",
@@ -296,8 +291,3 @@ class ExistingService(Service):
     def child_env(self) -> dict[str, str]:
         """Our profile, so the counter reads the same configuration."""
         return {**os.environ, **({"TEMPORAL_PROFILE": self.profile} if self.profile else {})}
-
-
-def _camel(name: str) -> str:
-    """EVENT_TYPE_TIMER_FIRED -> TimerFired."""
-    return "".join(word.capitalize() for word in name.removeprefix("EVENT_TYPE_").split("_"))

@@ -8,7 +8,7 @@ from temporalio import workflow
 @workflow.defn
 class CountTo:
     @workflow.run
-    async def count_to(self, limit: int, interval: float) -> None:
+    async def count_to(self, limit: int, interval: float) -> str:
         """Print 1, 2, 3 ... up to `limit`, waiting `interval` seconds between numbers."""
         for number in range(1, limit + 1):
             # Show the number, but only the first time: when
@@ -22,3 +22,6 @@ class CountTo:
             # stops while it is waiting).
             if number < limit:
                 await workflow.sleep(timedelta(seconds=interval))
+
+        # Done: whoever started the count gets this as its result.
+        return f"counted to {limit}"

@@ -1,6 +1,6 @@
-"""Plumbing for start-execution.py, not part of the talk: a clean Ctrl-C from the first
-moment, quiet logs, patient retries while Temporal is away, a quick return when it is back,
-and a quick, quiet exit."""
+"""Plumbing for the durable programs (start-execution.py, worker.py, starter.py), not part of
+the talk: a clean Ctrl-C from the first moment, the command line, quiet logs, patient retries
+while Temporal is away, a quick return when it is back, and a quick, quiet exit."""
 
 import os
 import signal
@@ -8,11 +8,14 @@ import signal
 # Ctrl-C while the program is still starting up: just leave quietly.
 signal.signal(signal.SIGINT, lambda *_: os._exit(130))
 
+import argparse
 import asyncio
 import logging
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any, NoReturn
 
 from temporalio.api.workflowservice.v1 import GetSystemInfoRequest
@@ -127,6 +130,38 @@ def connect_config(address: str | None, namespace: str | None) -> dict[str, Any]
     return {**config, "plugins": [Watchdog(config)]}
 
 
+@dataclass(frozen=True)
+class Settings:
+    """What a durable program was told on its command line, and how it finds Temporal."""
+
+    limit: int
+    interval: float
+    workflow_id: str
+    connect: dict[str, Any]
+    """Client.connect's arguments."""
+
+    @property
+    def task_queue(self) -> str:
+        """Where the workflow's tasks wait for a worker: one queue a counter."""
+        return f"counter-{self.workflow_id}"
+
+
+def settings(about: str | None) -> Settings:
+    """The command line (--limit, --interval, --workflow-id, --address, --namespace), read and
+    checked; `about` is the program's --help."""
+    parser = argparse.ArgumentParser(description=about)
+    parser.add_argument("--limit", type=int, default=10, help="count up to this number")
+    parser.add_argument("--interval", type=float, default=1.0, help="seconds between numbers")
+    parser.add_argument("--workflow-id", default="counter", help="the same id: the same count")
+    parser.add_argument("--address", help="Temporal service host:port (default: localhost:7233)")
+    parser.add_argument("--namespace", help="Temporal namespace (default: default)")
+    args = parser.parse_args()
+    if not (args.limit >= 1 and args.interval >= 0):
+        parser.error("--limit must be 1 or more and --interval 0 or more")
+    connect = connect_config(args.address, args.namespace)
+    return Settings(args.limit, args.interval, args.workflow_id, connect)
+
+
 STOP_WITHIN = 0.2
 """Seconds Ctrl-C may take: a worker stopping cleanly takes a few ms (at most 30 measured),
 but one waiting out a poll while Temporal is away (or on a server that lets polls finish)
@@ -153,12 +188,17 @@ def run(main: Coroutine[Any, Any, None]) -> NoReturn:
     except Exception as error:
         # The SDK says "Failed client connect: ..." when nothing answers at the address.
         if str(error).startswith("Failed client connect"):
-            print(f"start-execution: cannot reach Temporal at {_target}", file=sys.stderr)
+            print(f"{_name()}: cannot reach Temporal at {_target}", file=sys.stderr)
             status = 2
         else:
-            print(f"start-execution: {error}", file=sys.stderr)
+            print(f"{_name()}: {error}", file=sys.stderr)
             status = 1
     leave(status)
+
+
+def _name() -> str:
+    """The program's name, as its messages start: `worker`."""
+    return Path(sys.argv[0]).stem
 
 
 def leave(status: int) -> NoReturn:
