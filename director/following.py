@@ -143,9 +143,9 @@ def _run_of(event: HistoryEvent) -> str | None:
 
 def _reason(error: Exception) -> str:
     """Why it cannot follow, in a few words."""
-    if isinstance(error, RPCError) and error.status not in (
-        RPCStatusCode.UNAVAILABLE,
-        RPCStatusCode.DEADLINE_EXCEEDED,
-    ):
-        return f"cannot follow the history: {' '.join(str(error).split())[:80]}"
-    return "Temporal does not answer"
+    gone = (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED)
+    if isinstance(error, RPCError) and error.status in gone:
+        return "Temporal does not answer"
+    if str(error).startswith("Failed client connect"):  # what the SDK says when nothing answers
+        return "Temporal does not answer"
+    return f"cannot follow the history: {' '.join(str(error).split())[:80] or type(error).__name__}"

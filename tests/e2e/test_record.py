@@ -112,19 +112,30 @@ def test_a_follower_started_before_the_workflow_sees_every_event_once_then_stops
     time.sleep(0.5)  # it waits for a workflow that does not exist yet
     assert follower.following and follower.events == () and follower.error is None
     record = asyncio.run(count(temporal, workflow_id=workflow_id))
-    assert until(lambda: not follower.following, 2), "it stopped by itself at the end"
+    assert until(lambda: follower.done, 1), "each event as it is written"
+    assert until(lambda: not follower.following, 1), "it stopped by itself at the end"
     assert [e.id for e in follower.events] == [e.id for e in record.events]
     assert follower.events == tuple(record.events) and follower.done
 
 
-def test_stopping_a_follower_of_a_workflow_never_started_is_prompt(
+def test_stopping_a_follower_is_prompt_before_the_workflow_starts_and_during_a_long_poll(
     temporal: DevServer, follower_of: Follow
 ) -> None:
-    follower = follower_of(temporal, f"counter-never-{uuid.uuid4().hex[:8]}")
-    time.sleep(0.5)
-    started = time.monotonic()
-    follower.stop()
-    assert time.monotonic() - started < 0.5 and not follower.following
+    waiting = follower_of(temporal, f"counter-never-{uuid.uuid4().hex[:8]}")
+    workflow_id = f"counter-idle-{uuid.uuid4().hex[:8]}"
+    polling = follower_of(temporal, workflow_id)
+    asyncio.run(start_only(temporal, workflow_id))  # no worker: nothing more is written
+    assert until(lambda: len(polling.events) == 2, 2), "started, its first task scheduled"
+    time.sleep(0.3)
+    for follower in (waiting, polling):
+        started = time.monotonic()
+        follower.stop()
+        assert time.monotonic() - started < 0.5 and not follower.following
+
+
+async def start_only(server: DevServer, workflow_id: str) -> None:
+    client = await Client.connect(**config(server))
+    await client.start_workflow(CountTo.count_to, args=[3, 0.1], id=workflow_id, task_queue="idle")
 
 
 async def two_workers(server: DevServer, workflow_id: str) -> Record:

@@ -1,5 +1,5 @@
 """The claims judged from Temporal's record alone: which events happened while no worker ran,
-a timer that fired then, one completion, and the replay check's child read as input."""
+a timer that fired then, one completion, and a workflow's code named wrong."""
 
 from __future__ import annotations
 
