@@ -4,6 +4,7 @@ comes is a failed verdict in one line, and the child and its children are gone a
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import psutil
@@ -57,7 +58,13 @@ def test_a_child_that_hangs_is_stopped_with_its_children(
 
 
 def gone(pid: int) -> bool:
-    try:
-        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE  # dead, not yet reaped
-    except psutil.NoSuchProcess:
-        return True
+    """Whether it is dead (a zombie not yet reaped is), within 2 s: SIGKILL is final, but
+    lands a moment after it is sent."""
+    for _ in range(200):
+        try:
+            if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
+                return True
+        except psutil.NoSuchProcess:
+            return True
+        time.sleep(0.01)
+    return False
