@@ -55,7 +55,7 @@ GLYPHS: dict[str, str] = {
     "…": "Rich's mark of text cut short",
     "↪": "a long code line's continuation, under its indentation",
     "┆": "the code panel's mark of lines left out of its window",
-    "◆": "the live history's mark of an event while no worker ran",
+    "◆": "the live history's mark of an event that happened while no worker ran",
     "─│╭╮╰╯": "Rich's rounded boxes: every panel",
     "◜◠◝◞◡◟": "the footer's spinner (Rich's \"arc\")",
 }

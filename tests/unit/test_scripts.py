@@ -26,6 +26,8 @@ UNTESTED_HERE = {
     "__init__": "the package's paths (CHECKOUT, TALK, state_home), read by test_talks.py",
     "errors": "only the error types and the exit statuses: test_docs.py checks the statuses' "
     "table against Status, and every test of a failure checks its DemoError and status",
+    "following": "a long poll of a real server on its own thread, through its restarts: tested "
+    "e2e (tests/e2e/test_record.py)",
     "families": "a program's family of processes (cgroups, sessions, orphans) needs real "
     "processes: tested e2e (tests/e2e/test_hardening.py, test_demo.py)",
     "processes": "a program in a real pty through pexpect: tested e2e (tests/e2e/test_stage.py, "
