@@ -204,7 +204,9 @@ CLAIMS = {
     "completes": _completes,
     "ran_once": _ran_once,
 }
-"""Every claim a scene's `expect` step may name."""
+"""Every claim a scene's `expect` step may name of a program's runs."""
+COUNTING = set(CLAIMS) - {"ran_once"}
+"""The claims about the numbers a program printed: a program they are made of is a counter."""
 
 
 def check(claim: str, runs: list[Run]) -> Verdict:

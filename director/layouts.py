@@ -119,8 +119,8 @@ class ScrollLayout(LiveLayout):
         parts: list[RenderableType] = []
         if screen.replay is not None:
             parts.append(screen.replay)
+        rows = self.program_rows // max(1, len(screen.panes))
         for pane in shown(screen):  # the live history has no room here: the notes say so
-            rows = self.program_rows // len(screen.panes)  # the one the step is about first
             if isinstance(pane, Pane) and (drawn := pane_panel(pane, rows)) is not None:
                 parts.append(drawn)
         parts.append(footer(screen, self._spinner, clock=self.clock))

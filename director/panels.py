@@ -137,7 +137,8 @@ def window(lines: list[Text], rows: int, keep: int) -> list[Text]:
 
 
 def _anchor(child: ChildProcess, lines: list[Text], looks: tuple[str, ...]) -> int:
-    """The row the claims look at: the one holding the first match of `looks`, else 0."""
+    """The row the claims look at: the one holding the first match of `looks`, else the
+    first number a counter printed (a worker says it is ready first), else 0."""
     for pattern in looks:
         found = child.printed.found.get(pattern)
         if found:
@@ -145,7 +146,7 @@ def _anchor(child: ChildProcess, lines: list[Text], looks: tuple[str, ...]) -> i
             for index, line in enumerate(lines):
                 if first in line.plain:
                     return index
-    return 0
+    return next((i for i, line in enumerate(lines) if line.plain.strip().isdecimal()), 0)
 
 
 def _before(earlier: ChildProcess, rows: int | None) -> list[Text]:

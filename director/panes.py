@@ -71,7 +71,8 @@ def region(regions: Regions, items: list[Item]) -> RenderableType:
     if regions.across:
         drawn.split_row(*panels)
     elif regions.beside:  # as tall as they fill, set in the middle of the body's height
-        drawn.split_column(RichLayout(Group(), ratio=1), *panels, RichLayout(Group(), ratio=1))
+        space = [RichLayout(Group(), ratio=1, minimum_size=0) for _ in range(2)]  # none if full
+        drawn.split_column(space[0], *panels, space[1])
     else:
         drawn.split_column(*panels)
     return drawn

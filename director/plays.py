@@ -168,7 +168,8 @@ def run(stage: Stage, step: Run) -> Press | None:
         if stage.play.scene.history == "live":
             stage.follow()
     label = step.label or shlex.join(["python", path.name])
-    _start(stage, _program(stage, name, argv, env, label, limit, interval, expects=limit), label)
+    expects = limit if stage.play.counts(name) else 0  # a starter prints a few lines
+    _start(stage, _program(stage, name, argv, env, label, limit, interval, expects), label)
     return None
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from director import claims
+from director.claims import COUNTING
 from director.errors import StepFailed
 from director.following import Follower
 from director.processes import ChildProcess
@@ -153,6 +154,20 @@ class ScenePlay:
         """The runs of the program a step names, in order."""
         wanted = name or self.current
         return [run for run in self.result.runs if run.program == wanted]
+
+    def counts(self, name: str) -> bool:
+        """Whether the scene's steps treat the program called `name` as a counter: they wait
+        for a number it prints, or claim something of its numbers (its pane is then sized
+        for its whole count from the start)."""
+        current, counted = THE_PROGRAM, set()
+        for step in self.scene.steps:
+            if step.kind == "run":
+                current = step.name or THE_PROGRAM
+            elif isinstance(step, WaitFor | Expect):
+                numbers = step.number if isinstance(step, WaitFor) else set(step.claims) & COUNTING
+                if numbers:
+                    counted.add(step.name or current)
+        return name in counted
 
     @property
     def patterns(self) -> list[str]:

@@ -216,7 +216,7 @@ class Stage:
         """Follow the scene's workflow history as Temporal writes it, into its live pane,
         off the show's thread (once a scene)."""
         if self.play.follower is None:
-            config, workflow_id = self.service.connection.settings, self.play.workflow_id
+            config, workflow_id = self.service.client_config, self.play.workflow_id
             self.play.follower = Follower(config, workflow_id).start()
             self.narrator.follow(self.play.follower)
 

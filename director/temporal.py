@@ -124,6 +124,11 @@ class Service(ABC):
         """The workflow's events: id, type (e.g. TimerFired) and time, from the Temporal API."""
         return [(event.id, event.type, event.time) for event in self.record(workflow_id).events]
 
+    def client_config(self) -> dict[str, Any]:
+        """Client.connect's arguments for it now: for a client of one's own, off the show's
+        thread (the history's follower)."""
+        return self.connection.settings()
+
     def record(self, workflow_id: str) -> Record:
         """What Temporal recorded of the workflow: its events, and its history as JSON;
         DemoError if it cannot be read."""

@@ -24,6 +24,7 @@ from director.layouts import LAYOUTS, LayoutKind
 from director.narration import Narrator
 from director.pacing import HandsFree, Pacing
 from director.program_steps import Run
+from director.record import Record, Recorded
 from director.recording import Cast
 from director.runner import Stage
 from director.scenes import Scene, Show
@@ -220,6 +221,12 @@ class FakeService:
 
     def history(self, workflow_id: str) -> list[tuple[int, str, datetime]]:
         return self.events
+
+    def record(self, workflow_id: str) -> Record:
+        return Record(workflow_id, [Recorded(*event) for event in self.events], "{}")
+
+    def client_config(self) -> dict[str, str]:
+        return {"target_host": self.address, "namespace": self.namespace}
 
     def counter_args(self, workflow_id: str) -> list[str]:
         return ["--workflow-id", workflow_id, "--address", self.address]
