@@ -55,6 +55,11 @@ class Layout(Protocol):
         """The main region's (columns, rows) now; rows None: it scrolls, any height."""
         ...
 
+    @property
+    def left_out(self) -> bool:
+        """Whether the screen, as it is now, has no room for the scene's live history."""
+        ...
+
 
 class LiveLayout:
     """What both layouts share: one Rich Live drawing the layout 8 times a second, started
@@ -85,6 +90,11 @@ class LiveLayout:
     def stop(self) -> None:
         self._live.stop()
         self.console.show_cursor(True)
+
+    @property
+    def left_out(self) -> bool:
+        """Whether the screen has no room for the scene's live history: scrolling, none has."""
+        return self.model.now.history is not None
 
 
 class ScrollLayout(LiveLayout):
@@ -143,8 +153,15 @@ class StageLayout(LiveLayout):
         (else what there is of this one)."""
         self._measured: tuple[tuple[object, ...], int] | None = None
         """The main panel and the lines under it last measured, at a width: their rows."""
-        self.left_out = False
-        """Whether the last frame had no room for the scene's live history."""
+
+    @property
+    def left_out(self) -> bool:
+        """Whether the screen, as it is now, has no room for the scene's live history."""
+        screen = self.model.now
+        if screen.history is None:
+            return False
+        arrangement = self._regions(screen, *self.console.size)
+        return arrangement is None or history_left_out(screen, arrangement[1])
 
     def stop(self) -> None:
         super().stop()
@@ -213,9 +230,6 @@ class StageLayout(LiveLayout):
             RichLayout(footer(screen, self._spinner, clock=self.clock), size=1),
         )
         arrangement = self._regions(screen, width, height)
-        self.left_out = screen.history is not None and (
-            arrangement is None or history_left_out(screen, arrangement[1])
-        )
         if arrangement is None:
             body.update(self._main(screen, width, height - 2))
             return root

@@ -234,6 +234,11 @@ class Narrator:
         """The current step is about the program called `name`: its pane comes first."""
         self.model.change(about=name)
 
+    @property
+    def history_left_out(self) -> bool:
+        """Whether the scene's live history has no pane on the screen now (the notes say so)."""
+        return self.layout.left_out
+
     def follow(self, history: Following | None) -> None:
         """The scene's workflow history as Temporal writes it, in its live pane (None: none)."""
         self.model.change(history=history)

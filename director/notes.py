@@ -62,6 +62,8 @@ class NotesScreen:
         step_number, steps, step = _where(state.get("step"))
         notes = str(state.get("notes") or "(no notes for this step)")
         why = [Text(f"Plays now: {state['why']}", style="notes.why")] if state.get("why") else []
+        if state.get("left_out"):
+            why.append(Text(str(state["left_out"]), style="stage.info"))
         parts: list[RenderableType] = [
             Text(f"Scene {scene_number} of {scenes}: {scene}", style="bold"),  # a row each:
             *why,  # the presenter's move that brought it: not in turn

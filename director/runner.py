@@ -31,6 +31,8 @@ RECOVERED = "again from its start: Temporal failed and was put right"
 OFFLINE = "from its verified take (offline: no Temporal, no program)"
 LOOKING_BACK = "Looking back: panel {at} of {count} (Right or Space comes forward)"
 """What the notes screen says while the presenter looks back (the scene goes on under it)."""
+LEFT_OUT = "The live history is left out: this screen has no room for a third region"
+"""What the notes screen says when the scene's live history has no pane on the stage."""
 
 
 class Stage:
@@ -194,6 +196,7 @@ class Stage:
             scene=(number, len(self.show.scenes), scene.title),
             step=(index + 1, len(steps), step.headline),
             row=step.describe(index + 1),  # the rehearsal report's name for it: to plan by
+            left_out=LEFT_OUT if self.narrator.history_left_out else "",
             notes=step.notes,
             next=after,
             step_since=time.time(),
@@ -219,6 +222,7 @@ class Stage:
             config, workflow_id = self.service.client_config, self.play.workflow_id
             self.play.follower = Follower(config, workflow_id).start()
             self.narrator.follow(self.play.follower)
+            self.publish(left_out=LEFT_OUT if self.narrator.history_left_out else "")
 
     def _play(self, step: Step) -> Press | None:
         """One step: what its kind does (see plays); its notes where the rehearsal shows

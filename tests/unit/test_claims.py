@@ -153,3 +153,18 @@ def test_a_line_str_strip_and_int_disagree_on_is_no_number_and_no_crash() -> Non
     printed = Printed()
     printed.add("6\x1c\r\n\x1d7\r\n\x1e\r\n 8 \r\n\t9\x0b\r\n")
     assert printed.numbers == [8, 9]
+
+
+def test_ran_once_holds_for_a_program_never_started_again() -> None:
+    once = check("ran_once", [Run("python starter.py", 10, status=0)])
+    assert once.held and once.seen == "started once, exited with status 0"
+    twice = check("ran_once", DURABLE)
+    assert not twice.held and twice.seen == "started 2 times, exited with status 0"
+    assert not check("ran_once", []).held, "never started"
+
+
+def test_a_worker_still_running_completes_once_its_count_reached_the_limit() -> None:
+    running = [Run("python worker.py", 10, list(range(1, 11)))]  # it waits for more work
+    verdict = check("completes", running)
+    assert verdict.held and verdict.seen == "last run reached 10, still running"
+    assert not check("completes", [Run("python worker.py", 10, [1, 2], status=137)]).held

@@ -13,6 +13,7 @@ from rich.console import Console
 from director.keys import Keys
 from director.notes import NotesScreen, _follow
 from director.publisher import planned, save_rehearsal
+from director.runner import LEFT_OUT
 
 
 def drawn(screen: NotesScreen, width: int = 100) -> str:
@@ -97,6 +98,9 @@ def test_why_the_scene_plays_now_is_said_under_it_when_it_plays_out_of_turn(
     shown = rows(screen, 80)
     at = shown.index("Plays now: jumped to (3), clean state")
     assert shown[at - 1] == "Scene 3 of 6: Kill the worker" and shown[at + 1].startswith("Step 1")
+    screen.state["left_out"] = LEFT_OUT
+    shown = rows(screen, 100)
+    assert shown[shown.index(LEFT_OUT) - 1].startswith("Plays now:"), "said under the scene"
 
 
 def test_on_time_is_said_as_on_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

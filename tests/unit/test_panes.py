@@ -102,3 +102,16 @@ def test_scrolling_shows_each_running_program_under_the_panels() -> None:
     target.print(narrator.layout)
     drawn = text(target)
     assert "$ python starter.py" in drawn and "$ python worker.py" not in drawn, "the running one"
+
+
+@pytest.mark.parametrize(("size", "left_out"), [((80, 24), True), ((120, 40), False)])
+def test_the_narrator_says_when_the_live_history_has_no_pane(
+    size: tuple[int, int], left_out: bool
+) -> None:
+    narrator, _ = stage(*size)
+    worker, starter = two()
+    narrator.program_started(worker, 10, name="worker")  # type: ignore[arg-type]
+    narrator.program_started(starter, name="starter")  # type: ignore[arg-type]
+    assert not narrator.history_left_out, "no live history asked for"
+    narrator.follow(Followed())  # type: ignore[arg-type]
+    assert narrator.history_left_out is left_out

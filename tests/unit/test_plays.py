@@ -12,12 +12,13 @@ from types import SimpleNamespace
 import pytest
 
 from director.claims import Printed
-from director.errors import StepFailed
+from director.errors import DemoError, StepFailed
 from director.keys import Press
 from director.layouts import LAYOUTS
 from director.pacing import HandsFree, Pacing, Presenting, Wait
 from director.plays import PLAYS, READING
 from director.plays import found as _found
+from director.programs import ScenePlay
 from director.steps import (
     STEP_KINDS,
     Expect,
@@ -298,3 +299,80 @@ def test_the_verdicts_are_held_long_enough_to_read_each() -> None:
     rig.pacing.beat = held  # type: ignore[method-assign]
     rig.stage.play_round()
     assert beats[-1] == READING * 4, "a beat, and one for each of its three verdicts"
+
+
+def test_two_named_programs_run_at_once_and_each_steps_claims_are_of_its_own_runs() -> None:
+    rig = Rig(scene(
+        Run(program=NORMAL, name="worker"), Run(program=NORMAL, name="starter", limit=12),
+        WaitFor(name="worker", number=5), Interrupt(name="worker", signal="SIGKILL"),
+        Restart(name="worker"), WaitFor(name="starter", exit=True),
+        Expect(name="worker", claims=("starts_over", "no_repeats")),
+        Expect(name="starter", claims=("ran_once", "completes")),
+        Expect(claims=("ran_once",)),  # no name: the program the last run step started
+    ))  # fmt: skip
+    [result] = rig.stage.play_round()
+    assert [(run.program, run.label) for run in result.runs] == [
+        ("worker", "python start-execution.py"), ("starter", "python start-execution.py"),
+        ("worker", "python start-execution.py (again)"),
+    ]  # fmt: skip
+    assert [run.status for run in result.runs[:2]] == [137, 0], "the starter ran on to its end"
+    claims = [(v.claim, v.held) for v in result.verdicts]
+    assert claims == [
+        ("worker: after the restart it starts again at 1", True),
+        ("worker: no number is shown twice", False),  # 1..5 twice: it started over
+        ("starter: it ran once, never started again", True),
+        ("starter: the count reaches its limit", True),
+        ("starter: it ran once, never started again", True),
+    ]
+    said = rig.said()
+    assert "Sending kill -9 (SIGKILL) to worker" in said
+    assert [pane.name for pane in rig.narrator.screen.panes] == ["worker", "starter"]
+
+
+def test_a_step_about_a_program_brings_its_pane_first() -> None:
+    rig = Rig(scene(
+        Run(program=NORMAL, name="worker"), Run(program=NORMAL, name="starter"),
+        WaitFor(name="worker", number=2),
+    ))  # fmt: skip
+    about: list[str] = []
+    read = rig.keys.read
+
+    def watching(timeout: float) -> Press | None:
+        about.append(rig.narrator.screen.about)
+        return read(timeout)
+
+    rig.keys.read = watching  # type: ignore[method-assign]
+    rig.stage.play_round()
+    assert about and set(about) == {"worker"}, "the wait is about the worker"
+
+
+def test_a_scene_treats_as_counters_the_programs_its_steps_count_on() -> None:
+    play = ScenePlay.of(scene(
+        Run(program=DURABLE, durable=True, name="worker"),
+        Run(program=DURABLE, durable=True, name="starter"),
+        WaitFor(name="worker", number=3), WaitFor(name="starter", exit=True),
+        Expect(name="starter", claims=("ran_once",), output_has="result"),
+        Run(program=NORMAL), Expect(claims=("no_gaps",)),  # no name: the last one started
+    ))  # fmt: skip
+    assert play.counts("worker") and play.counts("program")
+    assert not play.counts("starter"), "it prints a few lines: its pane is sized to them"
+
+
+def test_claims_of_temporals_record_are_judged_from_it_and_said_when_it_cannot_be_read() -> None:
+    rig = Rig(scene(
+        Run(program=DURABLE, durable=True), WaitFor(exit=True),
+        Expect(claims=("completed_once",)),
+    ))  # fmt: skip
+    [result] = rig.stage.play_round()
+    [verdict] = result.verdicts
+    assert not verdict.held and "completed 0 times" in verdict.seen, "the fake's one event"
+
+    def unreadable(workflow_id: str) -> None:
+        raise DemoError(f"cannot read the history of {workflow_id}: no answer")
+
+    rig = Rig(scene(Run(program=DURABLE, durable=True), Expect(claims=("fired_unattended",))))
+    rig.service.record = unreadable  # type: ignore[method-assign,assignment]
+    [result] = rig.stage.play_round()
+    [verdict] = result.verdicts
+    assert not verdict.held and "cannot read the history of counter-scene-" in verdict.seen
+    assert verdict.claim == "a timer fired while no worker of the workflow ran"

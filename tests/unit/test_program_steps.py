@@ -8,7 +8,7 @@ import pytest
 
 from director import TALK
 from director.fields import build
-from director.program_steps import Expect, Interrupt, Run, Server, WaitFor
+from director.program_steps import Expect, Interrupt, Restart, Run, Server, WaitFor
 from director.step_base import Context
 from tests.unit.conftest import AFTER_DURABLE, AFTER_RUN, invalid
 
@@ -84,3 +84,46 @@ def test_commands_that_can_start_pass(tmp_path: Path) -> None:
     for command in (("{python}", "-c", "pass", "{limit}", "{talk}/x"), ("./tool.sh", "{{}}"),
                     ("{talk}/tool.sh",), ("echo", "x" * 131_000)):  # fmt: skip
         Run(command=command).check(Context(tmp_path))
+
+
+WORKER = Run(program="counter/durable-execution/worker.py", durable=True, name="worker")
+STARTER = Run(program="counter/durable-execution/starter.py", durable=True, name="starter")
+TWO = Context(TALK, (WORKER, STARTER))
+
+
+@pytest.mark.parametrize("cls", [WaitFor, Interrupt, Restart, Expect])
+def test_a_step_names_only_a_program_an_earlier_run_step_started(cls: type) -> None:
+    table = {"name": "workr"} | ({"exit": True} if cls is WaitFor else {})
+    table |= {"claims": ["resumes"]} if cls is Expect else {}
+    error = invalid(cls, table, TWO)
+    assert error.field == "name" and "'workr'" in str(error) and "worker, starter" in str(error)
+    build(cls, {**table, "name": "starter"}).check(TWO)
+
+
+def test_a_run_steps_name_is_a_short_word_and_a_scene_runs_three_programs_at_most() -> None:
+    error = invalid(Run, {"program": WORKER.program, "name": "The Worker"})
+    assert error.field == "name" and "a short word" in str(error)
+    three = Context(TALK, (WORKER, STARTER, Run(program=WORKER.program, name="third")))
+    error = invalid(Run, {"program": WORKER.program, "name": "fourth"}, three)
+    assert (error.field, str(error)) == ("name", "a scene runs at most 3 programs at once")
+    build(Run, {"program": WORKER.program, "name": "worker"}).check(three)  # the same, anew
+
+
+def test_a_wait_for_a_number_knows_what_the_named_program_counts_to() -> None:
+    context = Context(TALK, (Run(program=WORKER.program, name="worker", limit=4), STARTER))
+    error = invalid(WaitFor, {"name": "worker", "number": 5}, context)
+    assert error.field == "number" and "counts to 4" in str(error)
+
+
+def test_claims_of_temporals_record_need_a_durable_program_and_replays_its_code() -> None:
+    error = invalid(Expect, {"claims": ["fired_unattended"]}, AFTER_RUN)
+    assert error.field == "claims" and "durable" in str(error)
+    assert "needs the workflow's code" in str(invalid(Expect, {"claims": ["replays"]}))
+    error = invalid(Expect, {"claims": ["replays"], "workflow": "counter/nope.py:CountTo"})
+    assert error.field == "workflow" and "no file counter/nope.py" in str(error)
+    error = invalid(Expect, {"claims": ["fired_unatended"]})
+    assert "did you mean 'fired_unattended'" in str(error)
+    good = {"claims": ["replays"], "workflow": "counter/durable-execution/businesslogic.py:CountTo"}
+    step = build(Expect, good)
+    step.check(AFTER_DURABLE)
+    assert step.needs_temporal and not build(Expect, {"claims": ["resumes"]}).needs_temporal
