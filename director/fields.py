@@ -85,7 +85,8 @@ def convert(value: Any, hint: Any) -> Any:
         return converted
     if get_origin(hint) is Literal:
         if not isinstance(value, str) or value not in get_args(hint):
-            raise Invalid(f"one of {', '.join(get_args(hint))}")
+            choices = ", ".join(choice or '""' for choice in get_args(hint))
+            raise Invalid(f"one of {choices}, not {shown(value)}")
         return value
     if get_origin(hint) is tuple:
         item = get_args(hint)[0]

@@ -429,6 +429,15 @@ MALFORMED = {
     "a bad output regex": ("scene", f'{EXPECT}output_has = "(unclosed"', "field 'output_has'"),
     "an exit status past 255": ("scene", f"{EXPECT}exit_status = 256", "from -1 to 255"),
     "a run with nothing to run": ("scene", SCENE + 'kind = "run"', "exactly one of 'program'"),
+    "a program never started": (
+        "scene", f'title = "t"\n{RUN}[[steps]]\nkind = "interrupt"\nname = "worker"',
+        "one.toml:5: step 2 (interrupt): field 'name': no run step before it starts a program "
+        "named 'worker' (started so far: program)",
+    ),
+    "a live history without a workflow": (
+        "scene", f'title = "t"\nhistory = "live"\n{RUN}', "field 'history': only a scene with a",
+    ),
+    "a history neither live nor none": ("scene", f'title = "t"\nhistory = "yes"\n{RUN}', 'one of "", live, not \'yes\''),
     "a command not found": (
         "scene", SCENE + 'kind = "run"\ncommand = ["no-such-tool", "x"]', "command not found"
     ),
