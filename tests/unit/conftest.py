@@ -437,7 +437,9 @@ MALFORMED = {
     "a live history without a workflow": (
         "scene", f'title = "t"\nhistory = "live"\n{RUN}', "field 'history': only a scene with a",
     ),
-    "a history neither live nor none": ("scene", f'title = "t"\nhistory = "yes"\n{RUN}', 'one of "", live, not \'yes\''),
+    "a history neither live nor none": (
+        "scene", f'title = "t"\nhistory = "yes"\n{RUN}', "one of \"\", live, not 'yes'",
+    ),
     "a command not found": (
         "scene", SCENE + 'kind = "run"\ncommand = ["no-such-tool", "x"]', "command not found"
     ),
