@@ -31,7 +31,9 @@ from tests.conftest import (
 
 
 def test_hands_free_round_verifies_every_claim(tmp_path: Path) -> None:
-    child = director(tmp_path, "--auto", "--once", "--speed", "20")
+    # Speed 10, not 20: the worker is killed between two of its tasks, and 50 ms between
+    # them is less than a busy machine may take to see the first one saved.
+    child = director(tmp_path, "--auto", "--once", "--speed", "10")
     child.expect(shown("Temporal ready at localhost:"))
     started = descendants(child)
     assert any("temporal" in p.name() for p in started), "the director starts its own server"
@@ -171,13 +173,13 @@ def test_a_silent_child_fails_its_step_and_the_round_goes_on(tmp_path: Path) -> 
 
 def test_crash_and_history_scenes_verify(tmp_path: Path) -> None:
     child = director(
-        tmp_path, "--auto", "--once", "--speed", "20",
+        tmp_path, "--auto", "--once", "--speed", "10",  # the worker killed between tasks
         "--scene", "worker-crash", "--scene", "server-crash", "--scene", "event-history",
     )  # fmt: skip
     output = ends(child)
     assert child.exitstatus == 0, output[-3000:]
     assert "Round 1: every claim held." in output
-    assert "Sending kill -9 (SIGKILL) to the program" in output
+    assert "Sending kill -9 (SIGKILL) to worker" in output
     assert "Killed the Temporal dev server" in output
     assert "(no answer from Temporal: waiting for it to come back)" in output
     for event in ("TimerStarted", "TimerFired", "WorkflowExecutionCompleted"):
@@ -220,7 +222,8 @@ def test_existing_service_is_used_and_no_server_started(
 def test_unreachable_service_is_named_with_exit_3(tmp_path: Path, run: int) -> None:
     address = f"localhost:{free_port()}"
     done = subprocess.run(
-        [sys.executable, DEMO, "--auto", "--once", "--address", address],
+        [sys.executable, DEMO, "--auto", "--once", "--address", address,
+         "--state-dir", str(tmp_path)],  # no takes: the shell's state may hold some
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert done.returncode == 3, done.stderr

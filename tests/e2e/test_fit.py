@@ -237,7 +237,8 @@ def outputs(played: Played, show: Show) -> Iterator[str]:
         wanted = step.output_has  # type: ignore[attr-defined]
         if not wanted:
             continue
-        claim = f"✔ it prints {wanted!r}"
+        named = f"{step.name}: " if step.name else ""  # type: ignore[attr-defined]
+        claim = f"✔ {named}it prints {wanted!r}"
         claimed = [rows for (s, _), rows in played.all() if s == scene and claim in screen(rows)]
         if not claimed:
             yield f"{(scene, number)}: {claim!r} never seen"
