@@ -20,6 +20,8 @@ POLL_TIMEOUT = timedelta(seconds=30)
 """One long poll's limit: more than the 20 s a server holds one with nothing new."""
 PAUSES = (0.25, 0.5, 1.0)
 """How long it waits before trying again, after one failure, two, three or more."""
+NOT_YET = 0.05
+"""How often it asks for a workflow not started yet: its first events are soon in the pane."""
 STOP_WITHIN = 0.5
 
 
@@ -113,7 +115,7 @@ class Follower:
             except Exception as error:  # e.g. "Failed client connect"
                 client, failures = None, failures + 1
                 self._say(_reason(error))
-            await asyncio.sleep(PAUSES[min(failures, len(PAUSES)) - 1] if failures else PAUSES[0])
+            await asyncio.sleep(PAUSES[min(failures, len(PAUSES)) - 1] if failures else NOT_YET)
 
     async def _read(self, client: Client) -> bool:
         """Follow the history from its start to its end, adding the events not had yet;
