@@ -75,6 +75,8 @@ def _events(count: int) -> str:
 
 LIVE_TITLE = "Event history (live)"
 MARK, SHORT_MARK = " ◆ nobody ran", " ◆"
+LEGEND = "◆ while no worker ran"
+"""Under the live pane once an event is marked: what its mark means."""
 """What an event that happened while no worker ran is marked with (the short one where the
 row has no room for the words)."""
 
@@ -136,7 +138,7 @@ class LivePane:
 
     def row(self, event: Recorded, start: datetime | None, digits: int, width: int) -> Text:
         """One event's row: id, time, type, and the mark where no worker ran."""
-        row = Text(f"{event.id:>{digits}} {since(event, start):>8}  ", style="stage.history")
+        row = Text(f"{event.id:>{digits}} {since(event, start):>7} ", style="stage.history")
         row.append(event.type)
         if event.id in self.unattended:
             mark = MARK if len(row) + len(MARK) <= width else SHORT_MARK
@@ -147,10 +149,13 @@ class LivePane:
 
 
 def live_panel(events: Sequence[Recorded], unattended: set[int], error: str | None = None) -> Panel:
-    """The live pane in its panel, as the stage draws it."""
+    """The live pane in its panel, as the stage draws it; once an event is marked, what the
+    mark means under it (a narrow pane's rows have room for the mark alone)."""
+    legend = Text(LEGEND, style="stage.history.key") if unattended else None
     return Panel(
         LivePane(events, unattended, error),
         title=Text(LIVE_TITLE, style="stage.history.title"),
+        subtitle=legend,
         border_style="stage.history",
     )
 

@@ -13,8 +13,9 @@ from director.record import unattended
 from director.regions import LEAST, Regions, Want
 from director.screen import Following, Pane, Screen
 
-HISTORY_WIDTH = 36
-"""The columns the live history's rows take: `14  +5.3 s  WorkflowTaskScheduled ◆`."""
+HISTORY_WIDTH = 32
+"""The columns the live history's rows take (`14  +5.3 s WorkflowTaskScheduled`): three
+panes side by side from 108 columns, a 1920x1080 video's."""
 
 Item = Pane | Following
 """What a pane shows: a program (or its command being typed), or the live history."""

@@ -104,9 +104,9 @@ def test_the_live_pane_shows_each_event_with_its_time_from_the_start_newest_at_t
     events, unattended = live_history(16)
     rows = pane(LivePane(events, unattended), 50, 20)
     assert len(rows) == 16 and all(len(row) == 50 for row in rows)
-    assert rows[0] == " 1   +0.0 s  WorkflowExecutionStarted".ljust(50)
-    assert rows[13] == "14   +5.2 s  TimerFired ◆ nobody ran".ljust(50)
-    assert rows[15] == "16   +6.0 s  WorkflowTaskCompleted".ljust(50)
+    assert rows[0] == " 1  +0.0 s WorkflowExecutionStarted".ljust(50)
+    assert rows[13] == "14  +5.2 s TimerFired ◆ nobody ran".ljust(50)
+    assert rows[15] == "16  +6.0 s WorkflowTaskCompleted".ljust(50)
 
 
 def test_the_oldest_events_are_elided_but_the_unattended_ones_stay_in_view() -> None:
@@ -115,8 +115,8 @@ def test_the_oldest_events_are_elided_but_the_unattended_ones_stay_in_view() -> 
     assert len(rows) == 10
     assert rows[0] == "… 13 earlier events …"
     assert rows[1:3] == [
-        "14   +5.2 s  TimerFired ◆ nobody ran",
-        "15   +5.6 s  WorkflowTaskStarted ◆",
+        "14  +5.2 s TimerFired ◆ nobody ran",
+        "15  +5.6 s WorkflowTaskStarted ◆",
     ]
     assert rows[3] == "… 19 events …"
     assert [int(row.split()[0]) for row in rows[4:]] == list(range(35, 41)), "the newest"
@@ -124,9 +124,9 @@ def test_the_oldest_events_are_elided_but_the_unattended_ones_stay_in_view() -> 
 
 def test_a_narrow_pane_keeps_the_mark_and_cuts_the_type() -> None:
     events, _ = live_history(30)
-    rows = pane(LivePane(events, {30}), 24, 5)
-    assert rows[-1] == "30  +11.6 s  TimerFir… ◆"
-    assert rows[0] == "… 26 earlier events …   "
+    rows = pane(LivePane(events, {30}), 20, 5)
+    assert rows[-1] == "30 +11.6 s TimerF… ◆"
+    assert rows[0] == "… 26 earlier events…", "cut with a mark"
 
 
 def test_the_live_pane_says_why_it_cannot_follow_on_its_last_line() -> None:
@@ -149,3 +149,5 @@ def test_the_live_panel_draws_its_border_and_title_around_the_rows() -> None:
     rows = pane(live_panel(events, unattended), 40, 8)
     assert len(rows) == 8 and "Event history (live)" in rows[0] and rows[-1].startswith("╰")
     assert "… 13 earlier events …" in rows[1] and "nobody ran" in rows[2] and "40" in rows[-2]
+    assert "◆ while no worker ran" in rows[-1], "what the mark means, under it"
+    assert "while no worker ran" not in pane(live_panel(events, set()), 40, 8)[-1], "none marked"
