@@ -240,14 +240,23 @@ def restart(stage: Stage, step: Restart) -> Press | None:
 
 
 def wait_for(stage: Stage, step: WaitFor) -> Press | None:
-    program, child = _on_stage(stage, step.name)
+    """Until the program exits or prints what the step waits for; a program that ended
+    already is judged by what it printed (a starter may be done before it is waited for)."""
+    program = stage.play.program(step.name)
+    stage.narrator.about(program.name)
+    what = "exit" if step.exit else f"print {step.number or repr(step.pattern)}"
+    if not program.running and program.run is not None:
+        program.note()
+        run = program.run
+        if step.exit or step.number in run.numbers or (step.pattern and found(step.pattern, run)):
+            return None
+        raise StepFailed(f"{program.said} exited (status {run.status}) before it did {what}")
+    child = program.running_child()
     timeout = step.timeout or 10 + 2 * program.limit * program.interval
     deadline = stage.clock() + timeout
     if step.exit:
-        what = "exit"
         done: Callable[[], bool] = lambda: not child.running  # noqa: E731
     elif step.number:
-        what = f"print {step.number}"
         done = lambda: step.number in child.numbers  # noqa: E731
     else:
         what = f"print something matching {step.pattern!r}"
@@ -264,7 +273,7 @@ def wait_for(stage: Stage, step: WaitFor) -> Press | None:
     return None
 
 
-def found(pattern: str, child: ChildProcess) -> bool:
+def found(pattern: str, child: ChildProcess | claims.Run) -> bool:
     """Whether the program printed something matching `pattern` (looked for as it came)."""
     try:
         return child.printed.match(pattern) is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -65,16 +66,19 @@ class Gap:
 
 def gaps(events: Sequence[Recorded]) -> list[Gap]:
     """Every gap between workers in the history, judged from the history alone (never the
-    local clock: an existing service's clock skew cannot fool it). A worker that kept
-    running through a server restart keeps its identity: no gap."""
-    found, last = [], None
-    for event in events:
-        if event.type not in (TASK_STARTED, TASK_COMPLETED) or not event.identity:
-            continue
-        if last and event.type == TASK_STARTED and event.identity != last.identity:
+    local clock: an existing service's clock skew cannot fool it): where a worker identity
+    is seen for the last time, and the next task is started by one never seen before. A
+    worker that kept running through a server restart keeps its identity: no gap; two
+    workers that take turns at the tasks are both there: no gap either."""
+    tasks = [e for e in events if e.type in (TASK_STARTED, TASK_COMPLETED) and e.identity]
+    final = {event.identity: event.id for event in tasks}  # each worker's last sign of life
+    found, seen = [], set()
+    for last, event in itertools.pairwise(tasks):
+        seen.add(last.identity)
+        gone = final[last.identity] == last.id and event.identity not in seen
+        if gone and event.type == TASK_STARTED:
             ids = tuple(e.id for e in events if last.id < e.id < event.id and e.task != last.id)
             found.append(Gap(last, event, ids))
-        last = event
     return found
 
 

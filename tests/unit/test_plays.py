@@ -376,3 +376,20 @@ def test_claims_of_temporals_record_are_judged_from_it_and_said_when_it_cannot_b
     [verdict] = result.verdicts
     assert not verdict.held and "cannot read the history of counter-scene-" in verdict.seen
     assert verdict.claim == "a timer fired while no worker of the workflow ran"
+
+
+def test_waiting_for_a_program_that_ended_already_is_judged_by_what_it_printed() -> None:
+    rig = Rig(scene(
+        Run(program=NORMAL, name="worker"), Run(program=NORMAL, name="starter", limit=3),
+        WaitFor(name="worker", number=6),  # the starter is done meanwhile
+        WaitFor(name="starter", exit=True), WaitFor(name="starter", number=2),
+        WaitFor(name="starter", pattern="3"),
+    ))  # fmt: skip
+    [result] = rig.stage.play_round()
+    assert result.failure is None
+    rig = Rig(scene(
+        Run(program=NORMAL, name="worker"), Run(program=NORMAL, name="starter", limit=3),
+        WaitFor(name="worker", number=6), WaitFor(name="starter", number=7),
+    ))  # fmt: skip
+    [result] = rig.stage.play_round()
+    assert result.failure and "starter exited (status 0) before it did print 7" in result.failure

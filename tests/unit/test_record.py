@@ -180,3 +180,24 @@ def test_a_workflow_named_wrong_fails_the_replay_saying_so(
     assert (
         record.ref_problem("counter/x.py:CountTo", tmp_path) == "no file counter/x.py in the talk"
     )
+
+
+def test_two_workers_taking_turns_at_the_tasks_leave_no_gap() -> None:
+    rows: list[tuple] = [("WorkflowExecutionStarted", 0), ("WorkflowTaskScheduled", 0)]
+    for turn, worker in enumerate(["a", "b", "a", "b"]):
+        at = turn * 1.0
+        task = len(rows) + 2  # the id its WorkflowTaskCompleted gets
+        rows += [
+            ("WorkflowTaskStarted", at + 0.1, worker),
+            ("WorkflowTaskCompleted", at + 0.2, worker),
+        ]
+        rows += [
+            ("TimerStarted", at + 0.2, "", task),
+            ("TimerFired", at + 1),
+            ("WorkflowTaskScheduled", at + 1),
+        ]
+    rows += [("WorkflowTaskStarted", 4.1, "c")]  # a new one, while a and b are both gone
+    events = history(*rows)
+    [gap] = record.gaps(events)
+    assert (gap.last.identity, gap.first.identity) == ("b", "c"), "only the last hand-over"
+    assert not record.unattended(events) - set(gap.ids)
