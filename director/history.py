@@ -75,10 +75,10 @@ def _events(count: int) -> str:
 
 LIVE_TITLE = "Event history (live)"
 MARK, SHORT_MARK = " ◆ nobody ran", " ◆"
-LEGEND = "◆ while no worker ran"
-"""Under the live pane once an event is marked: what its mark means."""
 """What an event that happened while no worker ran is marked with (the short one where the
 row has no room for the words)."""
+LEGEND = "◆ while no worker ran"
+"""Under the live pane once an event is marked: what its mark means."""
 
 
 class LivePane:
@@ -139,7 +139,7 @@ class LivePane:
     def row(self, event: Recorded, start: datetime | None, digits: int, width: int) -> Text:
         """One event's row: id, time, type, and the mark where no worker ran."""
         row = Text(f"{event.id:>{digits}} {since(event, start):>7} ", style="stage.history")
-        row.append(event.type)
+        row.append(event.type.replace("WorkflowExecution", "Workflow"))  # the pane is narrow
         if event.id in self.unattended:
             mark = MARK if len(row) + len(MARK) <= width else SHORT_MARK
             row.truncate(max(0, width - len(mark)), overflow="ellipsis")

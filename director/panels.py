@@ -130,8 +130,8 @@ def window(lines: list[Text], rows: int, keep: int) -> list[Text]:
     if len(lines) - keep <= rows - len(above):  # from `keep` to the end fits
         return [*above, *lines[len(lines) - rows + len(above) :]]
     room = rows - len(above) - 1  # the elision between the kept rows and the newest
-    if room < 2:
-        return [*above, *lines[keep : keep + max(1, room + 1)]][:rows]
+    if room < 2:  # no room for a mark above: the kept row, an elision, the newest
+        return [lines[keep], mark, lines[-1]] if rows >= 3 else [lines[keep], lines[-1]][:rows]
     head = max(1, room // 2) if keep > 0 else 1
     return [*above, *lines[keep : keep + head], mark, *lines[len(lines) - (room - head) :]]
 

@@ -10,7 +10,7 @@ from rich.panel import Panel
 from director.history import live_panel
 from director.panels import program_panel, program_rows, program_width, typing_panel
 from director.record import unattended
-from director.regions import LEAST, Regions, Want
+from director.regions import Regions, Want
 from director.screen import Following, Pane, Screen
 
 HISTORY_WIDTH = 32
@@ -21,10 +21,12 @@ Item = Pane | Following
 """What a pane shows: a program (or its command being typed), or the live history."""
 
 
-def shown(screen: Screen) -> list[Item]:
-    """What the program region would show: the program the current step is about first, the
-    others in the order they were first started, the live history last."""
-    panes: list[Item] = sorted(screen.panes, key=lambda pane: pane.name != screen.about)
+def shown(screen: Screen, about_first: bool = False) -> list[Item]:
+    """What the program region would show: the programs in the order they were first
+    started (`about_first`: the one the current step is about first), the live history last."""
+    panes: list[Item] = list(screen.panes)
+    if about_first:
+        panes.sort(key=lambda pane: pane.name != screen.about)  # type: ignore[union-attr]
     return [*panes, screen.history] if screen.history is not None else panes
 
 
@@ -36,21 +38,26 @@ def want(item: Item, most: int) -> Want:
             return 3, 0  # a command typed: one row and its border; a long one wraps
         rows = program_rows(item.child, item.expects, item.earlier, most)
         return rows, program_width(item.child)
-    return max(LEAST, len(item.events) + 2 + (item.error is not None)), HISTORY_WIDTH
+    return 0, HISTORY_WIDTH  # it fills what the programs leave: the newest events, the marked
 
 
 def arranged(
     screen: Screen, width: int, height: int, main: int, most: int
 ) -> tuple[Regions, list[Item]] | None:
-    """The program region and the panes it shows (None: there is none). The live history
-    needs a region of its own, beside the main region or side by side with the programs:
-    where they would be stacked under it, it is left out. Where the screen cannot give each
-    pane LEAST rows, the programs started last are left out."""
+    """The program region and the panes it shows (None: there is none), each where it was
+    the frame before: side by side, or beside the main region, in the order first started.
+    Stacked under the main region, the one the step is about comes first (and gets the rows
+    it wants first). The live history needs a region of its own, beside the main region or
+    side by side with the programs: where they would be stacked under it, it is left out.
+    Where the screen cannot give each pane LEAST rows, the programs started last are."""
     items = shown(screen)
     regions = _of(items, width, height, main, most)
     crowded = regions is None or not (regions.beside or regions.across)
     if screen.history is not None and len(items) > 1 and crowded:
         items.pop()
+        regions = _of(items, width, height, main, most)
+    if regions is not None and not (regions.beside or regions.across) and len(items) > 1:
+        items = [item for item in shown(screen, about_first=True) if item in items]
         regions = _of(items, width, height, main, most)
     while regions is None and len(items) > 1:
         items.pop()

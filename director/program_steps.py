@@ -336,6 +336,8 @@ class Expect(StepKind):
                 raise Invalid(f"{claim}: only a durable program's workflow has a record", "claims")
         needs = [claim for claim in self.claims if claim in RECORD_CLAIMS
                  and RECORD_CLAIMS[claim].needs_workflow]  # fmt: skip
+        if self.workflow and not needs:
+            raise Invalid("only the replays claim reads the workflow's code", "workflow")
         if needs and not self.workflow:
             raise Invalid(f'{needs[0]} needs the workflow\'s code: workflow = "file.py:Class"')
         if self.workflow and (problem := ref_problem(self.workflow, context.talk)):

@@ -154,7 +154,14 @@ def ref_problem(ref: str, talk: Path) -> str | None:
         return f"{ref!r} names no class: say it as path/to/file.py:Class"
     if Path(path).is_absolute() or ".." in Path(path).parts:
         return f"{path} is not inside the talk's folder"
-    if not (talk / path).is_file():
+    try:
+        inside = (talk / path).resolve().is_relative_to(talk.resolve())  # links followed
+        there = (talk / path).is_file()
+    except (OSError, ValueError, RuntimeError):  # a NUL byte, a link loop
+        inside = there = False
+    if there and not inside:
+        return f"{path} is not inside the talk's folder (a link leads out of it)"
+    if not there:
         return f"no file {path} in the talk"
     return None
 

@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from director.families import Family
 from director.processes import die_with_parent
 
 LIMIT = 16384
@@ -34,6 +35,12 @@ def ask(request: dict[str, Any], timeout: float = 30.0) -> tuple[bool, str]:
     """(held, seen) as a child replaying `request` answers, or (False, why it did not): its
     answer is read as input (bounded, checked); it and its children are killed afterwards."""
     folder = Path(request["file"]).parent
+    family = Family()  # what the talk's code starts, even in a session of its own, goes too
+
+    def in_child() -> None:
+        die_with_parent()
+        family.join()
+
     with tempfile.TemporaryFile() as stdin:
         stdin.write(json.dumps(request).encode())
         stdin.seek(0)
@@ -44,22 +51,41 @@ def ask(request: dict[str, Any], timeout: float = 30.0) -> tuple[bool, str]:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
                 cwd=folder if folder.is_dir() else None,
+                env=family.env(None),
                 start_new_session=True,
-                preexec_fn=die_with_parent,
+                preexec_fn=in_child,
             )
         except OSError as error:
+            family.end(0)
             return False, f"the replayer did not start: {error.strerror or error}"
+        family.leader = child.pid
+        _running.add(family)
         try:
             answer, late = _read(child, time.monotonic() + timeout)
         finally:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(child.pid, signal.SIGKILL)
             child.wait()
+            family.end(0.2)
+            _running.discard(family)
             assert child.stdout is not None
             child.stdout.close()
     if late:
         return False, f"the replay took over {timeout:g} s: stopped"
     return _verdict(answer, child.returncode)
+
+
+_running: set[Family] = set()
+"""The replays under way (each on a thread of the show's): stop_all() ends them."""
+
+
+def stop_all() -> None:
+    """End every replay under way and all it started: the show is over."""
+    for family in list(_running):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            if family.leader is not None:
+                os.killpg(family.leader, signal.SIGKILL)
+        family.end(0.2)
 
 
 def _command() -> list[str]:
@@ -120,25 +146,23 @@ def _line(text: str) -> str:
 def replay(request: dict[str, Any]) -> tuple[bool, str]:
     """Import the workflow class from its file and replay the history against it."""
     from temporalio.client import WorkflowHistory
-    from temporalio.worker import Replayer
+    from temporalio.worker import Replayer, UnsandboxedWorkflowRunner
 
     file, name = Path(request["file"]), request["class"]
-    sys.path.insert(0, str(file.parent))
-    module_name = file.stem
-    if module_name.isidentifier():
-        module = importlib.import_module(module_name)
-    else:  # not importable by name: loaded from its path (the sandbox may refuse it)
-        spec = importlib.util.spec_from_file_location(module_name, file)
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[module_name] = module
-        spec.loader.exec_module(module)
+    sys.path.insert(0, str(file.parent))  # its own imports: the modules beside it
+    # Loaded from its path under a name of its own: a file named like a module of Python's
+    # (types.py) is the talk's, and a name no import could say (count-to.py) loads too.
+    spec = importlib.util.spec_from_file_location("talk_workflow", file)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
     workflow = getattr(module, name, None)
     if not isinstance(workflow, type):
         return False, f"{file.name} has no class {name}"
     history = WorkflowHistory.from_json(request["workflow_id"], request["history"])
-    try:
-        replayer = Replayer(workflows=[workflow])
+    try:  # no sandbox: this process is the talk code's own, the director is not in it
+        replayer = Replayer(workflows=[workflow], workflow_runner=UnsandboxedWorkflowRunner())
     except Exception as error:
         return False, f"{name} is not a workflow Temporal can run: {_line(str(error))}"
     result = asyncio.run(replayer.replay_workflow(history, raise_on_replay_failure=False))

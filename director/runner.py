@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from rich.markup import escape
 
+from director import replayer
 from director.errors import DemoError, Quit, StepFailed
 from director.following import Follower
 from director.keys import Action, Keys, Press
@@ -208,12 +209,13 @@ class Stage:
             self.publisher.publish(**changes)
 
     def close(self) -> None:
-        """Stop the programs that run, and all they started (SIGTERM, then SIGKILL), and
-        the history's follower."""
+        """Stop the programs that run, and all they started (SIGTERM, then SIGKILL), the
+        history's follower and a replay under way."""
         for program in self.play.programs.values():
             program.end(grace=0.5)
         if self.play.follower is not None:
             self.play.follower.stop()
+        replayer.stop_all()
 
     def follow(self) -> None:
         """Follow the scene's workflow history as Temporal writes it, into its live pane,

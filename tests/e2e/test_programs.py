@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import signal
+import time
 from pathlib import Path
 
 import pexpect
@@ -135,3 +136,28 @@ def test_every_program_and_all_it_started_is_gone_however_the_show_ends(
     child.expect(pexpect.EOF, timeout=30)
     child.close()
     assert gone(started), f"left after {how}: {[p.pid for p in started if p.is_running()]}"
+
+
+def test_q_during_a_replay_that_hangs_ends_the_show_and_the_replay(tmp_path: Path) -> None:
+    talk = tmp_path / "talk"
+    shutil.copytree(TALK / "counter", talk / "counter")
+    hangs = "import time\n\ntime.sleep(600)  # its import never ends\n"
+    (talk / "counter/durable-execution/changed.py").write_text(hangs)
+    (talk / "scenes").mkdir()
+    playlist = 'title = "T"\nscenes = ["changed"]\ninterval = 0.2\n'
+    (talk / "scenes/playlist.toml").write_text(playlist)
+    (talk / "scenes/changed.toml").write_text(CHANGED_SCENE.replace('"completed_once", ', ""))
+    child = director(tmp_path, "--talk", str(talk), "--auto", "--once", "--speed", "4")
+    child.expect(shown("result: counted to 3"))
+    deadline = 60
+    while deadline and not any(
+        "director.replayer" in " ".join(p.cmdline()) for p in descendants(child)
+    ):
+        time.sleep(0.25)
+        deadline -= 1
+    started = descendants(child)
+    assert any("director.replayer" in " ".join(p.cmdline()) for p in started), "it replays"
+    child.send("q")  # heard while the replay runs: it never ends by itself
+    child.expect(pexpect.EOF, timeout=10)
+    child.close()
+    assert gone(started), "the replay and all it started are gone with the show"

@@ -19,7 +19,15 @@ from temporalio.worker import Worker
 from director import TALK
 from director.devserver import DevServer
 from director.following import Follower
-from director.record import Record, completed_once, fetch, fired_unattended, replays, unattended
+from director.record import (
+    Record,
+    completed_once,
+    fetch,
+    fired_unattended,
+    ref_problem,
+    replays,
+    unattended,
+)
 
 CODE = TALK / "counter" / "durable-execution"
 REF = "counter/durable-execution/businesslogic.py:CountTo"
@@ -80,6 +88,25 @@ def test_the_history_does_not_replay_against_code_that_starts_another_timer(
     )
     missing = replays(recorded.json, recorded.workflow_id, REF.replace("CountTo", "Nope"), TALK)
     assert not missing.held and missing.seen == "businesslogic.py has no class Nope"
+
+
+@pytest.mark.parametrize("name", ["types.py", "count-to.py"])
+def test_the_talks_code_replays_whatever_its_file_is_called(
+    recorded: Record, tmp_path: Path, name: str
+) -> None:
+    code = tmp_path / "talk" / "counter"
+    shutil.copytree(CODE, code)
+    (code / "businesslogic.py").rename(code / name)  # a module of Python's name; no name
+    verdict = replays(recorded.json, recorded.workflow_id, f"counter/{name}:CountTo",
+                      tmp_path / "talk")  # fmt: skip
+    assert verdict.held, verdict.seen
+
+
+def test_a_workflow_file_linked_from_outside_the_talk_is_refused(tmp_path: Path) -> None:
+    talk = tmp_path / "talk"
+    talk.mkdir()
+    (talk / "linked.py").symlink_to(CODE / "businesslogic.py")
+    assert "a link leads out of it" in (ref_problem("linked.py:CountTo", talk) or "")
 
 
 def until(condition: Callable[[], bool], within: float) -> bool:

@@ -104,7 +104,7 @@ def test_the_live_pane_shows_each_event_with_its_time_from_the_start_newest_at_t
     events, unattended = live_history(16)
     rows = pane(LivePane(events, unattended), 50, 20)
     assert len(rows) == 16 and all(len(row) == 50 for row in rows)
-    assert rows[0] == " 1  +0.0 s WorkflowExecutionStarted".ljust(50)
+    assert rows[0] == " 1  +0.0 s WorkflowStarted".ljust(50), "WorkflowExecution said short"
     assert rows[13] == "14  +5.2 s TimerFired ◆ nobody ran".ljust(50)
     assert rows[15] == "16  +6.0 s WorkflowTaskCompleted".ljust(50)
 

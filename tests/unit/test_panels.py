@@ -78,7 +78,8 @@ def lines(*texts: str) -> list[Text]:
         (10, 5, 0, ["1", "┆", "8", "9", "10"]),  # the start above an elision, the newest
         (60, 10, 29, ["┆", "30", "31", "32", "33", "┆", "57", "58", "59", "60"]),
         (60, 10, 55, ["┆", *map(str, range(52, 61))]),  # from the match on fits
-        (10, 2, 0, ["1", "2"]),  # no room for an elision
+        (10, 2, 0, ["1", "10"]),  # no room for an elision: the kept row and the newest
+        (10, 3, 4, ["5", "┆", "10"]),  # no room for a mark above: one between, the newest
     ],
 )
 def test_a_window_keeps_the_row_the_claims_look_at_and_the_newest(

@@ -29,12 +29,22 @@ def two() -> tuple[Program, Program]:
     return worker, Program("python starter.py", STARTER)
 
 
-def test_the_pane_the_step_is_about_comes_first_and_the_live_history_last() -> None:
+def test_the_pane_the_step_is_about_comes_first_only_where_the_panes_are_stacked() -> None:
     worker, starter = Pane("worker"), Pane("starter")
     history = Followed()
     screen = Screen(panes=(worker, starter), about="starter", history=history)  # type: ignore[arg-type]
-    assert shown(screen) == [starter, worker, history]
-    assert shown(Screen(panes=(worker, starter), about="")) == [worker, starter], "as started"
+    assert shown(screen) == [worker, starter, history], "side by side: where they were"
+    assert shown(screen, about_first=True) == [starter, worker, history]
+    wide = Program("python wide.py", "x" * 60 + "\r\n")
+    panes = (Pane("worker", wide), Pane("starter", wide))  # type: ignore[arg-type]
+    stacked = arranged(Screen(panes=panes, about="starter"), 80, 24, main=6, most=24)
+    assert stacked is not None and not stacked[0].across
+    assert [item.name for item in stacked[1]] == ["starter", "worker"]  # type: ignore[union-attr]
+    across = arranged(
+        Screen(panes=(Pane("worker"), Pane("starter")), about="starter"), 80, 24, 6, 24
+    )
+    assert across is not None and across[0].across
+    assert [item.name for item in across[1]] == ["worker", "starter"]  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40), (160, 45)])

@@ -121,6 +121,11 @@ def test_claims_of_temporals_record_need_a_durable_program_and_replays_its_code(
     assert "needs the workflow's code" in str(invalid(Expect, {"claims": ["replays"]}))
     error = invalid(Expect, {"claims": ["replays"], "workflow": "counter/nope.py:CountTo"})
     assert error.field == "workflow" and "no file counter/nope.py" in str(error)
+    error = invalid(Expect, {"claims": ["resumes"], "workflow": "x.py:C"})
+    assert (error.field, str(error)) == (
+        "workflow",
+        "only the replays claim reads the workflow's code",
+    )
     error = invalid(Expect, {"claims": ["fired_unatended"]})
     assert "did you mean 'fired_unattended'" in str(error)
     good = {"claims": ["replays"], "workflow": "counter/durable-execution/businesslogic.py:CountTo"}
