@@ -7,12 +7,10 @@ import time
 from dataclasses import replace
 from types import TracebackType
 
-from rich import box
 from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
 from rich.markdown import Markdown
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 
 from director import palette
@@ -26,7 +24,7 @@ from director.panels import help_panel, program_panel
 from director.processes import ChildProcess
 from director.recording import SCENE, Recorder
 from director.replays import Replay
-from director.results import Event, ReportRow, duration
+from director.results import Event, ReportRow
 from director.screen import (
     LINES_KEPT,
     Following,
@@ -42,6 +40,7 @@ from director.screen import (
     with_pane,
 )
 from director.step_base import THE_PROGRAM
+from director.tables import report_table, summary_table
 
 
 class ShowConsole(Console):
@@ -313,37 +312,7 @@ class Narrator:
     ) -> None:
         """One row a scene: its runs at a glance and whether its claims held; `caption` (the
         playlist's closing line) under it."""
-        table = Table(
-            title=Text(title, style="stage.summary.title"),
-            caption=Text(caption, style="stage.summary.caption") if caption else None,
-            expand=True,
-            box=box.SIMPLE_HEAD,  # no column rules: the scene's name has their room
-            show_edge=False,
-            pad_edge=False,
-            collapse_padding=True,
-            border_style="stage.summary",
-        )
-        table.add_column("Scene", ratio=1)
-        for column in ("Stop", "Restart", "Repeated", "Lost"):  # the last before, first after
-            table.add_column(column, justify="center", no_wrap=column in ("Stop", "Restart"))
-        table.add_column("Claims", no_wrap=True)
-        for scene, tally, verdicts, failure in rows:
-            held = sum(v.held for v in verdicts)
-            name = Text(scene)
-            if failure or held < len(verdicts):
-                claims = Text(f"✘ {held}/{len(verdicts)} held", style="stage.failed")
-                name.append(f"\n{failure}" if failure else "", style="stage.failed.text")
-            else:
-                claims = Text(f"✔ {held}/{len(verdicts)} held", style="stage.held")
-            table.add_row(
-                name,
-                _number(tally.last_before),
-                _number(tally.first_after),
-                _numbers(tally.repeated, "stage.repeated"),
-                _numbers(tally.lost, "stage.lost"),
-                claims,
-            )
-        self.say(table, "summary")
+        self.say(summary_table(title, rows, caption), "summary")
 
     def card(self, headline: str, details: list[str], style: str) -> None:
         """Between hands-free rounds, where the kiosk is (the round, its result, its length,
@@ -357,26 +326,7 @@ class Narrator:
     def report(self, rows: list[ReportRow]) -> None:
         """The rehearsal report: each scene's time, its steps' and its claims under it, and
         the round's time at the end."""
-        table = Table(title="[stage.report.title]Rehearsal report", border_style="stage.report")
-        table.add_column("Scene, steps, claims", ratio=1, overflow="fold")
-        table.add_column("Time", justify="right", no_wrap=True)
-        for row in rows:
-            took = duration(row.seconds) if row.seconds is not None else ""
-            if row.kind in ("scene", "total"):
-                if table.row_count:
-                    table.add_section()
-                style = "stage.report.scene" if row.held else "stage.failed"
-                table.add_row(Text(row.text, style=style), Text(took, style=style))
-            elif row.kind == "step":
-                table.add_row(_under(" ", Text(row.text)), took)
-            elif row.kind == "claim":
-                seen = Text.assemble(row.text, "\n", (row.seen, "stage.info"))
-                mark = Text(" ✔", "stage.none") if row.held else Text(" ✘ FAILED:", "stage.failed")
-                table.add_row(_under(mark, seen), "")
-            else:
-                failed = Text(row.text, "stage.failed.text")
-                table.add_row(_under(Text(" ✘", "stage.lost"), failed), "")
-        self.say(table, "summary")
+        self.say(report_table(rows), "summary")
 
     def history(self, title: str, events: list[Event], notes: dict[int, str]) -> None:
         """The event history, time from the workflow's start, the events that matter marked
@@ -394,20 +344,3 @@ def _measure(text: str, title: str) -> int:
     """The columns a panel's text is set in: its longest line, or its title's, at most
     the measure."""
     return min(MEASURE, max(cell_len(line) for line in [*text.splitlines(), title + "  "]))
-
-
-def _under(mark: str | Text, body: Text) -> Table:
-    """`body` under its scene after `mark` (an indent, a tick), its lines wrapped in line."""
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(no_wrap=True)
-    grid.add_column(overflow="fold")  # a path longer than the column is folded, not cut
-    grid.add_row(mark, body)
-    return grid
-
-
-def _number(number: int | None) -> str:
-    return "-" if number is None else str(number)
-
-
-def _numbers(numbers: list[int], style: str) -> str:
-    return f"[{style}]{', '.join(map(str, numbers))}[/]" if numbers else "[stage.none]none[/]"

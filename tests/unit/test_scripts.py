@@ -30,6 +30,8 @@ UNTESTED_HERE = {
     "e2e (tests/e2e/test_record.py)",
     "families": "a program's family of processes (cgroups, sessions, orphans) needs real "
     "processes: tested e2e (tests/e2e/test_hardening.py, test_demo.py)",
+    "program_plays": "the programs' plays, played through the stage with every other kind's in "
+    "tests/unit/test_plays.py (one Rig of fakes for all of PLAYS)",
     "processes": "a program in a real pty through pexpect: tested e2e (tests/e2e/test_stage.py, "
     "test_demo.py); the unit layer plays with conftest.FakeChild in its place",
 }
