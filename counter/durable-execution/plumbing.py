@@ -152,7 +152,8 @@ def settings(about: str | None) -> Settings:
     parser = argparse.ArgumentParser(description=about)
     parser.add_argument("--limit", type=int, default=10, help="count up to this number")
     parser.add_argument("--interval", type=float, default=1.0, help="seconds between numbers")
-    parser.add_argument("--workflow-id", default="counter", help="the same id: the same count")
+    same = "the same id picks up the same count"
+    parser.add_argument("--workflow-id", default="counter", help=same)
     parser.add_argument("--address", help="Temporal service host:port (default: localhost:7233)")
     parser.add_argument("--namespace", help="Temporal namespace (default: default)")
     args = parser.parse_args()
