@@ -16,6 +16,7 @@ from pathlib import Path
 import html5lib
 import pexpect
 import psutil
+import pyte
 import pytest
 
 from director import CHECKOUT, TALK
@@ -102,6 +103,31 @@ def director(
     )
     child.logfile_read = io.StringIO()
     return child
+
+
+HOME = "\x1b[H"
+"""Where each whole frame of the stage begins."""
+
+
+def frames(child: pexpect.spawn, columns: int, rows: int) -> Iterator[list[str]]:
+    """Each whole frame the stage draws until the show ends (read through pyte, as the
+    audience sees it: a row a string); the child is closed afterwards."""
+    terminal = pyte.Screen(columns, rows)
+    stream = pyte.Stream(terminal)
+    pending = ""
+    while True:
+        try:
+            pending += child.read_nonblocking(65536, timeout=1)
+        except pexpect.TIMEOUT:
+            continue
+        except pexpect.EOF:
+            break
+        *whole, pending = pending.split(HOME)
+        for frame in whole:
+            stream.feed(frame)
+            yield list(terminal.display)
+            stream.feed(HOME)
+    child.close()
 
 
 def shown(text: str) -> str:

@@ -13,15 +13,13 @@ from functools import cache
 from itertools import pairwise
 from pathlib import Path
 
-import pexpect
-import pyte
 import pytest
 from temporalio.api.enums.v1 import EventType
 
 from director.panel_steps import Ask, History, Narrate, ShowCode
 from director.program_steps import Expect
 from director.scenes import Show, load_show
-from tests.conftest import director
+from tests.conftest import director, frames
 
 ROOT = Path(__file__).resolve().parents[2]
 SIZES = [(80, 24), (100, 30), (120, 40), (200, 50)]
@@ -34,7 +32,6 @@ CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 TITLE = re.compile(r"[╭┏]─+ (.*[^─])─+[╮┓]")
 """A panel's top border with its title (Rich sets it between spaces)."""
 FIRST_AFTER = re.compile(r"first (?:number )?after(?: the restart)?: (\d+)")
-HOME = "\x1b[H"
 """Where the stage begins each frame it draws."""
 ELIDED = "┆"
 """The mark of rows left out of a window (code lines, a program's output)."""
@@ -68,26 +65,12 @@ def play(tmp_path: Path, size: tuple[int, int]) -> Played:
         tmp_path, "--layout", "stage", "--auto", "--once", "--speed", SPEED,
         rows=rows, cols=columns,
     )  # fmt: skip
-    terminal = pyte.Screen(columns, rows)
-    stream = pyte.Stream(terminal)
-    played, step, pending = Played(size), None, ""
-    while True:
-        try:
-            pending += child.read_nonblocking(65536, timeout=1)
-        except pexpect.TIMEOUT:
-            continue
-        except pexpect.EOF:
-            break
-        *frames, pending = pending.split(HOME)
-        for frame in frames:
-            stream.feed(frame)
-            shown = list(terminal.display)
-            if found := PLACE.match(shown[-1]):
-                step = (found["scene"], int(found["step"]))
-            if step is not None and shown not in played.screens[step][-1:]:
-                played.screens[step].append(shown)
-            stream.feed(HOME)
-    child.close()
+    played, step = Played(size), None
+    for shown in frames(child, columns, rows):
+        if found := PLACE.match(shown[-1]):
+            step = (found["scene"], int(found["step"]))
+        if step is not None and shown not in played.screens[step][-1:]:
+            played.screens[step].append(shown)
     assert child.exitstatus == 0, "the round held"
     return played
 

@@ -10,38 +10,10 @@ import time
 from pathlib import Path
 
 import pexpect
-import pyte
 import pytest
 
 from director import TALK
-from tests.conftest import descendants, director, gone, shown
-
-HOME = "\x1b[H"
-"""Where each whole frame of the stage begins."""
-
-
-def frames(child: pexpect.spawn, columns: int, rows: int) -> list[str]:
-    """Every whole frame the stage drew until the show ended, as the audience saw it."""
-    terminal = pyte.Screen(columns, rows)
-    stream = pyte.Stream(terminal)
-    seen: list[str] = []
-    pending = ""
-    while True:
-        try:
-            pending += child.read_nonblocking(65536, timeout=1)
-        except pexpect.TIMEOUT:
-            continue
-        except pexpect.EOF:
-            break
-        *whole, pending = pending.split(HOME)
-        for frame in whole:
-            stream.feed(frame)
-            screen = "\n".join(terminal.display)
-            if not seen or screen != seen[-1]:
-                seen.append(screen)
-            stream.feed(HOME)
-    child.close()
-    return seen
+from tests.conftest import descendants, director, frames, gone, shown
 
 
 def test_a_worker_dies_while_its_starter_waits_and_every_claim_holds(tmp_path: Path) -> None:
@@ -49,7 +21,10 @@ def test_a_worker_dies_while_its_starter_waits_and_every_claim_holds(tmp_path: P
         tmp_path, "--layout", "stage", "--auto", "--once", "--speed", "10",
         "--scene", "worker-crash", rows=45, cols=160,
     )  # fmt: skip
-    seen = frames(child, 160, 45)
+    seen = []  # each screen once, as it changed
+    for frame in map("\n".join, frames(child, 160, 45)):
+        if not seen or frame != seen[-1]:
+            seen.append(frame)
     assert child.exitstatus == 0, "every claim held"
     both = [screen for screen in seen if "stopped by SIGKILL" in screen
             and "waiting for its result" in screen and "result: counted" not in screen]  # fmt: skip
