@@ -30,7 +30,7 @@ from director.devserver import DevServer  # noqa: E402
 from director.following import Follower  # noqa: E402
 
 
-def one_run(server: DevServer, run: int) -> list[float]:
+def one_run(server: DevServer, run: int, by_id: bool = False) -> list[float]:
     """Each event's lag (seconds) from its time in the history to the follower's snapshot."""
     workflow_id = f"bench-history-{run}"
     config = {"target_host": server.address, "namespace": "default"}
@@ -66,7 +66,7 @@ def one_run(server: DevServer, run: int) -> list[float]:
     watcher.join()
     follower.stop()
     lags = [(e.id, (seen[e.id] - e.time).total_seconds()) for e in follower.events if e.id in seen]
-    if "--by-id" in sys.argv:
+    if by_id:
         print(sorted(lags, key=lambda lag: -lag[1])[:5])
     return [lag for _, lag in lags]
 
@@ -80,7 +80,7 @@ def main() -> None:
         server = DevServer(Path(state) / "bench.db", ui=False)
         server.start()
         try:
-            lags = [lag for run in range(args.runs) for lag in one_run(server, run)]
+            lags = [lag for run in range(args.runs) for lag in one_run(server, run, args.by_id)]
         finally:
             server.stop()
     lags.sort()

@@ -223,8 +223,7 @@ class Stage:
         if self.play.follower is None:
             config, workflow_id = self.service.client_config, self.play.workflow_id
             self.play.follower = Follower(config, workflow_id).start()
-            self.narrator.follow(self.play.follower)
-            self.publish(left_out=LEFT_OUT if self.narrator.history_left_out else "")
+            self.narrator.follow(self.play.follower)  # the next step tells the notes if it fits
 
     def _play(self, step: Step) -> Press | None:
         """One step: what its kind does (see plays); its notes where the rehearsal shows
