@@ -88,6 +88,14 @@ def make_parser() -> Parser:
     parser.add_argument(
         "--drive", action="store_true", help="with --notes: the keys here drive the show too"
     )
+    parser.add_argument(
+        "--serve",
+        type=_serve,
+        metavar="[HOST:]PORT",
+        help="serve the show on the web: its live view, and speaker notes a phone drives it "
+        "from (each link with a token of its own, printed before the show; on 127.0.0.1 "
+        "unless a HOST is given, 0.0.0.0 for every address; PORT 0 takes a free one)",
+    )
     parser.add_argument("--once", action="store_true", help="stop after one round")
     parser.add_argument(
         "--rounds", type=_positive(int, 1e9), metavar="N", help="stop after N rounds"
@@ -283,6 +291,22 @@ def _address(text: str) -> str:
     if colon and not (port.isdigit() and 0 < int(port) <= 65535 and host):
         raise argparse.ArgumentTypeError(f"use HOST:PORT with a port from 1 to 65535, not {text!r}")
     return text
+
+
+def _serve(text: str) -> tuple[str, int]:
+    """--serve: [HOST:]PORT, the port from 0 (a free one) to 65535; a host in brackets if
+    it is an IPv6 address ([::1]:8080)."""
+    host, colon, port = text.strip().rpartition(":")
+    host = host.removeprefix("[").removesuffix("]") if colon else "127.0.0.1"
+    if not (port.isdigit() and int(port) <= 65535 and _hostlike(host)):
+        raise argparse.ArgumentTypeError(
+            f"use [HOST:]PORT with a port from 0 to 65535 (like 8765 or 0.0.0.0:8765), not {text!r}"
+        )
+    return host, int(port)
+
+
+def _hostlike(host: str) -> bool:
+    return bool(host) and len(host) <= 253 and bool(re.fullmatch(r"[A-Za-z0-9.:_-]+", host))
 
 
 def _size(text: str) -> tuple[int, int] | Pixels:

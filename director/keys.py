@@ -28,6 +28,8 @@ class Action(Enum):
     """Another scene: the press says which."""
     BLACKOUT = "blackout"
     HELP = "help"
+    PAIR = "pair"
+    """On the notes screen: the phone's link as a QR code (the stage ignores it)."""
     QUIT = "quit"
     OTHER = "other"
     """A key that means nothing (it still brings back a blacked-out screen)."""
@@ -104,6 +106,9 @@ BINDINGS = (
             "black screen (any key brings it back)"),
     Binding("`?`", ("?",), Action.HELP, "the keys", "these keys (any key closes them)",
             hint="keys"),
+    Binding("`p`", ("p", "P"), Action.PAIR, "the phone's link (notes screen)",
+            "on the notes screen: the link that pairs a phone, as a QR code (`--serve`); "
+            "any key hides it"),
     Binding("`q`", ("q", "Q"), Action.QUIT, "quit", "quit", hint="quit"),
 )  # fmt: skip
 """Every key the show knows: the decoder, the ? overlay, the footer's hint, --help and the
@@ -113,9 +118,11 @@ SEQUENCES = {key: press for binding in BINDINGS for key, press in binding.presse
 """What each key the terminal sends means."""
 PRESSES = {press.wire: press for press in (*SEQUENCES.values(), Press(Action.OTHER))}
 """Every meaning, by its name on the wire."""
-WIRE = {line: press for line, press in PRESSES.items() if press.action is not Action.QUIT}
-"""What another screen may send the show, a line each: any key's meaning but quit (a key
-that means nothing too: it brings back a blacked-out screen, as on the show's own)."""
+LOCAL = {Action.QUIT, Action.PAIR}
+"""What a key means where it is pressed alone: the notes screen keeps these to itself."""
+WIRE = {line: press for line, press in PRESSES.items() if press.action not in LOCAL}
+"""What another screen may send the show, a line each: any key's meaning but quit and pair
+(a key that means nothing too: it brings back a blacked-out screen, as on the show's own)."""
 _ESCAPE = re.compile(r"\x1b(?:\[[0-9;]*[~A-Za-z]|O[A-Za-z])?|.", re.DOTALL)
 _REPLY = re.compile(r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b\[\?[0-9;]*c")
 """A terminal's answer to background.QUERY that came after the show stopped waiting: no key."""

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import segno
 from rich.console import Console, Group, RenderableType
 from rich.live import Live
 from rich.markup import escape
@@ -35,6 +36,8 @@ class NotesScreen:
         self.full = 0
         """How many notes screens the show said it serves, when it had no room for this one."""
         self.plan = planned(state_dir)
+        self.pairing = False
+        """Whether the link that pairs a phone is shown, as a QR code (until any key)."""
 
     def __rich__(self) -> RenderableType:
         try:
@@ -58,6 +61,9 @@ class NotesScreen:
                 title="[notes.title]Speaker notes",
                 border_style="notes",
             )
+        if self.pairing:
+            title = "[notes.title]Pair a phone[/]"
+            return Panel(self._pairing(), title=title, border_style="notes", padding=(1, 2))
         scene_number, scenes, scene = _where(state.get("scene"))
         step_number, steps, step = _where(state.get("step"))
         notes = str(state.get("notes") or "(no notes for this step)")
@@ -73,7 +79,7 @@ class NotesScreen:
             Text(""),
             Text.assemble(("Next: ", "bold"), str(state.get("next") or "the end")),
             Text(""),
-            self._times(scene, str(state.get("row", ""))),
+            self._times(),
         ]
         if claims := state.get("claims"):
             parts.append(Text(""))
@@ -87,26 +93,79 @@ class NotesScreen:
         title = f"[notes.title]Speaker notes[/]  {escape(str(state.get('talk', '')))}"
         return Panel(Group(*parts), title=title, border_style="notes", padding=(1, 2))
 
-    def _times(self, scene: str, step: str) -> Text:
-        now = time.time()
-        on_step = now - self.state.get("step_since", now)
-        in_talk = now - self.state.get("talk_since", now)
-        line = Text(f"On this step {on_step:.0f} s", style="bold")
-        steps = [(s, p, t) for s, p, t in self.plan if p]
-        spots = [i for i, (s, p, _) in enumerate(steps) if (s, p) == (scene, step)]
-        if spots:
-            planned_step = steps[spots[0]][2]
-            before = sum(t for _, _, t in steps[: spots[0]])
-            line.append(f" (rehearsed {planned_step:.0f} s)")
-            late = in_talk - before
-            if abs(late) < 1:
-                pace = "on time"
-            else:
-                pace = f"{abs(late):.0f} s {'behind' if late > 0 else 'ahead'}"
-            line.append(f"\nIn the talk {clock(in_talk)} (rehearsed {clock(before)}: {pace})")
-        else:
-            line.append(f"\nIn the talk {clock(in_talk)}")
-        return line
+    def _times(self) -> Text:
+        first, _, second = times(self.state, self.plan, time.time()).partition("\n")
+        return Text.assemble((first, "bold"), "\n", second)
+
+    def _pairing(self) -> RenderableType:
+        """The link that pairs a phone, as a QR code (and as text), or why there is none."""
+        link = str(self.state.get("drive") or "")
+        if not link:
+            said = "The show serves no phone: start it with --serve [HOST:]PORT."
+            return Text(f"{said}\nAny key goes back to the notes.", style="stage.info")
+        return Group(
+            Text("Scan with the phone that drives the show (any key hides it):", style="bold"),
+            Text(""),
+            qr_code(link),
+            Text(link, style="stage.info", overflow="fold"),
+        )
+
+
+def times(state: dict[str, Any], plan: list[tuple[str, str, float]], now: float) -> str:
+    """The time on this step and in the talk, against the rehearsal's if there was one."""
+    scene, step = _where(state.get("scene"))[2], str(state.get("row", ""))
+    on_step = now - float(state.get("step_since", now))
+    in_talk = now - float(state.get("talk_since", now))
+    line = f"On this step {on_step:.0f} s"
+    steps = [(s, p, t) for s, p, t in plan if p]
+    spots = [i for i, (s, p, _) in enumerate(steps) if (s, p) == (scene, step)]
+    if not spots:
+        return f"{line}\nIn the talk {clock(in_talk)}"
+    planned_step = steps[spots[0]][2]
+    before = sum(t for _, _, t in steps[: spots[0]])
+    late = in_talk - before
+    pace = "on time" if abs(late) < 1 else f"{abs(late):.0f} s {'behind' if late > 0 else 'ahead'}"
+    return (
+        f"{line} (rehearsed {planned_step:.0f} s)\n"
+        f"In the talk {clock(in_talk)} (rehearsed {clock(before)}: {pace})"
+    )
+
+
+def phone_view(state: dict[str, Any], plan: list[tuple[str, str, float]], now: float) -> dict:
+    """What the phone's notes show, worded as this screen words it: never the drive link."""
+    if not state.get("step"):
+        return {"waiting": "Waiting for the show's first step"}
+    try:
+        scene_number, scenes, scene = _where(state.get("scene"))
+        step_number, steps, step = _where(state.get("step"))
+        return {
+            "talk": str(state.get("talk", "")),
+            "scene": f"Scene {scene_number} of {scenes}: {scene}",
+            "step": f"Step {step_number} of {steps}: {step}",
+            "why": " ".join(str(state[k]) for k in ("why", "left_out") if state.get(k)),
+            "notes": str(state.get("notes") or ""),
+            "next": str(state.get("next") or "the end"),
+            "times": times(state, plan, now),
+            "claims": [[bool(held), str(claim)] for held, claim in state.get("claims", [])[-4:]],
+            "at": state.get("at"),
+            "blackout": bool(state.get("blackout")),
+        }
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError):
+        return {"waiting": "The show sent a state this page cannot show"}
+
+
+def qr_code(link: str) -> Text:
+    """`link` as a QR code drawn with half blocks, two rows of modules a line, dark on light
+    whatever the terminal's colours (as a phone's camera reads it best)."""
+    rows = [list(row) for row in segno.make(link, error="m").matrix_iter(border=2)]
+    if len(rows) % 2:
+        rows.append([0] * len(rows[0]))
+    blocks = {(1, 1): "█", (1, 0): "▀", (0, 1): "▄", (0, 0): " "}
+    lines = [
+        "".join(blocks[(bool(top), bool(bottom))] for top, bottom in zip(upper, lower, strict=True))
+        for upper, lower in zip(rows[::2], rows[1::2], strict=True)
+    ]
+    return Text("\n".join(lines), style="notes.qr", no_wrap=True)
 
 
 def _where(value: object) -> tuple[object, object, str]:
@@ -158,7 +217,9 @@ def _follow(show: socket.socket, screen: NotesScreen, keys: Keys, drive: bool) -
                     elif isinstance(state, dict):
                         screen.state, screen.connected, screen.full = state, True, 0
         key = _key(keys, 0.1)
-        if drive and key:
+        if key is not None and (screen.pairing or key.action is Action.PAIR):
+            screen.pairing = not screen.pairing  # p shows the phone's link; any key hides it
+        elif drive and key:
             with contextlib.suppress(OSError):  # a show too busy to read keys misses this one
                 show.sendall(key.wire.encode() + b"\n")
 

@@ -100,6 +100,15 @@ def script_json(value: object) -> str:
     return text
 
 
+def player_assets() -> tuple[str, str]:
+    """asciinema-player's styles and script, each safe to put in its element as it is."""
+    assets = resources.files(PLAYER) / "assets"
+    return (
+        _inline((assets / "asciinema-player.css").read_text(encoding="utf-8"), "style"),
+        _inline((assets / "asciinema-player.min.js").read_text(encoding="utf-8"), "script"),
+    )
+
+
 def _inline(text: str, element: str) -> str:
     """The player's own script or styles as the text of a <script> or <style> element;
     DemoError if HTML would read markup in it (no escaping is safe in code)."""

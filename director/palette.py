@@ -24,12 +24,18 @@ _DARK = {
     "text": "#e4e4e4", "grey": "#a8a8a8", "blue": "#8fb8ff", "cyan": "#5fd7ff",
     "green": "#87df87", "red": "#ff8f8f", "yellow": "#ffd75f", "magenta": "#ff9cf0",
     "bar": "#0c0c0c", "bar.bg": "#a8c8ff", "banner": "#000000", "banner.bg": "#ffd75f",
+    "qr": "#000000", "qr.bg": "#ffffff",
 }  # fmt: skip
 _LIGHT = {
     "text": "#1c1c1c", "grey": "#555555", "blue": "#1d4fb8", "cyan": "#00606b",
     "green": "#1d6b1d", "red": "#b01c1c", "yellow": "#7a4f00", "magenta": "#8a1c8a",
     "bar": "#ffffff", "bar.bg": "#1d4fb8", "banner": "#000000", "banner.bg": "#f0c000",
+    "qr": "#000000", "qr.bg": "#ffffff",
 }  # fmt: skip
+
+
+ALIKE = ("qr",)
+"""The bars drawn alike on either background: a QR code, dark on light for a camera."""
 
 
 @dataclass(frozen=True)
@@ -106,6 +112,7 @@ ROLES: dict[str, Entry] = {
     "notes.title": Entry("magenta", "bold"),
     "notes.why": Entry("cyan", "bold"),
     "notes.notes": Entry("yellow", "bold"),
+    "notes.qr": Entry(None, bar="qr"),  # a QR code reads best dark on light, on any screen
 }
 """Every colour the stage and the notes screen draw, by role: both variants come from here."""
 

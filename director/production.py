@@ -27,8 +27,10 @@ from director.rendering import render
 from director.results import SceneResult, clock, report_rows, step_times
 from director.runner import Stage
 from director.scenes import Show, load_show
+from director.serving import Server
 from director.signals import answer_signals, ignore_signals
 from director.state import StateDir
+from director.streaming import Stream
 from director.supervision import Keeper
 from director.takes import TAKE_LAYOUT, TAKE_SIZE, SafetyNet, Takes
 from director.temporal import Service
@@ -39,6 +41,8 @@ SHOWN_NOT_LIVE = "every scene shown from its verified recording (not live)"
 """A round's result when it was played from the takes alone, and held."""
 FAILURE_CHARS = 160
 """The most a failed scene's part of a round's line says (its first line, cut)."""
+LIVE_THEME = "asciinema"
+"""The live view's player theme: the stage is drawn in the palette made for it."""
 TAKE_IDLE_LIMIT = 5.0
 """A take's silences are cut to this (a presenter who talked a minute over one panel): shown
 in a scene's place, it keeps the show moving."""
@@ -121,6 +125,7 @@ def _show(
             publisher: Publisher | None = stack.enter_context(Publisher(args.state_dir))
         except OSError as error:  # a file system without sockets: the show goes on, unfollowed
             publisher, unfollowed = None, error.strerror
+        live = _served(stack, args, show.title, console, publisher)
         colors = args.colors or background.detect()  # asked before the keys are read
         keys = stack.enter_context(Keys(also=publisher.keys_read if publisher else None))
         shown, small = choose(args.layout, console)
@@ -129,7 +134,7 @@ def _show(
             console,
             notes=mode.rehearsal,
             clock=mode.rehearsal,
-            recorders=(recorder, take) if recorder else (take,),
+            recorders=tuple(r for r in (recorder, take, live) if r is not None),
             transcript=transcript,
             layout=shown,
             recording_layout=recorded,
@@ -180,6 +185,39 @@ def _recorders(
         recorder = Recorder(cast, follow_terminal=following, colors=themed)
     take_cast = Cast(None, TAKE_SIZE, title, idle_limit=TAKE_IDLE_LIMIT)  # shown whole anywhere
     return cast, recorder, Recorder(take_cast, follow_terminal=False, layout=TAKE_LAYOUT)
+
+
+def _served(
+    stack: ExitStack,
+    args: argparse.Namespace,
+    title: str,
+    console: Console,
+    publisher: Publisher | None,
+) -> Recorder | None:
+    """With --serve, the web server (stopped on `stack`) and the recorder of its live view:
+    the stage as the audience sees it (at --record-size if given, else the terminal's size);
+    both links said once on stderr, before the stage and before anything is recorded, and
+    the phone's kept for the notes screen's QR code (never on the stage)."""
+    if args.serve is None:
+        return None
+    size = (console.width, console.height) if console.is_terminal else NO_TERMINAL_SIZE
+    stream = Stream(args.record_size or size, title)
+    server = stack.enter_context(Server(*args.serve, stream, publisher, args.state_dir))
+    links = server.links()
+    said = [f"the live view, for anyone to watch: {links['view']}",
+            "the speaker notes, which drive the show (keep it to yourself; p on the notes "
+            f"screen shows it as a QR code): {links['drive']}"]  # fmt: skip
+    if server.beyond:
+        said.insert(0, f"--serve listens beyond this machine ({server.host}:{server.port}): "
+                    "anyone on its network who has a link reaches what it allows")  # fmt: skip
+    for line in said:
+        print(f"{program_name()}: {line}", file=sys.stderr)
+    if publisher is not None:
+        publisher.publish(drive=links["drive"])
+    following = console.is_terminal and args.record_size is None
+    recorder = Recorder(stream, follow_terminal=following, colors=variant_for(THEMES[LIVE_THEME]))
+    recorder.layout = choose(args.layout, recorder.console)[0]
+    return recorder
 
 
 def _apart(records: list[Path], transcript: Path | None, takes: Takes) -> None:

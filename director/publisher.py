@@ -15,6 +15,7 @@ from types import TracebackType
 from typing import Any
 
 from director.files import Unreadable, read_text, write_whole
+from director.keys import Press
 
 SOCKET = "show.sock"
 REHEARSAL = "rehearsal.json"
@@ -101,6 +102,7 @@ class Publisher:
         self._followers: dict[socket.socket, Outbox] = {}
         """The socket thread's alone."""
         self._count = 0
+        self._watchers: list[Callable[[], None]] = []
         self._listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         with contextlib.suppress(FileNotFoundError):
             self.path.unlink()  # left by a show that was killed (the state dir's lock is ours)
@@ -138,11 +140,26 @@ class Publisher:
         return self._count > 0
 
     def publish(self, **changes: Any) -> None:
-        """The state changed: the socket thread tells every follower."""
+        """The state changed: the socket thread tells every follower, and every watcher is
+        called (it must not wait)."""
         with self._lock:
-            self.state.update(changes)
+            self.state = {**self.state, **changes}  # replaced whole: a reader's copy stands
             self._line = (json.dumps(self.state) + "\n").encode()
         self._wake()
+        for watcher in self._watchers:
+            watcher()
+
+    def watch(self, watcher: Callable[[], None]) -> None:
+        """Call `watcher` (from the show's thread) whenever the state changes."""
+        self._watchers.append(watcher)
+
+    def press(self, press: Press) -> bool:
+        """A key pressed elsewhere (the phone's), for the show to read as its own; False if
+        the show is too far behind on keys to take it."""
+        try:
+            return os.write(self._keys_write, press.wire.encode() + b"\n") > 0
+        except OSError:
+            return False
 
     def close(self) -> None:
         self._stop.set()

@@ -21,6 +21,7 @@ from director.steps import one_line
 
 if TYPE_CHECKING:
     from director.layouts import LayoutKind
+    from director.streaming import Stream
 
 NO_TERMINAL_SIZE = (100, 30)
 """The recording's size (columns, rows) when nothing tells it: no terminal, no --record-size."""
@@ -149,7 +150,7 @@ class Recorder:
 
     def __init__(
         self,
-        cast: Cast,
+        cast: Cast | Stream,
         *,
         follow_terminal: bool,
         layout: LayoutKind | None = None,

@@ -62,6 +62,8 @@ class Stage:
         self._time = clock
         self._browsed = 0.0
         """The seconds spent looking back: the show's clock leaves them out."""
+        self._steps = 0
+        """How many steps have begun in the show: the place a phone's press was made at."""
         self.results: list[SceneResult] = []
         self.play = ScenePlay.of(show.scenes[0])  # the scene playing now; the first before
         self._size = narrator.size
@@ -185,6 +187,7 @@ class Stage:
         only in rehearsal with no notes screen following."""
         scene, steps = self.play.scene, self.play.scene.steps
         step = steps[index]
+        self._steps += 1
         followed = self.publisher is not None and self.publisher.followed
         self.narrator.notes = self.pacing.rehearsal and not followed
         if index + 1 < len(steps):
@@ -201,6 +204,7 @@ class Stage:
             notes=step.notes,
             next=after,
             step_since=time.time(),
+            at=self._steps,
         )
 
     def publish(self, **changes: object) -> None:
@@ -278,10 +282,10 @@ class Stage:
             return press
         if self.pacing.hands_free:
             return None
-        if screen.blackout or screen.help:
-            self.narrator.toggle("blackout" if screen.blackout else "help")
-        elif press.action in (Action.BLACKOUT, Action.HELP):
-            self.narrator.toggle(press.action.value)
+        if screen.blackout or screen.help or press.action in (Action.BLACKOUT, Action.HELP):
+            overlay = "blackout" if screen.blackout else "help" if screen.help else None
+            self.narrator.toggle(overlay or press.action.value)
+            self.publish(blackout=self.narrator.screen.blackout)  # the phone's button says so
         elif press.action is Action.SCENE and (press.scene or 0) > len(self.show.scenes):
             return None  # no such scene
         elif press.action is Action.BACK:

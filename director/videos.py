@@ -49,6 +49,9 @@ def gif_line_height(font_size: int) -> float:
 
 GLYPHS: dict[str, str] = {
     "✔": "a claim that held",
+    "▀": "the notes screen's QR code (never on the stage)",
+    "▄": "the notes screen's QR code (never on the stage)",
+    "█": "the notes screen's QR code (never on the stage)",
     "✘": "a claim that failed",
     "▌": "the cursor of a command being typed",
     "❱": "Rich's mark of a highlighted code line",

@@ -51,7 +51,7 @@ BAD_FLAGS = {
     "pixels too few for a stage": (["--record-size", "600x100", "--font-size", "40"],
                                    ": --record-size: 600x100 holds 23x1 cells at 40 px, not 40x10"),
     "two modes": (["--auto", "--rehearse"], ": --rehearse: not allowed with --auto"),
-    "an ambiguous flag": (["--s", "2"], ": ambiguous option: --s could match --speed"),
+    "an ambiguous flag": (["--s", "2"], ": ambiguous option: --s could match --serve, --speed"),
     "init without DIR": (["init"], " init: DIR: missing (--help says what it is)"),
     "init with a flag it lacks": (["init", "t", "--speed", "2"], " init: --speed 2: not a flag"),
     "init with two folders": (["init", "a", "b"], " init: b: not a flag it knows"),

@@ -8,8 +8,10 @@ import socket
 from pathlib import Path
 
 import pytest
+import segno
 from rich.console import Console
 
+from director import notes
 from director.keys import Keys
 from director.notes import NotesScreen, _follow
 from director.publisher import planned, save_rehearsal
@@ -157,3 +159,57 @@ def test_a_state_of_another_shape_is_said_not_a_dead_screen(tmp_path: Path, stat
     console.print(screen)
     said = console.export_text()
     assert "Speaker notes" in said
+
+
+STATE = {
+    "talk": "Durable execution, live",
+    "scene": [1, 6, "Before Temporal"],
+    "step": [2, 11, "Why?"],
+    "row": "2. ask: Why?",
+    "notes": "Wait for an answer.",
+    "next": "3. $ python counter.py",
+    "step_since": 995.0,
+    "talk_since": 975.0,
+    "claims": [[True, f"claim {n}"] for n in range(6)],
+    "at": 7,
+    "drive": "http://127.0.0.1:8765/notes?token=secret",
+}
+
+
+def test_the_phone_is_told_what_the_notes_screen_says_but_never_the_drive_link() -> None:
+    plan = [("Before Temporal", "1. narrate: Hi", 10.0), ("Before Temporal", "2. ask: Why?", 20.0)]
+    view = notes.phone_view(STATE, plan, now=1000.0)
+    assert view["scene"] == "Scene 1 of 6: Before Temporal" and view["step"] == "Step 2 of 11: Why?"
+    assert view["notes"] == "Wait for an answer." and view["next"] == "3. $ python counter.py"
+    assert view["times"] == notes.times(STATE, plan, 1000.0)
+    assert view["times"].startswith("On this step 5 s (rehearsed 20 s)\nIn the talk 0:25")
+    assert view["claims"] == [[True, f"claim {n}"] for n in range(2, 6)], "the last four"
+    assert view["at"] == 7 and "secret" not in str(view)
+    assert "waiting" in notes.phone_view({"talk": "T"}, [], 0.0), "before the first step"
+    assert "waiting" in notes.phone_view({**STATE, "claims": 5}, [], 0.0), "another shape"
+
+
+def test_the_phones_link_is_a_qr_code_of_exactly_its_modules_dark_on_light() -> None:
+    link = str(STATE["drive"])
+    code = notes.qr_code(link)
+    assert str(code.style) == "notes.qr" and code.no_wrap
+    modules = [list(row) for row in segno.make(link, error="m").matrix_iter(border=2)]
+    halves = {"█": (1, 1), "▀": (1, 0), "▄": (0, 1), " ": (0, 0)}
+    read: list[list[int]] = []
+    for line in code.plain.split("\n"):
+        read += [[halves[c][0] for c in line], [halves[c][1] for c in line]]
+    assert read[: len(modules)] == modules and not any(map(any, read[len(modules) :]))
+
+
+def test_p_shows_the_phones_link_on_the_notes_screen_and_says_when_there_is_none(
+    tmp_path: Path,
+) -> None:
+    screen = NotesScreen(tmp_path)
+    screen.connected, screen.state, screen.pairing = True, dict(STATE), True
+    shown = drawn(screen, 120)
+    assert "Pair a phone" in shown and "█" in shown and "token=secret" in shown
+    assert "Wait for an answer." not in shown, "the notes give it the room"
+    screen.state.pop("drive")
+    assert "start it with --serve" in drawn(screen)
+    screen.pairing = False
+    assert "token=secret" not in drawn(screen) and "Wait for an answer." in drawn(screen)

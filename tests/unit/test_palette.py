@@ -67,8 +67,10 @@ def test_each_variant_colours_every_role_and_the_two_differ() -> None:
     for name, entry in ROLES.items():
         dark, light = (entry.style(v) for v in VARIANTS)
         assert Style.parse(dark) and Style.parse(light)
-        if entry.colour or entry.bar:
+        if entry.colour or entry.bar not in ("", *palette.ALIKE):
             assert dark != light, name
+    qr = {ROLES["notes.qr"].style(variant) for variant in VARIANTS}
+    assert qr == {"#000000 on #ffffff"}, "a QR code: dark on light on either screen"
 
 
 def _style_literals(source: str) -> list[str]:
