@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import secrets
 import socket
 import threading
@@ -33,7 +34,10 @@ from director.streaming import Stream
 
 Token = Literal["view", "drive"]
 CAP = 32
-"""Connections at once, at most (pages and sockets): one more gets 503 and is let go."""
+"""Open WebSockets at once, at most: a request past them gets 503 and is let go."""
+TCP_CAP = 2 * CAP
+"""Connections at once in any state (a client that opens one and says nothing holds it for
+`open_timeout`): one more is closed as it comes, so no flood takes the show's descriptors."""
 MESSAGE = 512
 """The most bytes a client's message may have (a press is a few dozen)."""
 PRESSES_KEPT = 256
@@ -41,6 +45,11 @@ PRESSES_KEPT = 256
 TICK = 1.0
 """How often the phone's clocks are sent again while nothing else changes."""
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+QUIET = logging.getLogger("counter-demo.serve")
+"""websockets' log: a client's failed handshake is said on stderr otherwise, which is the
+stage's terminal (and a write there that waits would hold the server up)."""
+QUIET.addHandler(logging.NullHandler())
+QUIET.propagate = False
 
 
 @dataclass(frozen=True)
@@ -75,6 +84,31 @@ HEADERS = {
     "Content-Security-Policy": "default-src 'none'; script-src 'unsafe-inline' 'wasm-unsafe-eval'; "
     "style-src 'unsafe-inline'; img-src data:; font-src data:; connect-src 'self'",
 }
+
+
+class _Capped(ServerConnection):
+    """A connection, unless TCP_CAP are open already: then it is closed before anything."""
+
+    capped = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        if len(self.server.handler_tasks) >= TCP_CAP:
+            self.capped = True
+            transport.abort()
+            return
+        super().connection_made(transport)
+
+    def data_received(self, data: bytes) -> None:
+        if not self.capped:
+            super().data_received(data)
+
+    def eof_received(self) -> None:
+        if not self.capped:
+            super().eof_received()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.capped:
+            super().connection_lost(exc)
 
 
 def same_origin(origin: str, host: str | None) -> bool:
@@ -177,12 +211,15 @@ class Server:
 
     async def _serve(self) -> None:
         self._stop = asyncio.Event()
+        # What goes wrong with a client is that client's alone: never said on the stage.
+        asyncio.get_running_loop().set_exception_handler(lambda loop, context: None)
         try:
             server = await serve(
                 self._connected, self.host or None, self.port,
                 process_request=self._request, select_subprotocol=self._protocol,
                 server_header=None, compression=None, max_size=MESSAGE, max_queue=4,
                 open_timeout=5, close_timeout=1, ping_interval=5, ping_timeout=10,
+                create_connection=_Capped, logger=QUIET,
             )  # fmt: skip
         except OSError as error:
             self._failure = error
