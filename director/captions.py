@@ -35,8 +35,8 @@ LANES: tuple[Lane, ...] = ("main", "line", "key")
 a question) until it is replaced; the lines said under it until cleared or pushed out; keys."""
 _INFO_MARK = "> "
 """How Narrator.info's lines begin on screen: a mark, not words to read."""
-_BOX = re.compile(r"^[\s\u2500-\u257f]+|[\s\u2500-\u257f]+$")
-"""What a Markdown heading's box and a line's ends are drawn with (Unicode's box drawing)."""
+_BOX = re.compile(r"^[\s\u2500-\u259f]+|[\s\u2500-\u259f]+$")
+"""What a Markdown heading's box and a quote's bar are drawn with (box drawing, blocks)."""
 
 
 @dataclass(frozen=True)
