@@ -151,13 +151,20 @@ def _markdown(markdown: Markdown) -> str:
 
 def split(text: str) -> list[str]:
     """`text` in cues of at most ROWS lines of at most WIDTH characters, broken between words
-    (a word longer than a line is a line of its own), each paragraph on a line of its own."""
-    rows = [
-        row
-        for paragraph in text.splitlines()
-        for row in textwrap.wrap(paragraph, WIDTH, break_long_words=False, break_on_hyphens=False)
-    ]
+    (a word longer than a line is a line of its own), each paragraph on a line of its own; as
+    several cues are as narrow as their number allows, so the last is no lone word."""
+    rows = _rows(text, WIDTH)
+    cues = -(-len(rows) // ROWS)
+    for width in range(WIDTH - 1, WIDTH // 2, -1) if cues > 1 else ():
+        if len(narrower := _rows(text, width)) > cues * ROWS:
+            break
+        rows = narrower
     return ["\n".join(rows[at : at + ROWS]) for at in range(0, len(rows), ROWS)]
+
+
+def _rows(text: str, width: int) -> list[str]:
+    wrap = textwrap.TextWrapper(width, break_long_words=False, break_on_hyphens=False)
+    return [row for paragraph in text.splitlines() for row in wrap.wrap(paragraph)]
 
 
 def pieces(cue: Cue) -> list[Cue]:

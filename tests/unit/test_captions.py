@@ -54,6 +54,11 @@ def test_long_text_is_cut_into_cues_of_two_lines_at_words() -> None:
         "a word longer than a line is kept whole, on a line of its own"
     )
     assert " ".join(rows).split() == f"A title {LONG} https://docs.temporal.io/{'x' * 50}".split()
+    assert split("short, on one line") == ["short, on one line"]
+    last = split(
+        "after the restart it carries on at the next number  last before: 5, first after: 6"
+    )[-1]
+    assert len(last.split("\n")) == ROWS, "balanced: the last cue is no lone word"
 
 
 def test_a_panel_and_its_lines_each_last_until_replaced_cleared_or_pushed_out(
