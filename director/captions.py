@@ -100,15 +100,15 @@ class Captions:
             self._showing, self._end = [], at
 
     def cues(self) -> list[Cue]:
-        """Every cue by its start: each text cut to at most ROWS lines of WIDTH, its pieces
-        sharing its time by their length; each key until the next or KEY_SECONDS."""
+        """Every text as it was shown, by its start (`cut` makes cues of two lines of them);
+        each key until the next or KEY_SECONDS."""
         end = self._end if self._end is not None else self.clock()
         starts = [key.start for key in self._keys[1:]] + [end]
         keys = [
             replace(k, end=min(k.start + KEY_SECONDS, s, end))
             for k, s in zip(self._keys, starts, strict=False)
         ]
-        found = [piece for cue in self._shown + keys for piece in pieces(cue)]
+        found = [cue for cue in self._shown + keys if cue.end > cue.start]
         return sorted(found, key=lambda cue: (cue.start, LANES.index(cue.lane)))
 
 
@@ -165,6 +165,12 @@ def split(text: str) -> list[str]:
 def _rows(text: str, width: int) -> list[str]:
     wrap = textwrap.TextWrapper(width, break_long_words=False, break_on_hyphens=False)
     return [row for paragraph in text.splitlines() for row in wrap.wrap(paragraph)]
+
+
+def cut(cues: Iterable[Cue]) -> list[Cue]:
+    """The cues as a file or a track shows them: each long text cut into pieces (`pieces`)."""
+    found = [piece for cue in cues for piece in pieces(cue)]
+    return sorted(found, key=lambda cue: (cue.start, LANES.index(cue.lane)))
 
 
 def pieces(cue: Cue) -> list[Cue]:

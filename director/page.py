@@ -85,7 +85,7 @@ def page(cast: Path, look: Look, cues: Sequence[Cue] = ()) -> str:
     )
     captions = "\n".join(
         f'<li class="{cue.lane}" data-start="{cue.start}" data-end="{cue.end}"><button>'
-        f"<time>{clock(cue.start)}</time> {html.escape(' '.join(cue.text.split()))}</button></li>"
+        f"<time>{clock(cue.start)}</time> {_caption(cue)}</button></li>"
         for cue in cues
     )
     title = html.escape(header.get("title") or "counter-demo")
@@ -98,6 +98,15 @@ def page(cast: Path, look: Look, cues: Sequence[Cue] = ()) -> str:
         captions=captions,
         took=time.strftime("%Y-%m-%d %H:%M", time.localtime(header.get("timestamp", 0))),
     )
+
+
+def _caption(cue: Cue) -> str:
+    """A caption as the list shows it: a panel's title (its first line) in bold, then its text."""
+    first, _, rest = html.escape(cue.text).partition("\n")
+    said = " ".join(rest.split())
+    if cue.lane == "main" and said:
+        first = f"<strong>{first}</strong>"
+    return f"{first} {said}".rstrip()
 
 
 def script_json(value: object) -> str:
@@ -143,7 +152,8 @@ li.claim {{ padding-left: 1.5em; font-size: 0.9em; }}
 #captions {{ flex: 0 0 20em; margin: 0; max-height: 80vh; overflow-y: auto; position: relative;
              font-size: 0.9em; }}
 #captions:not(:has(li)) {{ display: none; }}
-#captions li {{ border-left: 3px solid transparent; padding: 0.15em 0.5em; }}
+#captions li {{ border-left: 3px solid transparent; padding: 0.25em 0.5em;
+                overflow-wrap: anywhere; }}
 #captions li.line {{ color: #aaa; }}
 #captions li.key button {{ font-family: monospace; color: #e6db74; }}
 #captions li.now {{ background: #2a2c2e; border-left-color: #66d9ef; color: #fff; }}

@@ -119,14 +119,15 @@ def _captions(draft: Draft, codec: str, index: int) -> tuple[list[str], list[str
     """The captions beside the output (NAME.vtt and NAME.srt, taking their names with it), and
     ffmpeg's options that add them as its input `index` and the output's track in `codec`
     (none when nothing was said): mov_text shows one cue at a time, so its cues are merged."""
+    cues = captions.cut(draft.cues)
     beside = draft.also(draft.final.with_suffix(".vtt"))
-    beside.write_text(captions.vtt(draft.cues), "utf-8")
-    draft.also(draft.final.with_suffix(".srt")).write_text(captions.subrip(draft.cues), "utf-8")
-    if not draft.cues:
+    beside.write_text(captions.vtt(cues), "utf-8")
+    draft.also(draft.final.with_suffix(".srt")).write_text(captions.subrip(cues), "utf-8")
+    if not cues:
         return [], []
     if codec == "mov_text":
         beside = draft.work / "merged.vtt"  # not SubRip: it has no escape for a "<"
-        beside.write_text(captions.vtt(captions.merged(draft.cues)), "utf-8")
+        beside.write_text(captions.vtt(captions.merged(cues)), "utf-8")
     return ["-i", str(beside)], ["-map", str(index), "-c:s", codec]
 
 

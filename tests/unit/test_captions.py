@@ -13,7 +13,8 @@ import pytest
 import srt
 import webvtt
 
-from director.captions import KEY_SECONDS, ROWS, WIDTH, Captions, Cue, merged, split, subrip, vtt
+from director import captions as files
+from director.captions import KEY_SECONDS, ROWS, WIDTH, Captions, Cue, merged, split
 from director.claims import Verdict
 from director.layouts import LAYOUTS
 from director.narration import Narrator
@@ -129,7 +130,8 @@ def test_a_long_panel_shares_its_time_among_its_cues_by_their_length(
     clock.now += 20
     narrator.clear()
     cast.close()
-    cues = captions.cues()
+    assert spans(captions.cues()) == [(0.0, 20.0, f"It started over\n{LONG}")], "as shown"
+    cues = files.cut(captions.cues())
     assert len(cues) == len(split(f"It started over\n{LONG}")) > 2
     assert cues[0].start == 0.0 and cues[-1].end == 20.0
     assert all(a.end == b.start for a, b in pairwise(cues)), "one after the other"
@@ -235,14 +237,14 @@ def test_webvtt_and_subrip_parse_back_with_their_libraries() -> None:
         Cue(0.5, 3723.25, "A <b> & a --> arrow\nsecond line", "main"),
         Cue(1.0, 2.0, "^C", "key"),
     ]
-    read = webvtt.from_buffer(io.StringIO(vtt(cues)))
+    read = webvtt.from_buffer(io.StringIO(files.vtt(cues)))
     assert [(c.start, c.end) for c in read.captions] == [
         ("00:00:00.500", "01:02:03.250"),
         ("00:00:01.000", "00:00:02.000"),
     ]
     assert [html.unescape(c.text) for c in read.captions] == [cue.text for cue in cues]
-    parsed = list(srt.parse(subrip(cues)))
+    parsed = list(srt.parse(files.subrip(cues)))
     assert [(s.start.total_seconds(), s.end.total_seconds(), s.content) for s in parsed] == spans(
         cues
     )
-    assert vtt([]).startswith("WEBVTT") and list(srt.parse(subrip([]))) == []
+    assert files.vtt([]).startswith("WEBVTT") and list(srt.parse(files.subrip([]))) == []

@@ -115,4 +115,5 @@ def test_the_captions_are_listed_beside_the_player_each_as_written(tmp_path: Pat
     assert len(parsed["scripts"]) == 3 and parsed["recording"]["cast"] == CAST
     assert '<div id="player"></div>\n<ol id="captions"' in text, "beside the player"
     assert "player.seek(cue.start)" in parsed["last"], "a click plays from there"
+    assert "<strong>A program that counts</strong> &lt;!--" in text, "a panel's title in bold"
     assert parsed_page(page(cast, Look()))["captions"] == []
