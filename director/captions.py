@@ -73,7 +73,7 @@ class Captions:
     def seen(self, screen: Screen) -> None:
         """The screen is now `screen`: what became readable starts, what went ends."""
         now = readable(screen)
-        if self._end is not None or [s.shown for s in self._showing] == [r for r, _ in now]:
+        if self._end is not None or [id(s.shown) for s in self._showing] == [id(r) for r, _ in now]:
             return  # most changes (the footer, a program's pane) change nothing read
         at, left, kept = self.clock(), list(now), []
         for showing in self._showing:

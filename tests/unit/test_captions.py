@@ -122,6 +122,17 @@ def test_a_line_pushed_out_by_newer_ones_ends_then(monkeypatch: pytest.MonkeyPat
     assert all(cues[f"line {n}"].end == LINES_KEPT + 1 for n in range(1, LINES_KEPT + 1))
 
 
+def test_the_same_words_said_again_are_a_cue_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    narrator, captions, cast, clock = recorded(monkeypatch)
+    for _ in range(LINES_KEPT + 1):  # the screen's lines read the same before and after
+        narrator.info("tick")
+        clock.now += 1
+    narrator.clear()
+    cast.close()
+    ticks = spans(captions.cues())
+    assert len(ticks) == LINES_KEPT + 1 and ticks[0] == (0.0, LINES_KEPT, "tick")
+
+
 def test_a_long_panel_shares_its_time_among_its_cues_by_their_length(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
