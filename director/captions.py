@@ -51,7 +51,7 @@ class Cue:
 
 @dataclass(frozen=True)
 class _Showing:
-    shown: object
+    shown: RenderableType
     """What the screen model holds (identity tells it is the same panel, the same line)."""
     lane: Lane
     start: float
@@ -84,7 +84,7 @@ class Captions:
                 kept.append(showing)
                 del left[same]
         for shown, lane in left:
-            if said := words(shown):  # type: ignore[arg-type]
+            if said := words(shown):
                 kept.append(_Showing(shown, lane, at, said))
         self._showing = kept
 
@@ -112,12 +112,12 @@ class Captions:
         return sorted(found, key=lambda cue: (cue.start, LANES.index(cue.lane)))
 
 
-def readable(screen: Screen) -> list[tuple[object, Lane]]:
+def readable(screen: Screen) -> list[tuple[RenderableType, Lane]]:
     """What of the screen a viewer reads now: its main panel and the lines under it (none
     while the screen is black or a take is shown over the stage)."""
     if screen.blackout or screen.replay is not None:
         return []
-    main: list[tuple[object, Lane]] = [] if screen.main is None else [(screen.main, "main")]
+    main: list[tuple[RenderableType, Lane]] = [] if screen.main is None else [(screen.main, "main")]
     return main + [(line, "line") for line in screen.lines]
 
 
