@@ -9,13 +9,14 @@ import os
 import secrets
 import stat
 import tempfile
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.console import Console
 
 from director import page, videos
+from director.captions import Captions, Cue
 from director.errors import DemoError
 
 THEMES = {
@@ -135,9 +136,13 @@ class Draft:
     """One output while it is made from the cast: each file it writes beside its final name,
     renamed there once the output plays back, and removed if it never does."""
 
-    def __init__(self, cast: Path, output: Path, look: Look, work: Path) -> None:
+    def __init__(
+        self, cast: Path, output: Path, look: Look, work: Path, cues: Sequence[Cue] = ()
+    ) -> None:
         self.format = FORMATS[output.suffix]
         self.cast = cast
+        self.cues = cues
+        """The recording's captions (Captions.cues): beside a video, in it, on the page."""
         self.output = output
         self.look = look
         self.font_size = look.font_size or self.format.font_size
@@ -202,6 +207,8 @@ class Recordings:
     cast: Path
     """The .cast asked for; else one in the state directory, kept for the renderers."""
     rendered: tuple[Path, ...]
+    captions: Captions = field(default_factory=Captions, compare=False)
+    """What the show's cast collects of the words on screen, for the renderers."""
 
     @classmethod
     def of(cls, paths: list[Path], state_dir: Path) -> Recordings | None:

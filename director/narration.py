@@ -74,7 +74,9 @@ class Narrator:
         self.recorders = recorders
         """The recordings (--record's, the scene's take), each drawing the same screen."""
         self.transcript = transcript
-        self.model = ScreenModel()
+        self.captions = next((r.cast.captions for r in recorders if r.cast.captions), None)
+        """The recording's captions (--record's), told each new screen and each key."""
+        self.model = ScreenModel(self.captions.seen if self.captions else None)
         """What stays on screen, drawn by every layout."""
         kinds = [layout] + [r.layout or recording_layout or layout for r in recorders]
         consoles = [console] + [recorder.console for recorder in recorders]
@@ -182,6 +184,11 @@ class Narrator:
             self.say(help_panel())
         else:
             self.model.change(lambda s: replace(s, help=not s.help))
+
+    def key(self, pressed: str) -> None:
+        """A key pressed on stage (`^C`, `kill -9`): a caption of its own in the recording."""
+        if self.captions is not None:
+            self.captions.key(pressed)
 
     def marker(self, label: str) -> None:
         """A place to jump to in the recording: a scene, a claim's result."""

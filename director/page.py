@@ -1,5 +1,6 @@
-"""The offline page: asciinema-player's script and styles, the recording and a button for each
-of its markers in one HTML file that fetches nothing; and whether a page holds its recording."""
+"""The offline page: asciinema-player's script and styles, the recording, its captions beside
+the player (following the playback, a click seeks) and a button for each of its markers in one
+HTML file that fetches nothing; and whether a page holds its recording."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import html
 import json
 import re
 import time
+from collections.abc import Sequence
 from html.parser import HTMLParser
 from importlib import resources
 from pathlib import Path
@@ -17,6 +19,7 @@ from director.recording import SCENE
 from director.results import clock
 
 if TYPE_CHECKING:
+    from director.captions import Cue
     from director.formats import Command, Draft, Look
 
 PLAYER = "mkdocs_asciinema_player"
@@ -26,7 +29,7 @@ with a player of version 3 (markers, AsciinemaPlayer.create) that needs no Sphin
 
 def write(draft: Draft) -> list[Command]:
     """The page is written here, not by a renderer of its own."""
-    draft.part.write_text(page(draft.cast, draft.look), encoding="utf-8")
+    draft.part.write_text(page(draft.cast, draft.look, draft.cues), encoding="utf-8")
     return []
 
 
@@ -60,9 +63,9 @@ def recording(text: str) -> dict:
     return json.loads("".join(found))
 
 
-def page(cast: Path, look: Look) -> str:
-    """A page that plays `cast` offline: asciinema-player's script and styles, the recording
-    and its markers all inside it, nothing fetched from anywhere."""
+def page(cast: Path, look: Look, cues: Sequence[Cue] = ()) -> str:
+    """A page that plays `cast` offline: asciinema-player's script and styles, the recording,
+    its captions (`cues`) and its markers all inside it, nothing fetched from anywhere."""
     text = cast.read_text(encoding="utf-8")
     first, *lines = text.removesuffix("\n").split("\n")  # by "\n" alone, as it is written
     header = json.loads(first)
@@ -80,6 +83,11 @@ def page(cast: Path, look: Look) -> str:
         f'<button data-marker="{index}">{clock(at)} {html.escape(label)}</button></li>'
         for index, (at, label) in enumerate(markers)
     )
+    captions = "\n".join(
+        f'<li class="{cue.lane}" data-start="{cue.start}" data-end="{cue.end}"><button>'
+        f"<time>{clock(cue.start)}</time> {_caption(cue)}</button></li>"
+        for cue in cues
+    )
     title = html.escape(header.get("title") or "counter-demo")
     return _PAGE.format(
         title=title,
@@ -87,8 +95,18 @@ def page(cast: Path, look: Look) -> str:
         js=_inline((assets / "asciinema-player.min.js").read_text(encoding="utf-8"), "script"),
         recording=script_json({"cast": text, "options": options}),
         buttons=buttons,
+        captions=captions,
         took=time.strftime("%Y-%m-%d %H:%M", time.localtime(header.get("timestamp", 0))),
     )
+
+
+def _caption(cue: Cue) -> str:
+    """A caption as the list shows it: a panel's title (its first line) in bold, then its text."""
+    first, _, rest = html.escape(cue.text).partition("\n")
+    said = " ".join(rest.split())
+    if cue.lane == "main" and said:
+        first = f"<strong>{first}</strong>"
+    return f"{first} {said}".rstrip()
 
 
 def script_json(value: object) -> str:
@@ -135,8 +153,22 @@ _PAGE = """<!doctype html>
 body {{ background: #121314; color: #ccc; font-family: sans-serif; margin: 1.5em auto;
        max-width: 1400px; padding: 0 1em; }}
 h1 {{ font-size: 1.3em; }}
-ol {{ list-style: none; padding: 0; columns: 2; }}
+ol {{ list-style: none; padding: 0; }}
+#markers {{ columns: 2; }}
 li.claim {{ padding-left: 1.5em; font-size: 0.9em; }}
+#stage {{ display: flex; gap: 1em; align-items: flex-start; }}
+#player {{ flex: 1 1 auto; min-width: 0; }}
+#captions {{ flex: 0 0 20em; margin: 0; max-height: 80vh; overflow-y: auto; position: relative;
+             font-size: 0.9em; }}
+#captions:not(:has(li)) {{ display: none; }}
+#captions li {{ border-left: 3px solid transparent; padding: 0.25em 0.5em;
+                overflow-wrap: anywhere; }}
+#captions li.line {{ color: #aaa; }}
+#captions li.key button {{ font-family: monospace; color: #e6db74; }}
+#captions li.now {{ background: #2a2c2e; border-left-color: #66d9ef; color: #fff; }}
+#captions time {{ color: #777; font-size: 0.85em; }}
+@media (max-width: 60em) {{ #stage {{ flex-direction: column; }}
+                            #captions {{ flex-basis: auto; max-height: 30vh; width: 100%; }} }}
 button {{ background: none; border: none; color: inherit; cursor: pointer; text-align: left;
           font: inherit; padding: 0.1em 0; }}
 button:hover {{ text-decoration: underline; }}
@@ -144,7 +176,12 @@ button:hover {{ text-decoration: underline; }}
 </head>
 <body>
 <h1>{title}</h1>
+<div id="stage">
 <div id="player"></div>
+<ol id="captions" aria-label="Captions">
+{captions}
+</ol>
+</div>
 <p>Recorded {took} by counter-demo. Jump to a scene or a claim (or press [ and ] in the
 player):</p>
 <ol id="markers">
@@ -158,6 +195,32 @@ player):</p>
 const recording = JSON.parse(document.getElementById("recording").textContent);
 const player = AsciinemaPlayer.create({{ data: recording.cast }},
                                       document.getElementById("player"), recording.options);
+// The captions follow the playback: those showing now highlighted, the newest in view.
+const list = document.getElementById("captions");
+const cues = [...list.querySelectorAll("li")].map((row) => ({{
+  row, start: Number(row.dataset.start), end: Number(row.dataset.end) }}));
+for (const cue of cues) {{
+  cue.row.querySelector("button").addEventListener("click", () => {{
+    player.seek(cue.start).then(() => player.play());
+  }});
+}}
+const stage = document.getElementById("player");
+new ResizeObserver(() => {{ list.style.maxHeight = `${{stage.offsetHeight}}px`; }}).observe(stage);
+let newest = null;
+setInterval(() => {{
+  const now = player.getCurrentTime();
+  if (typeof now !== "number") return;
+  let last = null;
+  for (const cue of cues) {{
+    const on = cue.start <= now && now < cue.end;
+    cue.row.classList.toggle("now", on);
+    if (on) last = cue.row;
+  }}
+  if (last && last !== newest) {{
+    list.scrollTop = last.offsetTop - (list.clientHeight - last.offsetHeight) / 2;
+  }}
+  newest = last;
+}}, 250);
 for (const button of document.querySelectorAll("#markers button")) {{
   button.addEventListener("click", () => {{
     player.seek({{ marker: Number(button.dataset.marker) }}).then(() => player.play());

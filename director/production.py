@@ -90,7 +90,8 @@ def _render(args: argparse.Namespace, recordings: Recordings) -> None:
         idle_limit=args.idle_limit,
         pixels=args.record_pixels,
     )
-    for done in render(recordings.cast, recordings.rendered, look, console):
+    cues = recordings.captions.cues()
+    for done in render(recordings.cast, recordings.rendered, look, console, cues):
         size = f"{done.bytes / 1e6:.1f} MB" if done.bytes >= 1e5 else f"{done.bytes / 1e3:.0f} kB"
         line = f"Wrote {escape(said(str(done.path)))}: {size}, {clock(round(done.seconds))} long"
         line += escape(done.note)
@@ -178,7 +179,8 @@ def _recorders(
     size = (console.width, console.height) if console.is_terminal else NO_TERMINAL_SIZE
     cast = recorder = None
     if recordings is not None:
-        cast = Cast(recordings.cast, args.record_size or size, title, args.idle_limit)
+        size = args.record_size or size
+        cast = Cast(recordings.cast, size, title, args.idle_limit, recordings.captions)
         stack.callback(cast.close)
         following = console.is_terminal and args.record_size is None
         themed = variant_for(THEMES[args.theme])  # drawn for the background it is rendered on

@@ -29,7 +29,12 @@ if TYPE_CHECKING:
 
 TYPING = 1 / 15
 """Seconds between keys when a command is typed (at --speed 1)."""
-_SIGNALS = {"SIGINT": "Ctrl-C (SIGINT)", "SIGKILL": "kill -9 (SIGKILL)", "SIGTERM": "SIGTERM"}
+_SIGNALS = {
+    "SIGINT": ("Ctrl-C (SIGINT)", "^C"),
+    "SIGKILL": ("kill -9 (SIGKILL)", "kill -9"),
+    "SIGTERM": ("SIGTERM", "kill"),
+}
+"""Each signal an interrupt sends: as the line says it, and as its key's caption shows it."""
 
 
 def verdicts(step: Expect, runs: list[claims.Run], name: str = THE_PROGRAM) -> list[claims.Verdict]:
@@ -239,7 +244,9 @@ def interrupt(stage: Stage, step: Interrupt) -> Press | None:
             return move
     if step.when_saved and (move := _until_saved(stage, step.timeout)):
         return move
-    stage.narrator.info(f"Sending [bold]{_SIGNALS[step.signal]}[/] to {escape(program.said)}")
+    said, key = _SIGNALS[step.signal]
+    stage.narrator.info(f"Sending [bold]{said}[/] to {escape(program.said)}")
+    stage.narrator.key(key)
     child.send_signal(getattr(signal, step.signal))
     stage.play.disrupted = datetime.now(UTC)
     assert program.run is not None  # it runs
@@ -268,6 +275,7 @@ def server(stage: Stage, step: Server) -> Press | None:
             program.read(0.05)
             program.cut()
     stage.keeper.kill_server()
+    stage.narrator.key(_SIGNALS["SIGKILL"][1])
     stage.play.disrupted = datetime.now(UTC)
     stage.narrator.info("[stage.failed]Killed the Temporal dev server[/] (SIGKILL)")
     return None

@@ -20,6 +20,7 @@ from director.palette import Variant
 from director.steps import one_line
 
 if TYPE_CHECKING:
+    from director.captions import Captions
     from director.layouts import LayoutKind
     from director.streaming import Stream
 
@@ -40,6 +41,7 @@ class Cast(io.TextIOBase):
         size: tuple[int, int],
         title: str,
         idle_limit: float | None = None,
+        captions: Captions | None = None,
     ) -> None:
         self.path = path
         """Where it is written; None keeps it in memory (a scene's take, see `restart`)."""
@@ -53,6 +55,10 @@ class Cast(io.TextIOBase):
         self.title = title
         self._lock = threading.Lock()  # the live region's thread writes too
         self.size = size
+        self.captions = captions
+        """What it collects of the words on screen, timed by its clock (--record's only)."""
+        if captions is not None:
+            captions.clock = self.now
         self._begin()
         if self.failure:  # not even the header could be written: say so before the show
             raise DemoError(f"cannot write the recording {path}: {self.failure}")
@@ -61,6 +67,8 @@ class Cast(io.TextIOBase):
         self._drawn = ""
         self._start = self._last = time.monotonic()
         self._skipped = 0.0
+        self.at = 0.0
+        """The time of the last event written: where the recording ends."""
         header: dict[str, object] = {
             "version": 2,
             "width": self.size[0],
@@ -108,6 +116,8 @@ class Cast(io.TextIOBase):
             self._event("r", f"{size[0]}x{size[1]}")
 
     def close(self) -> None:
+        if self.captions is not None:
+            self.captions.end(self.at)
         with self._lock:
             if not self.file.closed:
                 self.file.close()
@@ -118,10 +128,22 @@ class Cast(io.TextIOBase):
             if self.file.closed:
                 return
             now = time.monotonic()
-            if self.idle_limit and now - self._last > self.idle_limit:
-                self._skipped += now - self._last - self.idle_limit
+            self.at, self._skipped = self._time(now)
             self._last = now
-            self._line([round(now - self._start - self._skipped, 6), kind, data])
+            self._line([self.at, kind, data])
+
+    def now(self) -> float:
+        """The time an event written now would get, its idle cut included, without writing
+        one (the captions' clock)."""
+        with self._lock:
+            return self._time(time.monotonic())[0]
+
+    def _time(self, now: float) -> tuple[float, float]:
+        """An event's time at `now`, and the idle time cut from the recording by then."""
+        skipped = self._skipped
+        if self.idle_limit and now - self._last > self.idle_limit:
+            skipped += now - self._last - self.idle_limit
+        return round(now - self._start - skipped, 6), skipped
 
     def _line(self, value: object) -> None:
         # One event a line, flushed: a recording cut short is still valid up to there.

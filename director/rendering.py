@@ -17,6 +17,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
+from director.captions import Cue
 from director.errors import DemoError, Status
 from director.formats import Command, Draft, Look, Rendered
 from director.processes import die_with_parent, signals_held
@@ -24,14 +25,17 @@ from director.processes import die_with_parent, signals_held
 _PROGRESS = re.compile(rb"(\d+) ?/ ?(\d+)")
 
 
-def render(cast: Path, outputs: Sequence[Path], look: Look, console: Console) -> list[Rendered]:
-    """Render every output from `cast` at once, each with its progress bar; what was written.
+def render(
+    cast: Path, outputs: Sequence[Path], look: Look, console: Console, cues: Sequence[Cue] = ()
+) -> list[Rendered]:
+    """Render every output from `cast` at once, each with its progress bar and the recording's
+    captions (`cues`); what was written.
 
     A renderer that fails does not stop the others: once all are done, a DemoError names
     each failed output and why. Ctrl-C or a stopping signal stops them all (no renderer is
     left behind), and each output is whole at its name or not written at all."""
     with tempfile.TemporaryDirectory(prefix="counter-demo-render-") as work:
-        jobs = [Job(cast, output, look, Path(work)) for output in outputs]
+        jobs = [Job(cast, output, look, Path(work), cues) for output in outputs]
         percent = TextColumn("{task.percentage:>3.0f} %")
         columns = (TextColumn("{task.description}"), BarColumn(), percent, TimeElapsedColumn())
         with Progress(*columns, console=console, transient=True) as progress:
@@ -56,9 +60,11 @@ class Job:
     group of its own (a renderer's ffmpeg goes with it), their progress on its bar, and why it
     failed if it did. What they write is the draft's, renamed into place once it plays back."""
 
-    def __init__(self, cast: Path, output: Path, look: Look, work: Path) -> None:
+    def __init__(
+        self, cast: Path, output: Path, look: Look, work: Path, cues: Sequence[Cue] = ()
+    ) -> None:
         self.output = output
-        self.draft = Draft(cast, output, look, work)
+        self.draft = Draft(cast, output, look, work, cues)
         self.process: subprocess.Popen[bytes] | None = None
         self.failure: str | None = None
         self.rendered: Rendered | None = None

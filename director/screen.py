@@ -112,9 +112,11 @@ class ScreenModel:
     thread, taken whole by the refresh thread (one snapshot a frame): what a frame draws
     never changes while it is drawn."""
 
-    def __init__(self) -> None:
+    def __init__(self, watch: Callable[[Screen], None] | None = None) -> None:
         self._lock = threading.Lock()
         self._screen = Screen()
+        self._watch = watch
+        """Told each new screen, in order, under the lock (the recording's captions)."""
 
     @property
     def now(self) -> Screen:
@@ -128,6 +130,8 @@ class ScreenModel:
         with self._lock:
             screen = self._screen if how is None else how(self._screen)
             self._screen = replace(screen, **fields)
+            if self._watch is not None:
+                self._watch(self._screen)
 
 
 def emptied(screen: Screen) -> Screen:

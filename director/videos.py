@@ -1,5 +1,6 @@
 """The GIF (agg) and the videos (showreel on imageio-ffmpeg's ffmpeg): their commands, a video's
-chapters (a scene each, and the list for YouTube), and whether ffmpeg decodes what they wrote."""
+chapters (a scene each, and the list for YouTube) and captions (beside it and in it), and
+whether ffmpeg decodes what they wrote."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from showreel.fonts import find_font
 from showreel.render import measure_font
 from showreel.themes import BUILTIN_THEMES
 
+from director import captions
 from director.errors import DemoError
 from director.processes import which
 from director.recording import NO_TERMINAL_SIZE, SCENE, json_line
@@ -84,32 +86,52 @@ def gif(draft: Draft) -> list[Command]:
 
 def video(draft: Draft) -> list[Command]:
     """showreel makes the video with a chapter a scene, its container by the name's ending
-    (MP4; its MKV would do as well); ffmpeg pads it to the size asked in pixels, if one was."""
+    (MP4; its MKV would do as well); ffmpeg adds the captions' track to it, its video copied,
+    or padded to the size asked in pixels if one was."""
     scenes, _, _ = _scenes(draft)
-    if draft.look.pixels is None:
+    inputs, track = _captions(draft, "mov_text", 1)
+    if draft.look.pixels is None and not track:
         return [_showreel(draft, scenes, draft.part)]
     made = draft.aside()
-    padded = [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", "-i", str(made),
-              *_pad(draft), "-c:v", "libx264", "-crf", "20", "-pix_fmt", "yuv420p",
-              str(draft.part)]  # fmt: skip
-    return [_showreel(draft, scenes, made), (padded, None)]
+    encoded = ["-c:v", "libx264", "-crf", "20", "-pix_fmt", "yuv420p"]
+    added = [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", "-i", str(made), *inputs,
+             "-map", "0:v", "-c", "copy", *track,  # its chapters come along
+             *([*_pad(draft), *encoded] if draft.look.pixels else []), str(draft.part)]  # fmt: skip
+    return [_showreel(draft, scenes, made), (added, None)]
 
 
 def webm(draft: Draft) -> list[Command]:
     """showreel leaves chapters out of WebM, which has them (Matroska's): its video is then
-    copied into the output with the scenes' chapters, as in the MP4."""
+    copied into the output with the scenes' chapters, as in the MP4, and the captions."""
     scenes, found, title = _scenes(draft)
     made = draft.aside()
     metadata = draft.work / "chapters.ffmeta"
     metadata.write_text(ffmetadata(found, title), "utf-8")
+    inputs, track = _captions(draft, "webvtt", 2)
     copy = [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", "-i", str(made),
-            "-i", str(metadata), "-map", "0", "-map_chapters", "1", "-c", "copy",
-            str(draft.part)]  # fmt: skip
+            "-i", str(metadata), *inputs, "-map", "0", "-map_chapters", "1", "-c", "copy",
+            *track, str(draft.part)]  # fmt: skip
     if draft.look.pixels is not None:  # padded as it is copied
         copy[-1:] = [*_pad(draft), "-c:v", "libvpx-vp9", "-crf", "30", "-b:v", "0",
                      "-deadline", "realtime", "-cpu-used", "8", "-pix_fmt", "yuv420p",
                      str(draft.part)]  # fmt: skip
     return [_showreel(draft, scenes, made), (copy, None)]
+
+
+def _captions(draft: Draft, codec: str, index: int) -> tuple[list[str], list[str]]:
+    """The captions beside the output (NAME.vtt and NAME.srt, taking their names with it), and
+    ffmpeg's options that add them as its input `index` and the output's track in `codec`
+    (none when nothing was said): mov_text shows one cue at a time, so its cues are merged."""
+    cues = captions.cut(draft.cues)
+    beside = draft.also(draft.final.with_suffix(".vtt"))
+    beside.write_text(captions.vtt(cues), "utf-8")
+    draft.also(draft.final.with_suffix(".srt")).write_text(captions.subrip(cues), "utf-8")
+    if not cues:
+        return [], []
+    if codec == "mov_text":
+        beside = draft.work / "merged.vtt"  # not SubRip: it has no escape for a "<"
+        beside.write_text(captions.vtt(captions.merged(cues)), "utf-8")
+    return ["-i", str(beside)], ["-map", str(index), "-c:s", codec]
 
 
 def _pad(draft: Draft) -> list[str]:

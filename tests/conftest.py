@@ -194,6 +194,10 @@ def parsed_page(text: str) -> dict:
         "scripts": scripts,
         "recording": json.loads(data[0]) if data else None,
         "buttons": [b.text for b in document.findall(".//ol[@id='markers']/li/button")],
+        "captions": [
+            (float(li.get("data-start")), float(li.get("data-end")), "".join(li.itertext()))
+            for li in document.findall(".//ol[@id='captions']/li")
+        ],
         "last": scripts[-1].text if scripts else "",
     }
 

@@ -4,6 +4,7 @@ page opened in a real headless Chromium with no network, and the ways rendering 
 from __future__ import annotations
 
 import contextlib
+import html
 import itertools
 import os
 import re
@@ -12,11 +13,14 @@ import signal
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 import imageio_ffmpeg
 import pexpect
 import psutil
+import srt
+import webvtt
 from PIL import Image
 from rich._spinners import SPINNERS
 from showreel.exporters.chapters import youtube_list
@@ -27,7 +31,16 @@ from director.formats import Pixels
 from director.page import recording
 from director.panels import SPINNER
 from director.videos import GIF_HOLD, PADDING, fit, font, for_youtube
-from tests.conftest import DEMO, descendants, director, gone, parsed_page, read_cast, shown
+from tests.conftest import (
+    CHECKOUT,
+    DEMO,
+    descendants,
+    director,
+    gone,
+    parsed_page,
+    read_cast,
+    shown,
+)  # fmt: skip
 
 SCENES = ["--scene", "before-temporal", "--scene", "with-temporal"]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -108,12 +121,40 @@ def test_one_piped_run_writes_every_output_each_checked(tmp_path: Path) -> None:
         listed = video.with_suffix(".chapters.txt").read_text()
         assert listed == youtube_list(for_youtube(made))
 
+    # The captions: beside each video and in it, each narration's title while it was shown,
+    # in its scene, and the Ctrl-C sent as a key of its own.
+    titled = [narration_titles(name) for name in SCENES[1::2]]
+    for video, track in ((outputs[".mp4"], "mov_text"), (outputs[".webm"], "webvtt")):
+        _, video_seconds = imageio_ffmpeg.count_frames_and_secs(str(video))
+        read = webvtt.read(str(video.with_suffix(".vtt"))).captions
+        subtitles = list(srt.parse(video.with_suffix(".srt").read_text()))
+        assert [html.unescape(c.text) for c in read] == [s.content for s in subtitles]
+        cues = [(s.start.total_seconds(), s.end.total_seconds(), " ".join(s.content.split()))
+                for s in subtitles]  # fmt: skip
+        assert all(0 <= start < end <= length + 0.01 for start, end, _ in cues), cues
+        assert all(start < video_seconds for start, _, _ in cues)
+        starts = [at for at, _ in scenes]
+        bounds = zip(starts, [*starts[1:], length], strict=True)
+        for titles, (begins, until) in zip(titled, bounds, strict=True):
+            shown_at = [next(at for at, _, text in cues if title in text) for title in titles]
+            assert shown_at == sorted(shown_at), (titles, cues)
+            assert all(begins <= at < until for at in shown_at), (titles, begins, cues)
+            keys = [at for at, _, text in cues if text == "^C" and begins <= at < until]
+            said = [at for at, _, text in cues if text.startswith("Sending Ctrl-C (SIGINT)")]
+            assert len(keys) == 1 and any(abs(keys[0] - at) < 0.5 for at in said), cues
+        streams = subprocess.run(
+            [imageio_ffmpeg.get_ffmpeg_exe(), "-i", str(video)], capture_output=True, text=True
+        ).stderr
+        assert f"Subtitle: {track}" in streams, streams
+
     # The page: the recording inside, and nothing it would fetch.
     page = outputs[".html"].read_text()
     assert not re.search(
         r"""(src|href)\s*=\s*["']?(https?:)?//|@import|url\(\s*["']?https?""", page
     )
     assert parsed_page(page)["recording"]["cast"] == outputs[".cast"].read_text()
+    listed = [text for _, _, text in parsed_page(page)["captions"]]
+    assert all(any(title in row for row in listed) for titles in titled for title in titles)
     if CHROMIUM or os.environ.get("CI"):
         played = in_chromium(outputs[".html"], tmp_path)
         # Its poster (0:03) is drawn: a scene's heading, and its footer unless a countdown is on.
@@ -121,6 +162,7 @@ def test_one_piped_run_writes_every_output_each_checked(tmp_path: Path) -> None:
         assert re.search(drawn, played["screen"]), played
         assert "│" in played["screen"]
         assert played["markers"] >= len(scenes) and played["buttons"] == len(markers(events))
+        assert any(titled[0][0] in row for row in played["captions"]), "listed beside it"
 
 
 def commands(child: pexpect.spawn) -> list[list[str]]:
@@ -148,7 +190,14 @@ def in_chromium(page: Path, tmp_path: Path) -> dict:
         "screen": re.sub(r"<[^>]+>", "", screen[1]) if screen else "",
         "markers": dom.count('class="ap-marker-container'),
         "buttons": len(re.findall(r"<button data-marker=", dom)),
+        "captions": re.findall(r'<ol id="captions".*?</ol>', dom, re.DOTALL)[0].split("</li>"),
     }
+
+
+def narration_titles(scene: str) -> list[str]:
+    """The titles of a scene's narrations, in its file's order."""
+    steps = tomllib.loads((CHECKOUT / "scenes" / f"{scene}.toml").read_text())["steps"]
+    return [step["title"] for step in steps if step["kind"] == "narrate"]
 
 
 def test_ctrl_c_keeps_the_cast_and_renders_the_rest_from_it(tmp_path: Path) -> None:

@@ -84,7 +84,10 @@ def test_the_director_killed_while_rendering_takes_its_renderers_and_breaks_noth
 ) -> None:
     out = tmp_path / "out"
     out.mkdir()
-    earlier = {name: f"an earlier {name}".encode() for name in (*OUTPUTS, "t.chapters.txt")}
+    earlier = {
+        name: f"an earlier {name}".encode()
+        for name in (*OUTPUTS, "t.chapters.txt", "t.vtt", "t.srt")
+    }
     for name, data in earlier.items():
         (out / name).write_bytes(data)
     child, renderers = rendering(tmp_path, out)
@@ -97,7 +100,8 @@ def test_the_director_killed_while_rendering_takes_its_renderers_and_breaks_noth
         assert (out / name).read_bytes() == data, f"{name} is as it was"
     others = sorted(set(os.listdir(out)) - set(earlier))
     assert all(
-        re.fullmatch(r"\.t\.(gif|mp4|webm|chapters\.txt)\.\w+\.part\.\w+", n) for n in others
+        re.fullmatch(r"\.t\.(gif|mp4|webm|chapters\.txt|vtt|srt)\.\w+\.part\.\w+", n)
+        for n in others
     )
 
 

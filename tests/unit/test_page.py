@@ -1,5 +1,5 @@
-"""The offline page: the player, the recording and the marker buttons in one file that
-fetches nothing and that no title, marker or output can break."""
+"""The offline page: the player, the recording, its captions and the marker buttons in one
+file that fetches nothing and that no title, marker, caption or output can break."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from director.captions import Cue
 from director.errors import DemoError
 from director.formats import Look
 from director.page import length, page, recording, script_json
@@ -96,3 +97,23 @@ def test_a_page_without_its_recording_does_not_play(tmp_path: Path) -> None:
     output.write_text("<!doctype html><script>var a = 1;</script>")
     with pytest.raises(RuntimeError):
         length(output)
+
+
+def test_the_captions_are_listed_beside_the_player_each_as_written(tmp_path: Path) -> None:
+    cast = tmp_path / "talk.cast"
+    cast.write_text(CAST, encoding="utf-8")
+    cues = [
+        Cue(1.5, 64.0, f"A program that counts\n{HOSTILE[0]}{HOSTILE[1]}", "main"),
+        Cue(65.25, 66.75, "^C", "key"),
+    ]
+    text = page(cast, Look(), cues)
+    parsed = parsed_page(text)
+    assert parsed["captions"] == [
+        (1.5, 64.0, f"0:01 A program that counts {HOSTILE[0]}{HOSTILE[1]}"),
+        (65.25, 66.75, "1:05 ^C"),
+    ], "a row a cue, its lines on one"
+    assert len(parsed["scripts"]) == 3 and parsed["recording"]["cast"] == CAST
+    assert '<div id="player"></div>\n<ol id="captions"' in text, "beside the player"
+    assert "player.seek(cue.start)" in parsed["last"], "a click plays from there"
+    assert "<strong>A program that counts</strong> &lt;!--" in text, "a panel's title in bold"
+    assert parsed_page(page(cast, Look()))["captions"] == []

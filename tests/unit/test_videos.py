@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+import srt
+import webvtt
 from rich._spinners import SPINNERS
 from rich.console import Console
 from rich.panel import Panel
@@ -16,6 +18,7 @@ from showreel.exporters.chapters import youtube_list
 from showreel.render import Renderer
 from showreel.themes import resolve_theme
 
+from director.captions import Cue
 from director.formats import Draft, Look, Pixels
 from director.panels import SPINNER
 from director.recording import Cast
@@ -187,6 +190,60 @@ def test_a_video_in_pixels_is_padded_to_them_in_the_themes_background(
     assert made != str(draft.part) and padded[padded.index("-i") + 1] == made
     assert padded[-1] == str(draft.part)
     assert padded[padded.index("-vf") + 1] == "pad=1280:720:(ow-iw)/2:(oh-ih)/2:color=0x2e3440"
+    draft.discard()
+
+
+CUES = (
+    Cue(0.5, 4.0, "A program that counts", "main"),
+    Cue(2.0, 3.0, "^C", "key"),
+)
+
+
+@pytest.mark.parametrize("name", ["a.mp4", "a.webm"])
+@pytest.mark.parametrize("pixels", [None, Pixels(1280, 720)])
+def test_a_video_gets_its_captions_beside_it_and_as_a_track_its_video_copied(
+    tmp_path: Path, name: str, pixels: Pixels | None
+) -> None:
+    cast = tmp_path / "talk.cast"
+    cast.write_text(CAST, encoding="utf-8")
+    draft = Draft(cast, tmp_path / name, Look(pixels=pixels), tmp_path, CUES)
+    assert draft.format.render is not None
+    (showreel, _), (added, _) = draft.format.render(draft)
+    assert added[added.index("-i") + 1] == showreel[showreel.index("-o") + 1]
+    assert added[-1] == str(draft.part) and added[added.index("-c") + 1] == "copy"
+    assert ("-c:v" in added) == (pixels is not None), "encoded again only to be padded"
+    codec = added[added.index("-c:s") + 1]
+    inputs = [Path(added[i + 1]) for i, part in enumerate(added) if part == "-i"]
+    track = next(path for path in inputs if path.suffix == ".vtt")
+    cues = webvtt.from_string(track.read_text()).captions
+    if name.endswith(".mp4"):  # mov_text shows one cue at a time: merged
+        assert codec == "mov_text" and [c.text for c in cues] == [
+            "A program that counts",
+            "A program that counts\n^C",
+            "A program that counts",
+        ]
+    else:
+        assert codec == "webvtt" and [c.text for c in cues] == [c.text for c in CUES]
+    [beside] = tmp_path.glob(".a.vtt.*.part.vtt")
+    assert [c.text for c in webvtt.from_string(beside.read_text()).captions] == [
+        "A program that counts",
+        "^C",
+    ]
+    [subrip] = tmp_path.glob(".a.srt.*.part.srt")
+    assert [s.content for s in srt.parse(subrip.read_text())] == ["A program that counts", "^C"]
+    draft.discard()
+    assert not list(tmp_path.glob(".a.*")), "they go with the video"
+
+
+def test_a_video_with_nothing_said_has_no_track_but_its_empty_captions(tmp_path: Path) -> None:
+    cast = tmp_path / "talk.cast"
+    cast.write_text(CAST, encoding="utf-8")
+    draft = Draft(cast, tmp_path / "a.mp4", Look(), tmp_path)
+    assert draft.format.render is not None
+    [(showreel, _)] = draft.format.render(draft)
+    assert showreel[showreel.index("-o") + 1] == str(draft.part)
+    [beside] = tmp_path.glob(".a.vtt.*.part.vtt")
+    assert webvtt.from_string(beside.read_text()).captions == []
     draft.discard()
 
 
