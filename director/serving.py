@@ -218,7 +218,7 @@ class Server:
                 self._connected, self.host or None, self.port,
                 process_request=self._request, select_subprotocol=self._protocol,
                 server_header=None, compression=None, max_size=MESSAGE, max_queue=4,
-                open_timeout=5, close_timeout=1, ping_interval=5, ping_timeout=10,
+                open_timeout=5, close_timeout=0.25, ping_interval=5, ping_timeout=10,
                 create_connection=_Capped, logger=QUIET,
             )  # fmt: skip
         except OSError as error:

@@ -26,6 +26,9 @@ class Stream(io.TextIOBase):
     numbered; the last frame is the whole screen now. Written from the show's threads, read
     from the server's: one lock; `changed` is called after each event, from the writer."""
 
+    captions = None
+    """A live view keeps no captions (a recording's cast does)."""
+
     def __init__(self, size: tuple[int, int], title: str) -> None:
         self.size = size
         self.title = one_line(title)

@@ -101,10 +101,29 @@ def test_the_phone_drives_the_real_show_the_live_view_shows_it_and_no_other_toke
     time.sleep(1)
     assert phone.inner_text("#step").startswith("Step 1 of 11"), "nothing moved the show"
 
-    # Next on the phone moves the real show, as its socket says; the live view follows it.
-    phone.click("#next-button")
+    # A press over a socket of its own moves the show once: sent again (as after a
+    # reconnect), or sent with the step before, it does nothing.
+    press = {"press": "next", "id": "once"}
+    with connect(sockets + drive_token, open_timeout=5) as first:
+        press["at"] = json.loads(first.recv(timeout=10))["at"]
+        first.send(json.dumps(press))
+        assert answer(first) == {"pressed": "once", "done": True}
     assert until(lambda: phone.inner_text("#step").startswith("Step 2 of 11"))
-    assert until(lambda: "businesslogic.py" in live_screen(live))
+    with connect(sockets + drive_token, open_timeout=5) as again:
+        again.send(json.dumps(press))
+        assert answer(again) == {"pressed": "once", "done": False}
+        again.send(json.dumps({**press, "id": "stale"}))  # a new press, on the step before
+        assert answer(again) == {"pressed": "stale", "done": False}
+    time.sleep(1)
+    assert phone.inner_text("#step").startswith("Step 2 of 11"), "neither moved the show"
+
+    # The phone reconnects by itself; next on it moves the real show, as its socket says,
+    # and the live view follows.
+    phone.evaluate("socket.close()")
+    assert until(lambda: phone.inner_text("#state") == TALK), "connected again"
+    phone.click("#next-button")
+    assert until(lambda: phone.inner_text("#step").startswith("Step 3 of 11"))
+    assert until(lambda: "start-execution.py" in live_screen(live))
     for _ in range(12):  # through the code's builds to the counter, a press a step or build
         if NUMBER_ROW.search(live_screen(live)):
             break
@@ -132,6 +151,13 @@ def test_the_phone_drives_the_real_show_the_live_view_shows_it_and_no_other_toke
     assert closed(base), "the server is gone with the show"
     for page in (live, phone, late):
         page.close()
+
+
+def answer(socket: object) -> dict:
+    """The server's answer to a press, past the states it sends meanwhile."""
+    while "pressed" not in (message := json.loads(socket.recv(timeout=10))):  # type: ignore[attr-defined]
+        pass
+    return message
 
 
 def closed(base: str) -> bool:

@@ -4,6 +4,7 @@ the show's states whole."""
 from __future__ import annotations
 
 import io
+import os
 import socket
 from pathlib import Path
 
@@ -213,3 +214,30 @@ def test_p_shows_the_phones_link_on_the_notes_screen_and_says_when_there_is_none
     assert "start it with --serve" in drawn(screen)
     screen.pairing = False
     assert "token=secret" not in drawn(screen) and "Wait for an answer." in drawn(screen)
+
+
+@pytest.mark.parametrize(("pairing", "typed", "after", "sent"), [
+    (False, b"p", True, b""),  # p pairs, and is not sent
+    (True, b"x", False, b""),  # any key hides it, and is not sent either
+    (False, b" ", False, b"next\n"),  # otherwise a key drives the show as before
+])  # fmt: skip
+def test_p_pairs_a_phone_on_the_notes_screen_and_no_key_of_it_reaches_the_show(
+    tmp_path: Path, pairing: bool, typed: bytes, after: bool, sent: bytes
+) -> None:
+    show, here = socket.socketpair()
+    show.sendall(b'{"talk": "T"}\n')
+    show.shutdown(socket.SHUT_WR)  # the show's state, then its end
+    typing, typed_here = os.pipe()
+    os.write(typed_here, typed)
+    screen = NotesScreen(tmp_path)
+    screen.pairing = pairing
+    keys = Keys()
+    keys.fd = typing
+    try:
+        _follow(here, screen, keys, drive=True)
+    finally:
+        os.close(typing)
+        os.close(typed_here)
+    here.close()
+    assert screen.pairing is after
+    assert show.recv(100) == sent
