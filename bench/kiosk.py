@@ -1,8 +1,9 @@
 """Measure a kiosk: many hands-free rounds; director memory, open files, children, db file size,
-a round's time (with --stopped-follower: while a notes screen follows, stopped as Ctrl-Z stops it).
+a round's time (with --stopped-follower: while a notes screen follows, stopped as Ctrl-Z stops it;
+with --served: served with --serve, a live viewer and a phone following every round).
 
 Run: .venv/bin/python bench/kiosk.py [--rounds 200] [--speed 20] [--scene NAME ...]
-     [--stopped-follower]
+     [--stopped-follower] [--served]
 Prints a line every 20 rounds and a summary for docs/figures.md.
 """
 
@@ -13,11 +14,13 @@ import itertools
 import signal
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 import pexpect
 import psutil
+from websockets.sync.client import connect
 
 ROOT = Path(__file__).resolve().parent.parent
 ROUND = rb"Round (\d+)(?:\x1b\[[0-9;]*m)*(: every claim held| FAILED)"
@@ -34,6 +37,9 @@ def main() -> None:
     parser.add_argument(
         "--stopped-follower", action="store_true", help="a notes screen follows, SIGSTOPped"
     )
+    parser.add_argument(
+        "--served", action="store_true", help="--serve, a live viewer and a phone following"
+    )
     args = parser.parse_args()
     state_dir = tempfile.TemporaryDirectory(prefix="kiosk-")
     state = Path(state_dir.name)
@@ -42,8 +48,21 @@ def main() -> None:
     argv += ["--db-limit", str(args.db_limit), "--layout", "scroll"]  # a round's line, whole
     for scene in args.scene:
         argv += ["--scene", scene]
+    argv += ["--serve", "0"] if args.served else []
     child = pexpect.spawn(sys.executable, argv, timeout=600, dimensions=(40, 120))
     director = psutil.Process(child.pid)
+    if args.served:
+        child.expect(rb"watch: (http://\S+)")
+        view = child.match.group(1).decode()
+        child.expect(rb"QR code\): (http://\S+)")
+        drive = child.match.group(1).decode()
+        for url in (
+            view.replace("/live?", "/live/stream?"),
+            drive.replace("/notes?", "/notes/socket?"),
+        ):
+            threading.Thread(
+                target=_follow, args=(url.replace("http", "ws", 1),), daemon=True
+            ).start()
     started = time.monotonic()
     rows, failed, ended = [], 0, [started]
     notes = None
@@ -89,6 +108,13 @@ def main() -> None:
     print(f"- children between rounds: {sorted({r[3] for r in rows})}")
     largest = max(r[4] for r in rows)
     print(f"- dev server db files: max {largest:.2f} MB (--db-limit {args.db_limit:g})")
+
+
+def _follow(url: str) -> None:
+    """A client that reads everything the server sends, until the show ends."""
+    with connect(url, subprotocols=["v2.asciicast"]) as client:
+        for _ in client:
+            pass
 
 
 if __name__ == "__main__":

@@ -77,6 +77,9 @@ PHONE = {
     "blackout": Press(Action.BLACKOUT),
 }
 """What the phone's buttons may press: never quit."""
+ON_ITS_STEP = {"next", "back"}
+"""The presses taken only on the step they were pressed on: a next pressed as the show moved
+on by itself would skip a step. A blackout is wanted whatever the step."""
 HEADERS = {
     "Cache-Control": "no-store",
     "Referrer-Policy": "no-referrer",  # a token in the address goes nowhere else
@@ -309,12 +312,12 @@ class Server:
                 await connection.send(json.dumps({"pressed": str(press["id"])[:64], "done": done}))
 
     def _press(self, name: str, at: object, press_id: str) -> bool:
-        """Press it on the show, unless it was pressed on another step, was taken already,
-        or is no button of the phone's."""
+        """Press it on the show, unless it was taken already, is no button of the phone's,
+        or moves the show and was pressed on another step."""
         publisher = self.publisher
         if publisher is None or name not in PHONE or press_id in self._pressed:
             return False
-        if at != publisher.state.get("at"):
+        if name in ON_ITS_STEP and at != publisher.state.get("at"):
             return False
         self._pressed.append(press_id)
         return publisher.press(PHONE[name])
@@ -351,7 +354,7 @@ def _answer(
 
 def _page(name: str) -> str:
     """A page of director/web/, asciinema-player's script and styles put in it."""
-    page = (resources.files("director") / "web" / name).read_text(encoding="utf-8")
+    page = (resources.files("director.web") / name).read_text(encoding="utf-8")
     if "{{player" not in page:
         return page
     css, js = player_assets()

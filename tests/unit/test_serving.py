@@ -99,7 +99,9 @@ def test_a_press_is_taken_once_and_only_on_the_step_it_was_pressed_on(tmp_path: 
     assert shown._press("next", 3, "a") is False, "sent again after a reconnect"
     assert shown._press("next", 2, "b") is False, "pressed on the step before"
     assert shown._press("quit", 3, "c") is False, "the phone never quits"
-    assert shown._press("blackout", 3, "d") is True
+    assert shown._press("back", 2, "e") is False, "back too"
+    assert shown._press("blackout", 2, "d") is True, "a blackout whatever the step"
+    assert shown._press("blackout", 3, "d") is False, "but once"
     assert publisher.pressed == [Press(Action.NEXT), Press(Action.BLACKOUT)]
 
 
