@@ -91,6 +91,32 @@ def test_a_panel_and_its_lines_each_last_until_replaced_cleared_or_pushed_out(
     assert [cue.lane for cue in cues] == ["main", "line", "line", "main", "line"]
 
 
+def test_a_text_replaced_at_once_is_still_read_and_one_never_drawn_is_no_cue(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    narrator, captions, cast, clock = recorded(monkeypatch)
+    narrator.say("[stage.heading]Talk  -  round 1[/]")
+    clock.now += 0.002  # the scene clears it before the stage draws a frame
+    narrator.scene(1, 1, "Before Temporal")
+    narrator.narrate("A program that counts", "It counts.")
+    clock.now += 2
+    narrator.info("Sending [bold]Ctrl-C (SIGINT)[/] to the counter")
+    clock.now += 0.2  # the question replaces it: a frame or two
+    narrator.ask("What number will it show first?")
+    clock.now += 0.4
+    cast.marker("the recording's last event")
+    cast.close()
+    assert [
+        tuple(round(t, 3) if isinstance(t, float) else t for t in span)
+        for span in spans(captions.cues())
+    ] == [
+        (0.002, 2.202, "A program that counts\nIt counts."),
+        (2.002, 2.602, "Sending Ctrl-C (SIGINT) to the counter"),
+        (2.202, 2.602, "Question for the room\nWhat number will it show first?"),
+    ], "the heading never drawn is left out; the line replaced soon lasts to the end at most"
+    assert files.READABLE == 1.0
+
+
 def test_what_still_shows_ends_at_the_recordings_last_event(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
