@@ -29,12 +29,10 @@ ROWS = 2
 """The most lines a cue holds: longer text is cut into cues that follow one another."""
 KEY_SECONDS = 1.5
 """How long a key pressed on stage stays as its cue, unless the next key comes sooner."""
-FRAME = 1 / 8
-"""The stage draws itself 8 times a second: a text shown for less may never have been drawn,
-and is no cue."""
 READABLE = 1.0
 """The shortest a text's cue lasts (to the recording's end at most): one replaced sooner (a
-signal's line, under the question that follows it) is still read."""
+signal's line, under the question that follows it; a round's heading, under its first
+scene) is still read."""
 Lane = Literal["main", "line", "key"]
 LANES: tuple[Lane, ...] = ("main", "line", "key")
 """Each cue's lane, in the order a merged cue stacks their texts: the main panel (a narration,
@@ -107,19 +105,14 @@ class Captions:
 
     def cues(self) -> list[Cue]:
         """Every text as it was shown, by its start (`cut` makes cues of two lines of them),
-        for READABLE at least, unless it lasted less than a FRAME; each key until the next
-        or KEY_SECONDS."""
+        for READABLE at least; each key until the next or KEY_SECONDS."""
         end = self._end if self._end is not None else self.clock()
         starts = [key.start for key in self._keys[1:]] + [end]
         keys = [
             replace(k, end=min(k.start + KEY_SECONDS, s, end))
             for k, s in zip(self._keys, starts, strict=False)
         ]
-        shown = [
-            replace(cue, end=max(cue.end, min(cue.start + READABLE, end)))
-            for cue in self._shown
-            if cue.end - cue.start >= FRAME
-        ]
+        shown = [replace(c, end=max(c.end, min(c.start + READABLE, end))) for c in self._shown]
         found = [cue for cue in shown + keys if cue.end > cue.start]
         return sorted(found, key=lambda cue: (cue.start, LANES.index(cue.lane)))
 
