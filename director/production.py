@@ -197,12 +197,15 @@ def _served(
     publisher: Publisher | None,
 ) -> Recorder | None:
     """With --serve, the web server (stopped on `stack`) and the recorder of its live view:
-    the stage as the audience sees it (at --record-size if given, else the terminal's size);
+    the stage as the audience sees it, always composed (a viewer may join at any moment), at
+    --record-size if given, else the terminal's size where the stage fits it, else 100x30;
     both links said once on stderr, before the stage and before anything is recorded, and
     the phone's kept for the notes screen's QR code (never on the stage)."""
     if args.serve is None:
         return None
-    size = (console.width, console.height) if console.is_terminal else NO_TERMINAL_SIZE
+    columns, rows = TAKE_SIZE  # the stage's least, as a take's
+    fits = console.is_terminal and console.width >= columns and console.height >= rows
+    size = (console.width, console.height) if fits else NO_TERMINAL_SIZE
     stream = Stream(args.record_size or size, title)
     server = stack.enter_context(Server(*args.serve, stream, publisher, args.state_dir))
     links = server.links()
@@ -216,10 +219,9 @@ def _served(
         print(f"{program_name()}: {line}", file=sys.stderr)
     if publisher is not None:
         publisher.publish(drive=links["drive"])
-    following = console.is_terminal and args.record_size is None
-    recorder = Recorder(stream, follow_terminal=following, colors=variant_for(THEMES[LIVE_THEME]))
-    recorder.layout = choose(args.layout, recorder.console)[0]
-    return recorder
+    following = fits and args.record_size is None
+    colors = variant_for(THEMES[LIVE_THEME])
+    return Recorder(stream, follow_terminal=following, layout=TAKE_LAYOUT, colors=colors)
 
 
 def _apart(records: list[Path], transcript: Path | None, takes: Takes) -> None:
