@@ -34,7 +34,11 @@ from director.streaming import Stream
 
 Token = Literal["view", "drive"]
 CAP = 32
-"""Open WebSockets at once, at most: a request past them gets 503 and is let go."""
+"""Open WebSockets at once with the view's token, at most: a request past them gets 503 and
+is let go."""
+PHONES = 4
+"""The same with the drive's token: a room of their own, so that no crowd of viewers (the
+view's link is anyone's) locks the presenter's phone out."""
 TCP_CAP = 2 * CAP
 """Connections at once in any state (a client that opens one and says nothing holds it for
 `open_timeout`): one more is closed as it comes, so no flood takes the show's descriptors."""
@@ -243,7 +247,7 @@ class Server:
             return _answer(connection, HTTPStatus.NOT_FOUND, "Not found")
         if not secrets.compare_digest(token.encode(), self.tokens[route.token].encode()):
             return _answer(connection, HTTPStatus.FORBIDDEN, "Forbidden")
-        if len(connection.server.all_connections) > CAP:
+        if self._open(connection, route.token) > (CAP if route.token == "view" else PHONES):
             return _answer(connection, HTTPStatus.SERVICE_UNAVAILABLE, "Too many connections")
         upgrade = request.headers.get("Upgrade", "").lower() == "websocket"
         if route.kind == "page":
@@ -254,6 +258,11 @@ class Server:
         if origin is not None and not same_origin(origin, request.headers.get("Host")):
             return _answer(connection, HTTPStatus.FORBIDDEN, "Forbidden")
         return None
+
+    def _open(self, connection: ServerConnection, token: Token) -> int:
+        """How many connections (this one too) are on a path of `token`'s."""
+        routes = (self._route(c.request)[0] for c in connection.server.all_connections if c.request)
+        return sum(1 for route in routes if route is not None and route.token == token)
 
     def _protocol(self, connection: ServerConnection, offered: Any) -> Any:
         """The route's subprotocol when the client offers it (asciinema-player falls back
