@@ -218,8 +218,9 @@ class Server:
         # What goes wrong with a client is that client's alone: never said on the stage.
         asyncio.get_running_loop().set_exception_handler(lambda loop, context: None)
         try:
+            where = _listening(self.host, self.port)
             server = await serve(
-                self._connected, self.host or None, self.port,
+                self._connected, **where,
                 process_request=self._request, select_subprotocol=self._protocol,
                 server_header=None, compression=None, max_size=MESSAGE, max_queue=4,
                 open_timeout=5, close_timeout=0.25, ping_interval=5, ping_timeout=10,
@@ -332,6 +333,17 @@ class Server:
         """What the phone shows, as the notes screen words it (never the drive link)."""
         state = dict(self.publisher.state) if self.publisher is not None else {}
         return notes.phone_view(state, notes.planned(self.state_dir), time.time())
+
+
+def _listening(host: str, port: int) -> dict[str, Any]:
+    """Where serve() listens: IPv6's any address takes IPv4 too (asyncio would make it
+    IPv6 alone, and the links, which carry the LAN's IPv4 address, would reach nothing)."""
+    if host == "::":
+        both = socket.has_dualstack_ipv6()
+        return {
+            "sock": socket.create_server((host, port), family=socket.AF_INET6, dualstack_ipv6=both)
+        }
+    return {"host": host or None, "port": port}
 
 
 async def _until(woken: asyncio.Event, connection: ServerConnection, seconds: float | None) -> bool:

@@ -10,6 +10,7 @@ import signal
 import socket
 import threading
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -241,3 +242,22 @@ def test_viewers_that_never_read_and_a_flood_of_silent_connections_do_not_slow_t
     assert let_go, "the flood beyond TCP_CAP was let go as it came, not held open"
     assert took <= alone * 1.5 + 2, f"{took} s with three stuck viewers, {alone} s without"
     assert any("every claim held" in message for message in seen), "the others saw it all"
+
+
+@pytest.mark.skipif(not socket.has_dualstack_ipv6(), reason="no IPv6 here")
+def test_serving_on_ipv6s_any_address_serves_ipv4_too_as_its_links_say(tmp_path: Path) -> None:
+    child = director(tmp_path, "--serve", "[::]:0", "--layout", "stage", *SCENE)
+    child.expect(r"watch: (http://\S+)")
+    link = child.match[1]
+    port = link.split("/")[2].rsplit(":", 1)[1]
+    token = link.split("token=")[1]
+    try:
+        for host in (link.split("/")[2].rsplit(":", 1)[0], "127.0.0.1", "[::1]"):
+            with urllib.request.urlopen(
+                f"http://{host}:{port}/live?token={token}", timeout=5
+            ) as page:
+                assert page.status == 200, host
+    finally:
+        child.send("q")
+        child.expect(pexpect.EOF)
+        child.close()
