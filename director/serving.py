@@ -248,7 +248,7 @@ class Server:
             return _answer(connection, HTTPStatus.NOT_FOUND, "Not found")
         if not secrets.compare_digest(token.encode(), self.tokens[route.token].encode()):
             return _answer(connection, HTTPStatus.FORBIDDEN, "Forbidden")
-        if self._open(connection, route.token) > (CAP if route.token == "view" else PHONES):
+        if self._open(connection, route.token) >= (CAP if route.token == "view" else PHONES):
             return _answer(connection, HTTPStatus.SERVICE_UNAVAILABLE, "Too many connections")
         upgrade = request.headers.get("Upgrade", "").lower() == "websocket"
         if route.kind == "page":
@@ -261,7 +261,8 @@ class Server:
         return None
 
     def _open(self, connection: ServerConnection, token: Token) -> int:
-        """How many connections (this one too) are on a path of `token`'s."""
+        """How many WebSockets are open on a path of `token`'s (websockets counts one once
+        its handshake is done: not this one)."""
         routes = (self._route(c.request)[0] for c in connection.server.all_connections if c.request)
         return sum(1 for route in routes if route is not None and route.token == token)
 

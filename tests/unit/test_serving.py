@@ -39,7 +39,7 @@ def request(server: Server, path: str, *, upgrade: bool = False, origin: str | N
     this = Request(path, headers)
     opened = [SimpleNamespace(request=Request(others_path or path, headers)) for _ in range(others)]
     connection = SimpleNamespace(respond=protocol.reject, request=this)
-    connection.server = SimpleNamespace(all_connections=[connection, *opened])
+    connection.server = SimpleNamespace(all_connections=opened)  # the open ones: not this
     response = server._request(connection, this)  # type: ignore[arg-type]
     return None if response is None else HTTPStatus(response.status_code)
 
