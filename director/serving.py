@@ -11,8 +11,9 @@ import secrets
 import socket
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass
+from functools import partial
 from http import HTTPStatus
 from importlib import resources
 from pathlib import Path
@@ -42,6 +43,8 @@ view's link is anyone's) locks the presenter's phone out."""
 TCP_CAP = 2 * CAP
 """Connections at once in any state (a client that opens one and says nothing holds it for
 `open_timeout`): one more is closed as it comes, so no flood takes the show's descriptors."""
+SILENT = 8
+"""Connections from one address that have yet to send their request, at most."""
 MESSAGE = 512
 """The most bytes a client's message may have (a press is a few dozen)."""
 PRESSES_KEPT = 256
@@ -91,20 +94,33 @@ HEADERS = {
 
 
 class _Capped(ServerConnection):
-    """A connection, unless TCP_CAP are open already: then it is closed before anything."""
+    """A connection, unless TCP_CAP are open already, or SILENT from its address have yet to
+    ask for anything: then it is closed before anything (no flood from one address locks
+    the phone, on another, out)."""
 
     capped = False
+    peer = ""
+
+    def __init__(self, *args: Any, silent: Counter[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.silent = silent
+        """How many connections from each address have asked for nothing yet (the server's)."""
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        if len(self.server.handler_tasks) >= TCP_CAP:
+        peer = str((transport.get_extra_info("peername") or ("",))[0])
+        if len(self.server.handler_tasks) >= TCP_CAP or self.silent[peer] >= SILENT:
             self.capped = True
             transport.abort()
             return
+        self.peer = peer
+        self.silent[peer] += 1
         super().connection_made(transport)
 
     def data_received(self, data: bytes) -> None:
         if not self.capped:
             super().data_received(data)
+            if self.request is not None:
+                self._spoke()
 
     def eof_received(self) -> None:
         if not self.capped:
@@ -112,7 +128,15 @@ class _Capped(ServerConnection):
 
     def connection_lost(self, exc: Exception | None) -> None:
         if not self.capped:
+            self._spoke()
             super().connection_lost(exc)
+
+    def _spoke(self) -> None:
+        if self.peer:
+            self.silent[self.peer] -= 1
+            if not self.silent[self.peer]:
+                del self.silent[self.peer]
+            self.peer = ""
 
 
 def same_origin(origin: str, host: str | None) -> bool:
@@ -224,7 +248,7 @@ class Server:
                 process_request=self._request, select_subprotocol=self._protocol,
                 server_header=None, compression=None, max_size=MESSAGE, max_queue=4,
                 open_timeout=5, close_timeout=0.25, ping_interval=5, ping_timeout=10,
-                create_connection=_Capped, logger=QUIET,
+                create_connection=partial(_Capped, silent=Counter()), logger=QUIET,
             )  # fmt: skip
         except OSError as error:
             self._failure = error

@@ -261,3 +261,24 @@ def test_serving_on_ipv6s_any_address_serves_ipv4_too_as_its_links_say(tmp_path:
         child.send("q")
         child.expect(pexpect.EOF)
         child.close()
+
+
+def test_a_flood_of_silent_connections_from_one_address_never_locks_out_the_phone_on_another(
+    tmp_path: Path,
+) -> None:
+    child, links = served(tmp_path)
+    host, port = links["view"].split("/")[2].rsplit(":", 1)
+    flood = [socket.create_connection((host, int(port))) for _ in range(2 * TCP_CAP)]
+    phone = socket.socket()
+    phone.bind(("127.0.0.2", 0))  # the phone, elsewhere on the network
+    phone.connect((host, int(port)))
+    url = links["drive"].replace("http", "ws").replace("/notes?", "/notes/socket?")
+    try:
+        with connect(url, sock=phone, open_timeout=5) as driving:
+            assert isinstance(json.loads(driving.recv(timeout=10)), dict), "it is let in"
+    finally:
+        for sock in flood:
+            sock.close()
+        child.send("q")
+        child.expect(pexpect.EOF)
+        child.close()
