@@ -150,6 +150,8 @@ def test_the_phone_drives_the_real_show_the_live_view_shows_it_and_no_other_toke
     child.close()
     assert child.exitstatus == 0 and gone(processes)
     assert closed(base), "the server is gone with the show"
+    assert until(lambda: phone.inner_text("#state") == "reconnecting..."), "the phone says so"
+    assert phone.is_disabled("#next-button")
     for page in (live, phone, late):
         page.close()
 
