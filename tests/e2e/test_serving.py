@@ -152,6 +152,7 @@ def test_the_phone_drives_the_real_show_the_live_view_shows_it_and_no_other_toke
     assert closed(base), "the server is gone with the show"
     assert until(lambda: phone.inner_text("#state") == "reconnecting..."), "the phone says so"
     assert phone.is_disabled("#next-button")
+    assert until(lambda: live.inner_text("#said") == "reconnecting..."), "never 'live' again"
     for page in (live, phone, late):
         page.close()
 
