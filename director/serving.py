@@ -37,9 +37,10 @@ Token = Literal["view", "drive"]
 CAP = 32
 """Open WebSockets at once with the view's token, at most: a request past them gets 503 and
 is let go."""
-PHONES = 4
+PHONES = 8
 """The same with the drive's token: a room of their own, so that no crowd of viewers (the
-view's link is anyone's) locks the presenter's phone out."""
+view's link is anyone's) locks the presenter's phone out; room too for the sockets a phone
+that changed networks left behind (each goes within `ping_timeout`)."""
 TCP_CAP = 2 * CAP
 """Connections at once in any state (a client that opens one and says nothing holds it for
 `open_timeout`): one more is closed as it comes, so no flood takes the show's descriptors."""
