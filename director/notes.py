@@ -63,7 +63,7 @@ class NotesScreen:
             )
         if self.pairing:
             title = "[notes.title]Pair a phone[/]"
-            return Panel(self._pairing(), title=title, border_style="notes", padding=(1, 2))
+            return Panel(self._pairing(), title=title, border_style="notes", padding=(0, 2))
         scene_number, scenes, scene = _where(state.get("scene"))
         step_number, steps, step = _where(state.get("step"))
         notes = str(state.get("notes") or "(no notes for this step)")
@@ -105,8 +105,7 @@ class NotesScreen:
             return Text(f"{said}\nAny key goes back to the notes.", style="stage.info")
         return Group(
             Text("Scan with the phone that drives the show (any key hides it):", style="bold"),
-            Text(""),
-            qr_code(link),
+            qr_code(link),  # its own light border sets it apart
             Text(link, style="stage.info", overflow="fold"),
         )
 
@@ -156,8 +155,10 @@ def phone_view(state: dict[str, Any], plan: list[tuple[str, str, float]], now: f
 
 def qr_code(link: str) -> Text:
     """`link` as a QR code drawn with half blocks, two rows of modules a line, dark on light
-    whatever the terminal's colours (as a phone's camera reads it best)."""
-    rows = [list(row) for row in segno.make(link, error="m").matrix_iter(border=2)]
+    whatever the terminal's colours (as a phone's camera reads it best). The smallest code
+    that holds it (segno raises its error correction as far as that size allows): a LAN
+    link fits 80x24 with its panel."""
+    rows = [list(row) for row in segno.make(link, error="l").matrix_iter(border=2)]
     if len(rows) % 2:
         rows.append([0] * len(rows[0]))
     blocks = {(1, 1): "█", (1, 0): "▀", (0, 1): "▄", (0, 0): " "}

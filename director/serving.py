@@ -11,8 +11,9 @@ import secrets
 import socket
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass
+from functools import partial
 from http import HTTPStatus
 from importlib import resources
 from pathlib import Path
@@ -34,10 +35,17 @@ from director.streaming import Stream
 
 Token = Literal["view", "drive"]
 CAP = 32
-"""Open WebSockets at once, at most: a request past them gets 503 and is let go."""
+"""Open WebSockets at once with the view's token, at most: a request past them gets 503 and
+is let go."""
+PHONES = 8
+"""The same with the drive's token: a room of their own, so that no crowd of viewers (the
+view's link is anyone's) locks the presenter's phone out; room too for the sockets a phone
+that changed networks left behind (each goes within `ping_timeout`)."""
 TCP_CAP = 2 * CAP
 """Connections at once in any state (a client that opens one and says nothing holds it for
 `open_timeout`): one more is closed as it comes, so no flood takes the show's descriptors."""
+SILENT = 8
+"""Connections from one address that have yet to send their request, at most."""
 MESSAGE = 512
 """The most bytes a client's message may have (a press is a few dozen)."""
 PRESSES_KEPT = 256
@@ -90,20 +98,33 @@ HEADERS = {
 
 
 class _Capped(ServerConnection):
-    """A connection, unless TCP_CAP are open already: then it is closed before anything."""
+    """A connection, unless TCP_CAP are open already, or SILENT from its address have yet to
+    ask for anything: then it is closed before anything (no flood from one address locks
+    the phone, on another, out)."""
 
     capped = False
+    peer = ""
+
+    def __init__(self, *args: Any, silent: Counter[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.silent = silent
+        """How many connections from each address have asked for nothing yet (the server's)."""
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        if len(self.server.handler_tasks) >= TCP_CAP:
+        peer = str((transport.get_extra_info("peername") or ("",))[0])
+        if len(self.server.handler_tasks) >= TCP_CAP or self.silent[peer] >= SILENT:
             self.capped = True
             transport.abort()
             return
+        self.peer = peer
+        self.silent[peer] += 1
         super().connection_made(transport)
 
     def data_received(self, data: bytes) -> None:
         if not self.capped:
             super().data_received(data)
+            if self.request is not None:
+                self._spoke()
 
     def eof_received(self) -> None:
         if not self.capped:
@@ -111,7 +132,15 @@ class _Capped(ServerConnection):
 
     def connection_lost(self, exc: Exception | None) -> None:
         if not self.capped:
+            self._spoke()
             super().connection_lost(exc)
+
+    def _spoke(self) -> None:
+        if self.peer:
+            self.silent[self.peer] -= 1
+            if not self.silent[self.peer]:
+                del self.silent[self.peer]
+            self.peer = ""
 
 
 def same_origin(origin: str, host: str | None) -> bool:
@@ -217,12 +246,13 @@ class Server:
         # What goes wrong with a client is that client's alone: never said on the stage.
         asyncio.get_running_loop().set_exception_handler(lambda loop, context: None)
         try:
+            where = _listening(self.host, self.port)
             server = await serve(
-                self._connected, self.host or None, self.port,
+                self._connected, **where,
                 process_request=self._request, select_subprotocol=self._protocol,
                 server_header=None, compression=None, max_size=MESSAGE, max_queue=4,
                 open_timeout=5, close_timeout=0.25, ping_interval=5, ping_timeout=10,
-                create_connection=_Capped, logger=QUIET,
+                create_connection=partial(_Capped, silent=Counter()), logger=QUIET,
             )  # fmt: skip
         except OSError as error:
             self._failure = error
@@ -246,7 +276,7 @@ class Server:
             return _answer(connection, HTTPStatus.NOT_FOUND, "Not found")
         if not secrets.compare_digest(token.encode(), self.tokens[route.token].encode()):
             return _answer(connection, HTTPStatus.FORBIDDEN, "Forbidden")
-        if len(connection.server.all_connections) > CAP:
+        if self._open(connection, route.token) >= (CAP if route.token == "view" else PHONES):
             return _answer(connection, HTTPStatus.SERVICE_UNAVAILABLE, "Too many connections")
         upgrade = request.headers.get("Upgrade", "").lower() == "websocket"
         if route.kind == "page":
@@ -257,6 +287,12 @@ class Server:
         if origin is not None and not same_origin(origin, request.headers.get("Host")):
             return _answer(connection, HTTPStatus.FORBIDDEN, "Forbidden")
         return None
+
+    def _open(self, connection: ServerConnection, token: Token) -> int:
+        """How many WebSockets are open on a path of `token`'s (websockets counts one once
+        its handshake is done: not this one)."""
+        routes = (self._route(c.request)[0] for c in connection.server.all_connections if c.request)
+        return sum(1 for route in routes if route is not None and route.token == token)
 
     def _protocol(self, connection: ServerConnection, offered: Any) -> Any:
         """The route's subprotocol when the client offers it (asciinema-player falls back
@@ -326,6 +362,17 @@ class Server:
         """What the phone shows, as the notes screen words it (never the drive link)."""
         state = dict(self.publisher.state) if self.publisher is not None else {}
         return notes.phone_view(state, notes.planned(self.state_dir), time.time())
+
+
+def _listening(host: str, port: int) -> dict[str, Any]:
+    """Where serve() listens: IPv6's any address takes IPv4 too (asyncio would make it
+    IPv6 alone, and the links, which carry the LAN's IPv4 address, would reach nothing)."""
+    if host == "::":
+        both = socket.has_dualstack_ipv6()
+        return {
+            "sock": socket.create_server((host, port), family=socket.AF_INET6, dualstack_ipv6=both)
+        }
+    return {"host": host or None, "port": port}
 
 
 async def _until(woken: asyncio.Event, connection: ServerConnection, seconds: float | None) -> bool:

@@ -36,6 +36,8 @@ class Stream(io.TextIOBase):
         self._lock = threading.Lock()
         self._events: deque[tuple[int, float, str, str]] = deque(maxlen=KEPT)
         self._count = 0
+        self._resized = 0
+        """The number of the last resize event."""
         self._screen = ""
         self._drawn = ""
 
@@ -61,6 +63,7 @@ class Stream(io.TextIOBase):
             with self._lock:
                 self.size = size
                 self._add("r", f"{size[0]}x{size[1]}")
+                self._resized = self._count
             self.changed()
 
     def _add(self, kind: str, data: str) -> None:
@@ -91,7 +94,10 @@ class Stream(io.TextIOBase):
                 return seen, []
             if not self._events or self._events[0][0] > seen + 1:  # it fell behind: the screen
                 screen = BEGIN + self._screen.replace("\n", "\r\n")
-                return self._count, [json_line([now, "o", screen])]
+                messages = [json_line([now, "o", screen])]
+                if self._resized > seen:  # a resize among what it missed: the size first
+                    messages.insert(0, json_line([now, "r", f"{self.size[0]}x{self.size[1]}"]))
+                return self._count, messages
             return self._count, [
                 json_line([round(max(0.0, at - began), 6), kind, data])
                 for number, at, kind, data in self._events

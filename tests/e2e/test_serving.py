@@ -10,6 +10,7 @@ import signal
 import socket
 import threading
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -149,6 +150,9 @@ def test_the_phone_drives_the_real_show_the_live_view_shows_it_and_no_other_toke
     child.close()
     assert child.exitstatus == 0 and gone(processes)
     assert closed(base), "the server is gone with the show"
+    assert until(lambda: phone.inner_text("#state") == "reconnecting..."), "the phone says so"
+    assert phone.is_disabled("#next-button")
+    assert until(lambda: live.inner_text("#said") == "reconnecting..."), "never 'live' again"
     for page in (live, phone, late):
         page.close()
 
@@ -241,3 +245,43 @@ def test_viewers_that_never_read_and_a_flood_of_silent_connections_do_not_slow_t
     assert let_go, "the flood beyond TCP_CAP was let go as it came, not held open"
     assert took <= alone * 1.5 + 2, f"{took} s with three stuck viewers, {alone} s without"
     assert any("every claim held" in message for message in seen), "the others saw it all"
+
+
+@pytest.mark.skipif(not socket.has_dualstack_ipv6(), reason="no IPv6 here")
+def test_serving_on_ipv6s_any_address_serves_ipv4_too_as_its_links_say(tmp_path: Path) -> None:
+    child = director(tmp_path, "--serve", "[::]:0", "--layout", "stage", *SCENE)
+    child.expect(r"watch: (http://\S+)")
+    link = child.match[1]
+    port = link.split("/")[2].rsplit(":", 1)[1]
+    token = link.split("token=")[1]
+    try:
+        for host in (link.split("/")[2].rsplit(":", 1)[0], "127.0.0.1", "[::1]"):
+            with urllib.request.urlopen(
+                f"http://{host}:{port}/live?token={token}", timeout=5
+            ) as page:
+                assert page.status == 200, host
+    finally:
+        child.send("q")
+        child.expect(pexpect.EOF)
+        child.close()
+
+
+def test_a_flood_of_silent_connections_from_one_address_never_locks_out_the_phone_on_another(
+    tmp_path: Path,
+) -> None:
+    child, links = served(tmp_path)
+    host, port = links["view"].split("/")[2].rsplit(":", 1)
+    flood = [socket.create_connection((host, int(port))) for _ in range(2 * TCP_CAP)]
+    phone = socket.socket()
+    phone.bind(("127.0.0.2", 0))  # the phone, elsewhere on the network
+    phone.connect((host, int(port)))
+    url = links["drive"].replace("http", "ws").replace("/notes?", "/notes/socket?")
+    try:
+        with connect(url, sock=phone, open_timeout=5) as driving:
+            assert isinstance(json.loads(driving.recv(timeout=10)), dict), "it is let in"
+    finally:
+        for sock in flood:
+            sock.close()
+        child.send("q")
+        child.expect(pexpect.EOF)
+        child.close()

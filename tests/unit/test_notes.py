@@ -194,7 +194,7 @@ def test_the_phones_link_is_a_qr_code_of_exactly_its_modules_dark_on_light() -> 
     link = str(STATE["drive"])
     code = notes.qr_code(link)
     assert str(code.style) == "notes.qr" and code.no_wrap
-    modules = [list(row) for row in segno.make(link, error="m").matrix_iter(border=2)]
+    modules = [list(row) for row in segno.make(link, error="l").matrix_iter(border=2)]
     halves = {"█": (1, 1), "▀": (1, 0), "▄": (0, 1), " ": (0, 0)}
     read: list[list[int]] = []
     for line in code.plain.split("\n"):
@@ -214,6 +214,17 @@ def test_p_shows_the_phones_link_on_the_notes_screen_and_says_when_there_is_none
     assert "start it with --serve" in drawn(screen)
     screen.pairing = False
     assert "token=secret" not in drawn(screen) and "Wait for an answer." in drawn(screen)
+
+
+@pytest.mark.parametrize(
+    "host", ["127.0.0.1:54321", "192.168.100.123:54321", "[fd00::1234:5678]:54321"]
+)
+def test_the_pairing_screen_fits_a_terminal_of_80x24_whole(tmp_path: Path, host: str) -> None:
+    screen = NotesScreen(tmp_path)
+    link = f"http://{host}/notes?token=" + "x" * 24  # as long as the show's are
+    screen.connected, screen.state, screen.pairing = True, {**STATE, "drive": link}, True
+    rows = drawn(screen, 80).splitlines()
+    assert len(rows) <= 24 and rows[-1].startswith("╰") and link in "".join(rows), len(rows)
 
 
 @pytest.mark.parametrize(("pairing", "typed", "after", "sent"), [

@@ -9,7 +9,7 @@ from websockets.server import ServerProtocol
 
 from director import serving
 from director.keys import Action, Press
-from director.serving import CAP, PHONE, ROUTES, Server, same_origin
+from director.serving import CAP, PHONE, PHONES, ROUTES, Server, same_origin
 from director.streaming import Stream
 
 
@@ -28,18 +28,19 @@ def server(tmp_path: Path, publisher: FakePublisher | None = None) -> Server:
 
 
 def request(server: Server, path: str, *, upgrade: bool = False, origin: str | None = None,
-            host: str = "127.0.0.1:8765", others: int = 0) -> HTTPStatus | None:  # fmt: skip
+            host: str = "127.0.0.1:8765", others: int = 0,
+            others_path: str | None = None) -> HTTPStatus | None:  # fmt: skip
     headers = Headers(Host=host)
     if upgrade:
         headers["Upgrade"] = "websocket"
     if origin is not None:
         headers["Origin"] = origin
     protocol = ServerProtocol()
-    connection = SimpleNamespace(
-        respond=protocol.reject,
-        server=SimpleNamespace(all_connections=set(range(others + 1))),
-    )
-    response = server._request(connection, Request(path, headers))  # type: ignore[arg-type]
+    this = Request(path, headers)
+    opened = [SimpleNamespace(request=Request(others_path or path, headers)) for _ in range(others)]
+    connection = SimpleNamespace(respond=protocol.reject, request=this)
+    connection.server = SimpleNamespace(all_connections=opened)  # the open ones: not this
+    response = server._request(connection, this)  # type: ignore[arg-type]
     return None if response is None else HTTPStatus(response.status_code)
 
 
@@ -83,6 +84,15 @@ def test_past_the_cap_a_request_is_let_go_with_503(tmp_path: Path) -> None:
     page = f"/live?token={shown.tokens['view']}"
     assert request(shown, page, others=CAP - 1) == HTTPStatus.OK
     assert request(shown, page, others=CAP) == HTTPStatus.SERVICE_UNAVAILABLE
+
+
+def test_a_crowd_of_viewers_never_locks_the_phone_out(tmp_path: Path) -> None:
+    shown = server(tmp_path)
+    phone = f"/notes/socket?token={shown.tokens['drive']}"
+    crowd = f"/live/stream?token={shown.tokens['view']}"
+    assert request(shown, phone, upgrade=True, others=CAP, others_path=crowd) is None
+    assert request(shown, phone, upgrade=True, others=PHONES - 1) is None
+    assert request(shown, phone, upgrade=True, others=PHONES) == HTTPStatus.SERVICE_UNAVAILABLE
 
 
 def test_same_origin_is_the_host_and_port_exactly() -> None:

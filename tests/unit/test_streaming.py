@@ -54,6 +54,19 @@ def test_a_viewer_too_far_behind_gets_the_whole_screen_not_the_events_it_missed(
     assert (kind, data) == ("o", f"{BEGIN}{HOME}frame {KEPT + 4}")
 
 
+def test_a_viewer_too_far_behind_a_resize_is_told_the_new_size_with_the_screen() -> None:
+    stream = Stream((80, 24), "t")
+    seen, _ = stream.start()
+    stream.resize((100, 30))
+    for n in range(KEPT + 5):
+        stream.write(f"{HOME}frame {n}")
+    _, messages = stream.since(seen, began=0.0)
+    assert [(kind, data) for _, kind, data in events(messages)] == [
+        ("r", "100x30"),
+        ("o", f"{BEGIN}{HOME}frame {KEPT + 4}"),
+    ]
+
+
 def test_a_write_that_is_no_frame_leaves_the_screen_as_it_was() -> None:
     stream = Stream((80, 24), "t")
     stream.write(f"{HOME}the stage")
