@@ -21,7 +21,8 @@ from websockets.sync.client import connect
 CHECKOUT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(CHECKOUT))
 
-from director.serving import TCP_CAP, Server  # noqa: E402
+from director.admission import TCP_CAP  # noqa: E402
+from director.serving import Server  # noqa: E402
 from director.streaming import HOME, Stream  # noqa: E402
 from tests.e2e.test_serving import stalled  # noqa: E402
 

@@ -149,6 +149,11 @@ def markdown_table() -> str:
     return "\n".join(["| keys | what they do |", "|---|---|", *rows]) + "\n"
 
 
+SENT_KEPT = 16
+"""The most keys sent together that are kept to be taken one by one (the rest are missed,
+as keys pressed faster than a show reads them)."""
+
+
 class Keys:
     """Reads single keys from the terminal; restores the terminal's settings on exit."""
 
@@ -158,6 +163,9 @@ class Keys:
         """Another source of keys: a pipe of meanings, a line each (what the notes screen
         sends, see WIRE)."""
         self._saved: list | None = None
+        self._sent: list[str] = []
+        """Lines read from `also` together, each a key of its own, not yet taken."""
+        self._partial = ""
 
     def __enter__(self) -> Keys:
         if self.fd is not None:
@@ -175,6 +183,8 @@ class Keys:
 
     def read(self, timeout: float) -> Press | None:
         """What the first key pressed within `timeout` seconds asks for, or None."""
+        if self._sent:  # sent together with the one before: each is a key
+            return WIRE.get(self._sent.pop(0))
         sources = [fd for fd in (self.fd, self.also) if fd is not None]
         if not sources:
             time.sleep(max(0.0, timeout))
@@ -184,8 +194,12 @@ class Keys:
                 selector.register(fd, selectors.EVENT_READ)
             ready = [key.fd for key, _ in selector.select(timeout)]
         if self.also is not None and self.also in ready:
-            sent = os.read(self.also, 1024).decode(errors="replace").split("\n")[0]
-            return WIRE.get(sent)
+            *lines, self._partial = (
+                self._partial + os.read(self.also, 1024).decode(errors="replace")
+            ).split("\n")
+            self._partial = self._partial[-64:]  # a line is a word or two: no more kept
+            self._sent = [*self._sent, *lines][:SENT_KEPT]
+            return WIRE.get(self._sent.pop(0)) if self._sent else None
         if self.fd is not None and self.fd in ready:
             return decode(os.read(self.fd, 32).decode(errors="replace"))
         return None

@@ -62,8 +62,9 @@ class Stage:
         self._time = clock
         self._browsed = 0.0
         """The seconds spent looking back: the show's clock leaves them out."""
-        self._steps = 0
-        """How many steps have begun in the show: the place a phone's press was made at."""
+        self._place = 0
+        """Where the show is, for a phone's press to be taken only where it was pressed:
+        one more at each step begun and at each key taken (a build, a look back)."""
         self.results: list[SceneResult] = []
         self.play = ScenePlay.of(show.scenes[0])  # the scene playing now; the first before
         self._size = narrator.size
@@ -187,7 +188,7 @@ class Stage:
         only in rehearsal with no notes screen following."""
         scene, steps = self.play.scene, self.play.scene.steps
         step = steps[index]
-        self._steps += 1
+        self._place += 1
         followed = self.publisher is not None and self.publisher.followed
         self.narrator.notes = self.pacing.rehearsal and not followed
         if index + 1 < len(steps):
@@ -204,7 +205,7 @@ class Stage:
             notes=step.notes,
             next=after,
             step_since=time.time(),
-            at=self._steps,
+            at=self._place,
         )
 
     def publish(self, **changes: object) -> None:
@@ -264,7 +265,11 @@ class Stage:
         running = [program for program in self.play.programs.values() if program.running]
         for program in running:
             program.read(seconds / len(running))
-        return self.keys.read(0 if running else seconds)
+        press = self.keys.read(0 if running else seconds)
+        if press is not None:  # the show moved on from where a phone saw it
+            self._place += 1
+            self.publish(at=self._place)
+        return press
 
     def _heed(self, press: Press | None, browsing: bool = False) -> Press | None:
         """Do what a key asks here: quit, black the screen, show the keys, look back. The

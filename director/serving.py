@@ -8,7 +8,6 @@ import contextlib
 import json
 import logging
 import secrets
-import socket
 import threading
 import time
 from collections import Counter, deque
@@ -19,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 from websockets.asyncio.server import Server as WebServer
 from websockets.asyncio.server import ServerConnection, serve
@@ -27,6 +26,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
 from director import notes
+from director.admission import Capped, lan_address, listening, same_origin
 from director.errors import DemoError
 from director.keys import Action, Press
 from director.page import player_assets
@@ -41,11 +41,6 @@ PHONES = 8
 """The same with the drive's token: a room of their own, so that no crowd of viewers (the
 view's link is anyone's) locks the presenter's phone out; room too for the sockets a phone
 that changed networks left behind (each goes within `ping_timeout`)."""
-TCP_CAP = 2 * CAP
-"""Connections at once in any state (a client that opens one and says nothing holds it for
-`open_timeout`): one more is closed as it comes, so no flood takes the show's descriptors."""
-SILENT = 8
-"""Connections from one address that have yet to send their request, at most."""
 MESSAGE = 512
 """The most bytes a client's message may have (a press is a few dozen)."""
 PRESSES_KEPT = 256
@@ -86,8 +81,9 @@ PHONE = {
 }
 """What the phone's buttons may press: never quit."""
 ON_ITS_STEP = {"next", "back"}
-"""The presses taken only on the step they were pressed on: a next pressed as the show moved
-on by itself would skip a step. A blackout is wanted whatever the step."""
+"""The presses taken only where they were pressed (the step, and each key the show has taken
+on it), one at each place: a next pressed as the show moved on by itself, or a double tap,
+would skip a step. A blackout is wanted wherever the show is."""
 HEADERS = {
     "Cache-Control": "no-store",
     "Referrer-Policy": "no-referrer",  # a token in the address goes nowhere else
@@ -95,71 +91,6 @@ HEADERS = {
     "Content-Security-Policy": "default-src 'none'; script-src 'unsafe-inline' 'wasm-unsafe-eval'; "
     "style-src 'unsafe-inline'; img-src data:; font-src data:; connect-src 'self'",
 }
-
-
-class _Capped(ServerConnection):
-    """A connection, unless TCP_CAP are open already, or SILENT from its address have yet to
-    ask for anything: then it is closed before anything (no flood from one address locks
-    the phone, on another, out)."""
-
-    capped = False
-    peer = ""
-
-    def __init__(self, *args: Any, silent: Counter[str], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.silent = silent
-        """How many connections from each address have asked for nothing yet (the server's)."""
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        peer = str((transport.get_extra_info("peername") or ("",))[0])
-        if len(self.server.handler_tasks) >= TCP_CAP or self.silent[peer] >= SILENT:
-            self.capped = True
-            transport.abort()
-            return
-        self.peer = peer
-        self.silent[peer] += 1
-        super().connection_made(transport)
-
-    def data_received(self, data: bytes) -> None:
-        if not self.capped:
-            super().data_received(data)
-            if self.request is not None:
-                self._spoke()
-
-    def eof_received(self) -> None:
-        if not self.capped:
-            super().eof_received()
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        if not self.capped:
-            self._spoke()
-            super().connection_lost(exc)
-
-    def _spoke(self) -> None:
-        if self.peer:
-            self.silent[self.peer] -= 1
-            if not self.silent[self.peer]:
-                del self.silent[self.peer]
-            self.peer = ""
-
-
-def same_origin(origin: str, host: str | None) -> bool:
-    """Whether a WebSocket's `Origin` is the page's own: its host and port are `Host`'s."""
-    try:
-        parts = urlsplit(origin)
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and host is not None and parts.netloc == host
-
-
-def lan_address() -> str:
-    """This machine's address on its network (no packet is sent), else loopback's."""
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        try:
-            probe.connect(("10.254.254.254", 9))
-            return str(probe.getsockname()[0])
-        except OSError:
-            return "127.0.0.1"
 
 
 class Server:
@@ -182,6 +113,8 @@ class Server:
         self._woken: set[asyncio.Event] = set()
         """An event for each client waiting for news: set when the show changes."""
         self._pressed: deque[str] = deque(maxlen=PRESSES_KEPT)
+        self._moved_at: object = None
+        """The place a next or back was taken at: the show is leaving it."""
         self._thread = threading.Thread(target=self._run, name="serve", daemon=True)
 
     def __enter__(self) -> Server:
@@ -246,13 +179,13 @@ class Server:
         # What goes wrong with a client is that client's alone: never said on the stage.
         asyncio.get_running_loop().set_exception_handler(lambda loop, context: None)
         try:
-            where = _listening(self.host, self.port)
+            where = listening(self.host, self.port)
             server = await serve(
                 self._connected, **where,
                 process_request=self._request, select_subprotocol=self._protocol,
                 server_header=None, compression=None, max_size=MESSAGE, max_queue=4,
                 open_timeout=5, close_timeout=0.25, ping_interval=5, ping_timeout=10,
-                create_connection=partial(_Capped, silent=Counter()), logger=QUIET,
+                create_connection=partial(Capped, silent=Counter()), logger=QUIET,
             )  # fmt: skip
         except OSError as error:
             self._failure = error
@@ -349,12 +282,15 @@ class Server:
 
     def _press(self, name: str, at: object, press_id: str) -> bool:
         """Press it on the show, unless it was taken already, is no button of the phone's,
-        or moves the show and was pressed on another step."""
+        or moves the show and was pressed where the show no longer is (or where another
+        press moved it from already: a double tap is one next, not two)."""
         publisher = self.publisher
         if publisher is None or name not in PHONE or press_id in self._pressed:
             return False
-        if name in ON_ITS_STEP and at != publisher.state.get("at"):
-            return False
+        if name in ON_ITS_STEP:
+            if at != publisher.state.get("at") or at == self._moved_at:
+                return False
+            self._moved_at = at
         self._pressed.append(press_id)
         return publisher.press(PHONE[name])
 
@@ -362,17 +298,6 @@ class Server:
         """What the phone shows, as the notes screen words it (never the drive link)."""
         state = dict(self.publisher.state) if self.publisher is not None else {}
         return notes.phone_view(state, notes.planned(self.state_dir), time.time())
-
-
-def _listening(host: str, port: int) -> dict[str, Any]:
-    """Where serve() listens: IPv6's any address takes IPv4 too (asyncio would make it
-    IPv6 alone, and the links, which carry the LAN's IPv4 address, would reach nothing)."""
-    if host == "::":
-        both = socket.has_dualstack_ipv6()
-        return {
-            "sock": socket.create_server((host, port), family=socket.AF_INET6, dualstack_ipv6=both)
-        }
-    return {"host": host or None, "port": port}
 
 
 async def _until(woken: asyncio.Event, connection: ServerConnection, seconds: float | None) -> bool:

@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
-from director.serving import TCP_CAP
+from director.admission import TCP_CAP
 from tests.conftest import descendants, director, gone, plain
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

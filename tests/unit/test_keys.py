@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from director import keys
 from director.keys import (
     BINDINGS,
     PRESSES,
+    SENT_KEPT,
     SEQUENCES,
     WIRE,
     Action,
@@ -124,3 +126,21 @@ def test_back_is_no_move_elsewhere_only_r_and_a_digit_are() -> None:
 def test_a_terminals_late_answer_to_the_shows_questions_is_no_key(reply: str) -> None:
     assert decode(reply) is None, "its 1 no scene, its ? no help, its r no restart"
     assert decode(reply + " ") == Press(Action.NEXT), "a key read with it still counts"
+
+
+def test_keys_sent_together_from_another_screen_are_each_a_key_and_a_torn_line_waits() -> None:
+    read, write = os.pipe()
+    try:
+        keys = Keys(also=read)
+        keys.fd = None
+        os.write(write, b"next\nback\nblack")
+        assert keys.read(0) == Press(Action.NEXT)
+        assert keys.read(0) == Press(Action.BACK), "sent with the one before, not lost"
+        assert keys.read(0) is None, "half a line is no key yet"
+        os.write(write, b"out\n" + b"next\n" * 40)
+        assert keys.read(0) == Press(Action.BLACKOUT)
+        taken = [keys.read(0) for _ in range(40)]
+        assert taken.count(Press(Action.NEXT)) == SENT_KEPT - 1 and taken[-1] is None
+    finally:
+        os.close(read)
+        os.close(write)

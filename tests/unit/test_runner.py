@@ -457,3 +457,14 @@ def test_a_dev_server_that_dies_again_on_the_replay_still_has_the_scenes_take_sh
     results = rig.stage.play_round()  # the take's waits find it dead too: not the scene's
     assert "the Temporal dev server died" in (results[0].failure or "")
     assert results[0].shown_from, "the verified take shown in the failed scene's place"
+
+
+def test_each_key_the_show_takes_moves_where_it_is_for_a_phone_as_each_step_does() -> None:
+    rig = Rig(scene(Narrate(title="One", body="a"), Narrate(title="Two", body="b")),
+              presses={1: "other", 3: "next"})  # fmt: skip
+    rig.stage.publisher = published = Published()  # type: ignore[assignment]
+    rig.stage.play_round()
+    places = [change["at"] for change in published.changes if "at" in change]
+    assert places[:4] == [1, 2, 3, 4], "step one, the key read, next, step two"
+    steps = [change["at"] for change in published.changes if "step" in change]
+    assert steps[:2] == [1, 4]
