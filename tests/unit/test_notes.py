@@ -18,6 +18,20 @@ from director.notes import NotesScreen, _follow
 from director.publisher import planned, save_rehearsal
 from director.runner import LEFT_OUT
 
+STATE = {
+    "talk": "Durable execution, live",
+    "scene": [1, 6, "Before Temporal"],
+    "step": [2, 11, "Why?"],
+    "row": "2. ask: Why?",
+    "notes": "Wait for an answer.",
+    "next": "3. $ python counter.py",
+    "step_since": 995.0,
+    "talk_since": 975.0,
+    "claims": [[True, f"claim {n}"] for n in range(6)],
+    "at": 7,
+    "drive": "http://127.0.0.1:8765/notes?token=secret",
+}
+
 
 def drawn(screen: NotesScreen, width: int = 100) -> str:
     console = Console(file=io.StringIO(), width=width, color_system=None)
@@ -47,14 +61,7 @@ def test_the_notes_screen_shows_notes_next_step_times_against_the_rehearsal_and_
     screen = NotesScreen(tmp_path)
     screen.connected = True
     screen.state = {
-        "talk": "Durable execution, live",
-        "scene": [1, 6, "Before Temporal"],
-        "step": [2, 11, "Why?"],
-        "row": "2. ask: Why?",
-        "notes": "Wait for an answer.",
-        "next": "3. $ python counter.py",
-        "step_since": 995.0,
-        "talk_since": 975.0,
+        **STATE,
         "claims": [[True, "it starts again at 1"], [False, "no number is lost"]],
     }
     shown = drawn(screen)
@@ -160,21 +167,6 @@ def test_a_state_of_another_shape_is_said_not_a_dead_screen(tmp_path: Path, stat
     console.print(screen)
     said = console.export_text()
     assert "Speaker notes" in said
-
-
-STATE = {
-    "talk": "Durable execution, live",
-    "scene": [1, 6, "Before Temporal"],
-    "step": [2, 11, "Why?"],
-    "row": "2. ask: Why?",
-    "notes": "Wait for an answer.",
-    "next": "3. $ python counter.py",
-    "step_since": 995.0,
-    "talk_since": 975.0,
-    "claims": [[True, f"claim {n}"] for n in range(6)],
-    "at": 7,
-    "drive": "http://127.0.0.1:8765/notes?token=secret",
-}
 
 
 def test_the_phone_is_told_what_the_notes_screen_says_but_never_the_drive_link() -> None:
