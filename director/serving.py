@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import html
 import json
 import logging
 import secrets
@@ -213,7 +214,8 @@ class Server:
             return _answer(connection, HTTPStatus.SERVICE_UNAVAILABLE, "Too many connections")
         upgrade = request.headers.get("Upgrade", "").lower() == "websocket"
         if route.kind == "page":
-            return _answer(connection, HTTPStatus.OK, _page(route.page), "text/html")
+            page = _page(route.page, self.stream.title)
+            return _answer(connection, HTTPStatus.OK, page, "text/html")
         if not upgrade:
             return _answer(connection, HTTPStatus.UPGRADE_REQUIRED, "A WebSocket goes here")
         origin = request.headers.get("Origin")
@@ -324,9 +326,11 @@ def _answer(
     return response
 
 
-def _page(name: str) -> str:
-    """A page of director/web/, asciinema-player's script and styles put in it."""
+def _page(name: str, title: str) -> str:
+    """A page of director/web/ with the talk's `title` in it, and asciinema-player's script
+    and styles if it plays."""
     page = (resources.files("director.web") / name).read_text(encoding="utf-8")
+    page = page.replace("{{title}}", html.escape(title))
     if "{{player" not in page:
         return page
     css, js = player_assets()

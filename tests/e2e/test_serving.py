@@ -87,6 +87,7 @@ def test_the_phone_drives_the_real_show_the_live_view_shows_it_and_no_other_toke
     live = browser.new_page(viewport={"width": 1200, "height": 800})
     live.goto(links["view"])
     assert until(lambda: TALK in live_screen(live)), live_screen(live)
+    assert live.title() == f"{TALK}: live", "the tab says which talk"
     phone = browser.new_page(viewport={"width": 390, "height": 800})
     phone.goto(links["drive"])
     assert until(lambda: phone.inner_text("#step").startswith("Step 1 of 11"))
