@@ -70,6 +70,8 @@ class NotesScreen:
         why = [Text(f"Plays now: {state['why']}", style="notes.why")] if state.get("why") else []
         if state.get("left_out"):
             why.append(Text(str(state["left_out"]), style="stage.info"))
+        if phones := state.get("phones"):
+            why.append(Text(_phones(phones), style="stage.info"))
         parts: list[RenderableType] = [
             Text(f"Scene {scene_number} of {scenes}: {scene}", style="bold"),  # a row each:
             *why,  # the presenter's move that brought it: not in turn
@@ -103,11 +105,17 @@ class NotesScreen:
         if not link:
             said = "The show serves no phone: start it with --serve [HOST:]PORT."
             return Text(f"{said}\nAny key goes back to the notes.", style="stage.info")
+        paired = [Text(_phones(n), style="stage.held")] if (n := self.state.get("phones")) else []
         return Group(
+            *paired,
             Text("Scan with the phone that drives the show (any key hides it):", style="bold"),
             qr_code(link),  # its own light border sets it apart
             Text(link, style="stage.info", overflow="fold"),
         )
+
+
+def _phones(count: object) -> str:
+    return f"{count} phone{'' if count == 1 else 's'} drive{'s' if count == 1 else ''} the show"
 
 
 def times(state: dict[str, Any], plan: list[tuple[str, str, float]], now: float) -> str:

@@ -114,6 +114,8 @@ class Server:
         self._woken: set[asyncio.Event] = set()
         """An event for each client waiting for news: set when the show changes."""
         self._pressed: deque[str] = deque(maxlen=PRESSES_KEPT)
+        self._following = 0
+        """How many phones follow the show now."""
         self._moved_at: object = None
         """The place a next or back was taken at: the show is leaving it."""
         self._thread = threading.Thread(target=self._run, name="serve", daemon=True)
@@ -267,6 +269,7 @@ class Server:
         """The phone's notes: where the show is, sent at each change and each TICK; the
         presses it sends, each taken once and only on the step it was pressed on."""
         reading = asyncio.ensure_future(self._presses(connection))
+        self._phones(+1)
         try:
             while not reading.done():
                 await connection.send(json.dumps(self._where()))
@@ -274,6 +277,13 @@ class Server:
                     return
         finally:
             reading.cancel()
+            self._phones(-1)
+
+    def _phones(self, change: int) -> None:
+        """One more phone follows the show, or one fewer: the notes screen says how many."""
+        self._following += change
+        if self.publisher is not None:
+            self.publisher.publish(phones=self._following)
 
     async def _presses(self, connection: ServerConnection) -> None:
         async for message in connection:

@@ -22,6 +22,7 @@ from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
 from director.admission import TCP_CAP
+from director.publisher import SOCKET, reachable
 from tests.conftest import descendants, director, gone, plain
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -91,6 +92,7 @@ def test_the_phone_drives_the_real_show_the_live_view_shows_it_and_no_other_toke
     phone = browser.new_page(viewport={"width": 390, "height": 800})
     phone.goto(links["drive"])
     assert until(lambda: phone.inner_text("#step").startswith("Step 1 of 11"))
+    assert notes_state(tmp_path)["phones"] == 1, "the notes screen is told a phone drives it"
 
     # No token, the view's token, a wrong one, another origin: refused, and the show stays.
     for url in (f"{base}/notes", f"{base}/notes?token={view_token}", f"{base}/notes?token=x"):
@@ -156,6 +158,14 @@ def test_the_phone_drives_the_real_show_the_live_view_shows_it_and_no_other_toke
     assert until(lambda: live.inner_text("#said") == "reconnecting..."), "never 'live' again"
     for page in (live, phone, late):
         page.close()
+
+
+def notes_state(tmp_path: Path) -> dict:
+    """The state the show publishes to its notes screens now (its socket's first line)."""
+    with socket.socket(socket.AF_UNIX) as notes, reachable(tmp_path / "state" / SOCKET) as name:
+        notes.connect(name)
+        notes.settimeout(10)
+        return json.loads(notes.makefile().readline())
 
 
 def answer(socket: object) -> dict:

@@ -201,11 +201,16 @@ def test_p_shows_the_phones_link_on_the_notes_screen_and_says_when_there_is_none
     screen.connected, screen.state, screen.pairing = True, dict(STATE), True
     shown = drawn(screen, 120)
     assert "Pair a phone" in shown and "█" in shown and "token=secret" in shown
+    assert "drive" not in shown.split("Scan")[0], "no phone yet"
+    screen.state["phones"] = 1
+    assert "1 phone drives the show" in drawn(screen, 120), "paired: it says so"
     assert "Wait for an answer." not in shown, "the notes give it the room"
     screen.state.pop("drive")
     assert "start it with --serve" in drawn(screen)
     screen.pairing = False
     assert "token=secret" not in drawn(screen) and "Wait for an answer." in drawn(screen)
+    screen.state["phones"] = 2
+    assert "2 phones drive the show" in drawn(screen)
 
 
 @pytest.mark.parametrize(
