@@ -48,6 +48,7 @@ bench: $(VENV)/.installed
 	$(PY) bench/director.py
 	$(PY) bench/output.py
 	$(PY) bench/render.py
+	$(PY) bench/serve.py
 
 clean:
 	rm -rf $(VENV) .state
