@@ -336,12 +336,12 @@ def _answer(
     return response
 
 
-def _page(name: str, title: str) -> str:
-    """A page of director/web/ with the talk's `title` in it, and asciinema-player's script
+def _page(name: str, talk: str) -> str:
+    """A page of director/web/ with the talk's title in it, and asciinema-player's script
     and styles if it plays."""
     page = (resources.files("director.web") / name).read_text(encoding="utf-8")
-    page = page.replace("{{title}}", html.escape(title))
-    if "{{player" not in page:
-        return page
-    css, js = player_assets()
-    return page.replace("{{player_css}}", css).replace("{{player_js}}", js)
+    title, _, rest = page.partition("{{title}}")  # the talk's title goes in one place alone
+    if "{{player" in rest:
+        css, js = player_assets()
+        rest = rest.replace("{{player_css}}", css).replace("{{player_js}}", js)
+    return title + html.escape(talk) + rest

@@ -122,9 +122,9 @@ def test_the_phones_buttons_are_keys_of_the_table_and_never_quit() -> None:
 
 @pytest.mark.parametrize("path", [path for path, route in ROUTES.items() if route.page])
 def test_each_page_is_there_whole_with_its_player_if_it_plays(path: str) -> None:
-    page = serving._page(ROUTES[path].page, "Talk <b>& co")
-    assert page.startswith("<!doctype html>") and "{{" not in page
-    assert "<title>Talk &lt;b&gt;&amp; co: " in page, "the talk's title, as text"
+    page = serving._page(ROUTES[path].page, "Talk <b>& co {{player_js}}")
+    assert page.startswith("<!doctype html>") and page.count("{{") == 1
+    assert "<title>Talk &lt;b&gt;&amp; co {{player_js}}: " in page, "the title, as text alone"
     assert ("AsciinemaPlayer" in page) == (path == "/live")
     sockets = [p for p, route in ROUTES.items() if route.kind != "page" and p.startswith(path)]
     assert sockets and all(socket in page for socket in sockets), "it opens its socket"
