@@ -70,7 +70,7 @@ def page(cast: Path, look: Look, cues: Sequence[Cue] = ()) -> str:
     first, *lines = text.removesuffix("\n").split("\n")  # by "\n" alone, as it is written
     header = json.loads(first)
     markers = [(e[0], e[2]) for e in map(json.loads, lines) if e[1] == "m"]
-    assets = resources.files(PLAYER) / "assets"
+    css, js = player_assets()
     options = {
         "theme": look.theme,
         "idleTimeLimit": look.idle,
@@ -91,8 +91,8 @@ def page(cast: Path, look: Look, cues: Sequence[Cue] = ()) -> str:
     title = html.escape(header.get("title") or "counter-demo")
     return _PAGE.format(
         title=title,
-        css=_inline((assets / "asciinema-player.css").read_text(encoding="utf-8"), "style"),
-        js=_inline((assets / "asciinema-player.min.js").read_text(encoding="utf-8"), "script"),
+        css=css,
+        js=js,
         recording=script_json({"cast": text, "options": options}),
         buttons=buttons,
         captions=captions,
