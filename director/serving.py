@@ -13,7 +13,7 @@ import threading
 import time
 from collections import Counter, deque
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from http import HTTPStatus
 from importlib import resources
 from pathlib import Path
@@ -111,8 +111,9 @@ class Server:
         self._failure: OSError | None = None
         self._stop: asyncio.Event | None = None
         self._server: WebServer | None = None
-        self._woken: set[asyncio.Event] = set()
-        """An event for each client waiting for news: set when the show changes."""
+        self._woken: dict[str, set[asyncio.Event]] = {"stream": set(), "notes": set()}
+        """An event for each client waiting for news, by its route's kind: a viewer's set
+        when the stage draws, a phone's when the notes' state changes."""
         self._pressed: deque[str] = deque(maxlen=PRESSES_KEPT)
         self._following = 0
         """How many phones follow the show now."""
@@ -135,9 +136,9 @@ class Server:
             self._loop.close()
             where = f"{self.host}:{self.port}"
             raise DemoError(f"--serve {where}: cannot listen there: {self._failure.strerror}")
-        self.stream.changed = self._changed
+        self.stream.changed = partial(self._changed, "stream")
         if self.publisher is not None:
-            self.publisher.watch(self._changed)
+            self.publisher.watch(partial(self._changed, "notes"))
         return self
 
     @property
@@ -161,13 +162,14 @@ class Server:
         if self._thread.ident is not None:
             self._thread.join(timeout=5)
 
-    def _changed(self) -> None:
-        """The show changed (any thread): every waiting client is woken, none waited for."""
+    def _changed(self, kind: str) -> None:
+        """The stage or the notes' state changed (any thread): every client waiting for it
+        is woken, none waited for."""
         with contextlib.suppress(RuntimeError):  # the loop has closed: nobody to tell
-            self._loop.call_soon_threadsafe(self._wake)
+            self._loop.call_soon_threadsafe(self._wake, kind)
 
-    def _wake(self) -> None:
-        for woken in self._woken:
+    def _wake(self, kind: str) -> None:
+        for woken in self._woken[kind]:
             woken.set()
 
     def _run(self) -> None:
@@ -241,17 +243,19 @@ class Server:
     async def _connected(self, connection: ServerConnection) -> None:
         assert connection.request is not None
         route, _ = self._route(connection.request)
+        if route is None or route.kind not in self._woken:
+            return
         woken = asyncio.Event()
-        self._woken.add(woken)
+        self._woken[route.kind].add(woken)
         try:
-            if route is not None and route.kind == "stream":
+            if route.kind == "stream":
                 await self._viewer(connection, woken)
-            elif route is not None:
+            else:
                 await self._phone(connection, woken)
         except ConnectionClosed:
             pass
         finally:
-            self._woken.discard(woken)
+            self._woken[route.kind].discard(woken)
 
     async def _viewer(self, connection: ServerConnection, woken: asyncio.Event) -> None:
         """A live viewer: its header and the whole screen, then what the stage draws, as
@@ -269,10 +273,11 @@ class Server:
         """The phone's notes: where the show is, sent at each change and each TICK; the
         presses it sends, each taken once and only on the step it was pressed on."""
         reading = asyncio.ensure_future(self._presses(connection))
+        plan = notes.planned(self.state_dir)  # read once a phone, as the notes screen does
         self._phones(+1)
         try:
             while not reading.done():
-                await connection.send(json.dumps(self._where()))
+                await connection.send(json.dumps(self._where(plan)))
                 if not await _until(woken, connection, TICK):
                     return
         finally:
@@ -289,8 +294,9 @@ class Server:
         async for message in connection:
             with contextlib.suppress(ValueError, TypeError, KeyError, AttributeError):
                 press = json.loads(message)
-                done = self._press(str(press["press"]), press["at"], str(press["id"])[:64])
-                await connection.send(json.dumps({"pressed": str(press["id"])[:64], "done": done}))
+                press_id = str(press["id"])[:64]
+                done = self._press(str(press["press"]), press["at"], press_id)
+                await connection.send(json.dumps({"pressed": press_id, "done": done}))
 
     def _press(self, name: str, at: object, press_id: str) -> bool:
         """Press it on the show, unless it was taken already, is no button of the phone's,
@@ -306,10 +312,11 @@ class Server:
         self._pressed.append(press_id)
         return publisher.press(PHONE[name])
 
-    def _where(self) -> dict[str, Any]:
-        """What the phone shows, as the notes screen words it (never the drive link)."""
+    def _where(self, plan: list[tuple[str, str, float]]) -> dict[str, Any]:
+        """What the phone shows, as the notes screen words it (never the drive link), timed
+        against the rehearsal's `plan`."""
         state = dict(self.publisher.state) if self.publisher is not None else {}
-        return notes.phone_view(state, notes.planned(self.state_dir), time.time())
+        return notes.phone_view(state, plan, time.time())
 
 
 async def _until(woken: asyncio.Event, connection: ServerConnection, seconds: float | None) -> bool:
@@ -339,9 +346,17 @@ def _answer(
 def _page(name: str, talk: str) -> str:
     """A page of director/web/ with the talk's title in it, and asciinema-player's script
     and styles if it plays."""
+    before, after = _template(name)
+    return before + html.escape(talk) + after
+
+
+@lru_cache
+def _template(name: str) -> tuple[str, str]:
+    """A page of director/web/ on either side of its title, the player put in it if it plays:
+    read and checked once, not at each request."""
     page = (resources.files("director.web") / name).read_text(encoding="utf-8")
-    title, _, rest = page.partition("{{title}}")  # the talk's title goes in one place alone
-    if "{{player" in rest:
+    before, _, after = page.partition("{{title}}")  # the talk's title goes in one place alone
+    if "{{player" in after:
         css, js = player_assets()
-        rest = rest.replace("{{player_css}}", css).replace("{{player_js}}", js)
-    return title + html.escape(talk) + rest
+        after = after.replace("{{player_css}}", css).replace("{{player_js}}", js)
+    return before, after

@@ -140,3 +140,19 @@ def test_a_busy_port_is_one_line_naming_the_flag(tmp_path: Path) -> None:
         busy = Server("127.0.0.1", port, Stream((80, 24), "t"), None, tmp_path)
         with pytest.raises(serving.DemoError, match=rf"--serve 127.0.0.1:{port}: cannot listen"):
             busy.start()
+
+
+def test_the_stage_wakes_its_viewers_and_the_notes_wake_the_phones_each_alone(
+    tmp_path: Path,
+) -> None:
+    import asyncio
+
+    shown = server(tmp_path)
+    viewer, phone = asyncio.Event(), asyncio.Event()
+    shown._woken["stream"].add(viewer)
+    shown._woken["notes"].add(phone)
+    shown._wake("stream")  # a frame of the stage: 8 a second
+    assert viewer.is_set() and not phone.is_set()
+    viewer.clear()
+    shown._wake("notes")  # a step, a claim, a blackout
+    assert phone.is_set() and not viewer.is_set()
