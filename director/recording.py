@@ -69,14 +69,7 @@ class Cast(io.TextIOBase):
         self._skipped = 0.0
         self.at = 0.0
         """The time of the last event written: where the recording ends."""
-        header: dict[str, object] = {
-            "version": 2,
-            "width": self.size[0],
-            "height": self.size[1],
-            "timestamp": int(time.time()),
-            "title": one_line(self.title),
-            "env": {"TERM": TERM, "SHELL": os.environ.get("SHELL", "/bin/sh")},
-        }
+        header = cast_header(self.size, self.title)
         if self.idle_limit:
             header["idle_time_limit"] = self.idle_limit
         self._line(header)
@@ -101,8 +94,7 @@ class Cast(io.TextIOBase):
         # nothing on a screen: kept once (a presenter's long pause stays a few bytes).
         if text and text != self._drawn:
             self._drawn = text
-            # What a terminal shows: its driver turns each newline into CR LF.
-            self._event("o", _NEWLINE.sub("\r\n", text))
+            self._event("o", as_shown(text))
         return len(text)
 
     def marker(self, label: str) -> None:
@@ -154,6 +146,23 @@ class Cast(io.TextIOBase):
             self.failure = error.strerror or str(error)
             with contextlib.suppress(OSError):
                 self.file.close()
+
+
+def cast_header(size: tuple[int, int], title: str) -> dict[str, object]:
+    """An asciicast v2 header: its size (columns, rows), its title on one line, its time."""
+    return {
+        "version": 2,
+        "width": size[0],
+        "height": size[1],
+        "timestamp": int(time.time()),
+        "title": one_line(title),
+        "env": {"TERM": TERM, "SHELL": os.environ.get("SHELL", "/bin/sh")},
+    }
+
+
+def as_shown(text: str) -> str:
+    """What Rich wrote, as a terminal is given it: its driver turns each newline into CR LF."""
+    return _NEWLINE.sub("\r\n", text)
 
 
 _SEPARATORS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})

@@ -9,8 +9,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-from director.recording import TERM, json_line
-from director.steps import one_line
+from director.recording import as_shown, cast_header, json_line
 
 HOME = "\x1b[H"
 """How every frame of the stage begins: it draws the whole screen from its top left."""
@@ -31,7 +30,7 @@ class Stream(io.TextIOBase):
 
     def __init__(self, size: tuple[int, int], title: str) -> None:
         self.size = size
-        self.title = one_line(title)
+        self.title = title
         self.changed: Callable[[], None] = lambda: None
         self._lock = threading.Lock()
         self._events: deque[tuple[int, float, str, str]] = deque(maxlen=KEPT)
@@ -48,10 +47,11 @@ class Stream(io.TextIOBase):
     def write(self, text: str) -> int:
         if text and text != self._drawn:  # the stage's refresh, unchanged: nothing new
             self._drawn = text
+            shown = as_shown(text)
             with self._lock:
-                if (home := text.rfind(HOME)) >= 0:
-                    self._screen = text[home:]
-                self._add("o", text.replace("\n", "\r\n"))
+                if (home := shown.rfind(HOME)) >= 0:
+                    self._screen = shown[home:]
+                self._add("o", shown)
             self.changed()
         return len(text)
 
@@ -74,15 +74,8 @@ class Stream(io.TextIOBase):
         """A new viewer's first messages (its header, the whole screen now at its time 0)
         and the number of the last event they include."""
         with self._lock:
-            header = {
-                "version": 2,
-                "width": self.size[0],
-                "height": self.size[1],
-                "timestamp": int(time.time()),
-                "title": self.title,
-                "env": {"TERM": TERM},
-            }
-            screen = BEGIN + self._screen.replace("\n", "\r\n")
+            header = cast_header(self.size, self.title)
+            screen = BEGIN + self._screen
             return self._count, [json_line(header), json_line([0.0, "o", screen])]
 
     def since(self, seen: int, began: float) -> tuple[int, list[str]]:
@@ -93,7 +86,7 @@ class Stream(io.TextIOBase):
             if self._count == seen:
                 return seen, []
             if not self._events or self._events[0][0] > seen + 1:  # it fell behind: the screen
-                screen = BEGIN + self._screen.replace("\n", "\r\n")
+                screen = BEGIN + self._screen
                 messages = [json_line([now, "o", screen])]
                 if self._resized > seen:  # a resize among what it missed: the size first
                     messages.insert(0, json_line([now, "r", f"{self.size[0]}x{self.size[1]}"]))
