@@ -23,6 +23,9 @@ from director.keys import Action, Keys, Press
 from director.publisher import SOCKET, planned, reachable
 from director.results import clock
 
+LAST_CLAIMS = 4
+"""How many of the latest claims the notes show, on the screen and on the phone."""
+
 
 class NotesScreen:
     """What the presenter reads on the laptop: the step's notes, what comes next, where the
@@ -64,8 +67,7 @@ class NotesScreen:
         if self.pairing:
             title = "[notes.title]Pair a phone[/]"
             return Panel(self._pairing(), title=title, border_style="notes", padding=(0, 2))
-        scene_number, scenes, scene = _where(state.get("scene"))
-        step_number, steps, step = _where(state.get("step"))
+        scene, step = _headings(state)
         notes = str(state.get("notes") or "(no notes for this step)")
         why = [Text(f"Plays now: {state['why']}", style="notes.why")] if state.get("why") else []
         if state.get("left_out"):
@@ -73,9 +75,9 @@ class NotesScreen:
         if phones := state.get("phones"):
             why.append(Text(_phones(phones), style="stage.info"))
         parts: list[RenderableType] = [
-            Text(f"Scene {scene_number} of {scenes}: {scene}", style="bold"),  # a row each:
+            Text(scene, style="bold"),  # a row each:
             *why,  # the presenter's move that brought it: not in turn
-            Text(f"Step {step_number} of {steps}: {step}"),  # long names wrap at a word
+            Text(step),  # long names wrap at a word
             Text(""),
             Text(notes, style="notes.notes" if state.get("notes") else "stage.info"),
             Text(""),
@@ -85,7 +87,7 @@ class NotesScreen:
         ]
         if claims := state.get("claims"):
             parts.append(Text(""))
-            for held, claim in claims[-4:]:
+            for held, claim in claims[-LAST_CLAIMS:]:
                 parts.append(
                     Text(
                         f"{'✔' if held else '✘'} {claim}",
@@ -143,17 +145,18 @@ def phone_view(state: dict[str, Any], plan: list[tuple[str, str, float]], now: f
     if not state.get("step"):
         return {"waiting": "Waiting for the show's first step"}
     try:
-        scene_number, scenes, scene = _where(state.get("scene"))
-        step_number, steps, step = _where(state.get("step"))
+        scene, step = _headings(state)
         return {
             "talk": str(state.get("talk", "")),
-            "scene": f"Scene {scene_number} of {scenes}: {scene}",
-            "step": f"Step {step_number} of {steps}: {step}",
+            "scene": scene,
+            "step": step,
             "why": " ".join(str(state[k]) for k in ("why", "left_out") if state.get(k)),
             "notes": str(state.get("notes") or ""),
             "next": str(state.get("next") or "the end"),
             "times": times(state, plan, now),
-            "claims": [[bool(held), str(claim)] for held, claim in state.get("claims", [])[-4:]],
+            "claims": [
+                [bool(held), str(claim)] for held, claim in state.get("claims", [])[-LAST_CLAIMS:]
+            ],
             "at": state.get("at"),
             "blackout": bool(state.get("blackout")),
         }
@@ -175,6 +178,13 @@ def qr_code(link: str) -> Text:
         for upper, lower in zip(rows[::2], rows[1::2], strict=True)
     ]
     return Text("\n".join(lines), style="notes.qr", no_wrap=True)
+
+
+def _headings(state: dict[str, Any]) -> tuple[str, str]:
+    """Where the show is, as both the screen and the phone say it: its scene, its step."""
+    scene_number, scenes, scene = _where(state.get("scene"))
+    step_number, steps, step = _where(state.get("step"))
+    return f"Scene {scene_number} of {scenes}: {scene}", f"Step {step_number} of {steps}: {step}"
 
 
 def _where(value: object) -> tuple[object, object, str]:
