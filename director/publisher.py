@@ -150,7 +150,7 @@ class Publisher:
             watcher()
 
     def watch(self, watcher: Callable[[], None]) -> None:
-        """Call `watcher` (from the show's thread) whenever the state changes."""
+        """Call `watcher` whenever the state changes, from the thread that changed it."""
         self._watchers.append(watcher)
 
     def press(self, press: Press) -> bool:
