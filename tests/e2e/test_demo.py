@@ -31,9 +31,10 @@ from tests.conftest import (
 
 
 def test_hands_free_round_verifies_every_claim(tmp_path: Path) -> None:
-    # Speed 10, not 20: the worker is killed between two of its tasks, and 50 ms between
-    # them is less than a busy machine may take to see the first one saved.
-    child = director(tmp_path, "--auto", "--once", "--speed", "10")
+    # Speed 5, not more: the worker is killed between two of its tasks, and the 100 ms
+    # between them at speed 10 was once less than a machine running the whole suite took to
+    # see the first one saved and have the kill land (the timer fired with the worker alive).
+    child = director(tmp_path, "--auto", "--once", "--speed", "5")
     child.expect(shown("Temporal ready at localhost:"))
     started = descendants(child)
     assert any("temporal" in p.name() for p in started), "the director starts its own server"
@@ -173,7 +174,7 @@ def test_a_silent_child_fails_its_step_and_the_round_goes_on(tmp_path: Path) -> 
 
 def test_crash_and_history_scenes_verify(tmp_path: Path) -> None:
     child = director(
-        tmp_path, "--auto", "--once", "--speed", "10",  # the worker killed between tasks
+        tmp_path, "--auto", "--once", "--speed", "5",  # the worker killed between tasks
         "--scene", "worker-crash", "--scene", "server-crash", "--scene", "event-history",
     )  # fmt: skip
     output = ends(child)

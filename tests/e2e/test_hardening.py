@@ -49,7 +49,7 @@ def test_temporal_settings_reach_nothing_of_the_embedded_server(tmp_path: Path) 
     env["TEMPORAL_CONFIG_FILE"] = str(tmp_path / "none.toml")
     child = pexpect.spawn(
         sys.executable,
-        [DEMO, "--layout", "scroll", "--auto", "--once", "--speed", "10", "--scene", "worker-crash",
+        [DEMO, "--layout", "scroll", "--auto", "--once", "--speed", "5", "--scene", "worker-crash",
          "--scene", "event-history", "--state-dir", str(tmp_path / "state")],
         env=env, encoding="utf-8", timeout=120, dimensions=(50, 120),
     )  # fmt: skip

@@ -18,7 +18,7 @@ from tests.conftest import descendants, director, frames, gone, shown
 
 def test_a_worker_dies_while_its_starter_waits_and_every_claim_holds(tmp_path: Path) -> None:
     child = director(
-        tmp_path, "--layout", "stage", "--auto", "--once", "--speed", "10",
+        tmp_path, "--layout", "stage", "--auto", "--once", "--speed", "5",
         "--scene", "worker-crash", rows=45, cols=160,
     )  # fmt: skip
     seen = []  # each screen once, as it changed
