@@ -171,11 +171,17 @@ def titles_whole(played: Played, _: Show) -> Iterator[str]:
 
 
 def links(played: Played, _: Show) -> Iterator[str]:
-    """A link is whole or visibly shortened; a workflow id is never broken."""
+    """A link is whole or visibly shortened; a workflow id is never broken. A link cut by
+    its region runs to the region's edge (Rich folds a word only there): one with room after
+    it on its row (the Web UI's, when its line fits) stands whole."""
     for where, rows in played.all():
         for row in rows:
-            for url in re.findall(r"https?://\S+", row):
-                if not (re.search(r"/counter-[a-z-]+-[0-9a-f]{8}\b", url) or "…" in url):
+            for found in re.finditer(r"https?://\S+", row):
+                url, after = found.group(), row[found.end() :]
+                at_edge = not after or BARS.match(after)
+                if at_edge and not (
+                    re.search(r"/counter-[a-z-]+-[0-9a-f]{8}\b", url) or "…" in url
+                ):
                     yield f"{where}: {url!r} broken:\n{row}"
             for found in re.finditer(r"\bcounter-[a-z-]+-([0-9a-f]*)\b", row):
                 if len(found.group(1)) != 8 and "…" not in row:
