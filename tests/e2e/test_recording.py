@@ -48,7 +48,13 @@ def test_hands_free_recording_plays_with_markers_and_numbers_in_order(tmp_path: 
     ended = r"╭─+ \$ python start-execution\.py[^╮]*╮([^╭]*?)╰─+ (?:stopped|exited)"
     runs = [[int(n) for n in re.findall(r"│ (\d+) +│", p)] for p in re.findall(ended, output)]
     runs = [run for i, run in enumerate(runs) if i == 0 or run != runs[i - 1]]
-    assert runs == [[1, 2, 3, 4, 5], list(range(1, 11)), [1, 2, 3, 4, 5], list(range(6, 11))]
+    naive, again, durable, resumed = runs
+    # Ctrl-C is sent once 5 is printed; at --speed 20 (50 ms a number) on a loaded machine
+    # a number or two more may come before it lands. What the claims prove holds anyway.
+    assert naive == list(range(1, len(naive) + 1)) and 5 <= len(naive) < 10
+    assert again == list(range(1, 11))
+    assert durable == list(range(1, len(durable) + 1)) and 5 <= len(durable) < 10
+    assert resumed == list(range(len(durable) + 1, 11))
     assert plays(cast)
     assert "Before Temporal" in html.read_text()
 
