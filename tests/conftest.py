@@ -144,6 +144,15 @@ def descendants(child: pexpect.spawn) -> list[psutil.Process]:
     return psutil.Process(child.pid).children(recursive=True)
 
 
+def command_line(process: psutil.Process) -> str:
+    """Its command line, or '' once it has exited (a zombie, or gone): a process found
+    among the descendants may end before it is asked."""
+    try:
+        return " ".join(process.cmdline())
+    except psutil.Error:
+        return ""
+
+
 def gone(processes: list[psutil.Process], within: float = 2.0) -> bool:
     """Whether all of them exit within `within` s; any left are killed, failed test or not."""
     _, alive = psutil.wait_procs(processes, timeout=within)

@@ -13,7 +13,16 @@ from pathlib import Path
 import pexpect
 import psutil
 
-from tests.conftest import DEMO, TERMINAL_ENV, descendants, director, ends, gone, shown
+from tests.conftest import (
+    DEMO,
+    TERMINAL_ENV,
+    command_line,
+    descendants,
+    director,
+    ends,
+    gone,
+    shown,
+)
 
 QUICK = ["--auto", "--once", "--speed", "20", "--scene", "before-temporal"]
 
@@ -55,7 +64,7 @@ def test_temporal_settings_reach_nothing_of_the_embedded_server(tmp_path: Path) 
     )  # fmt: skip
     child.logfile_read = io.StringIO()
     child.expect(shown("Temporal ready at"))
-    [server] = [p for p in descendants(child) if "start-dev" in " ".join(p.cmdline())]
+    [server] = [p for p in descendants(child) if "start-dev" in command_line(p)]
     leaked = {k for k in server.environ() if k.startswith("TEMPORAL_")}
     output = ends(child)
     assert not leaked, f"the dev server's process got {leaked}"

@@ -14,7 +14,7 @@ import psutil
 import pyte
 import pytest
 
-from tests.conftest import ANSI, director, gone, shown
+from tests.conftest import ANSI, command_line, descendants, director, gone, shown
 
 ROUNDS = 20
 FAULTS = {4: "kill -9 a counter", 9: "kill -9 the dev server", 14: "SIGSTOP a counter"}
@@ -23,12 +23,9 @@ FAULTS = {4: "kill -9 a counter", 9: "kill -9 the dev server", 14: "SIGSTOP a co
 def wait_for_process(child: pexpect.spawn, match: str) -> psutil.Process:
     """A descendant of the director whose command line contains `match`, once it runs."""
     while True:
-        for process in psutil.Process(child.pid).children(recursive=True):
-            try:
-                if match in " ".join(process.cmdline()):
-                    return process
-            except psutil.Error:
-                continue
+        for process in descendants(child):
+            if match in command_line(process):
+                return process
         with contextlib.suppress(pexpect.TIMEOUT):  # keep reading: a full pty blocks it
             child.read_nonblocking(1 << 16, timeout=0.02)
 

@@ -13,7 +13,7 @@ import pexpect
 import pytest
 
 from director import TALK
-from tests.conftest import descendants, director, frames, gone, shown
+from tests.conftest import command_line, descendants, director, frames, gone, shown
 
 
 def test_a_worker_dies_while_its_starter_waits_and_every_claim_holds(tmp_path: Path) -> None:
@@ -100,7 +100,7 @@ def test_every_program_and_all_it_started_is_gone_however_the_show_ends(
     child = director(tmp_path, "--auto", "--speed", "2", "--scene", "worker-crash")
     child.expect(shown("waiting for its result"))  # the worker and the starter both run
     started = descendants(child)
-    names = " ".join(" ".join(p.cmdline()) for p in started)
+    names = " ".join(command_line(p) for p in started)
     assert "worker.py" in names and "starter.py" in names and "temporal" in names
     if how == "q":
         child.send("q")
@@ -125,13 +125,11 @@ def test_q_during_a_replay_that_hangs_ends_the_show_and_the_replay(tmp_path: Pat
     child = director(tmp_path, "--talk", str(talk), "--auto", "--once", "--speed", "4")
     child.expect(shown("result: counted to 3"))
     deadline = 60
-    while deadline and not any(
-        "director.replayer" in " ".join(p.cmdline()) for p in descendants(child)
-    ):
+    while deadline and not any("director.replayer" in command_line(p) for p in descendants(child)):
         time.sleep(0.25)
         deadline -= 1
     started = descendants(child)
-    assert any("director.replayer" in " ".join(p.cmdline()) for p in started), "it replays"
+    assert any("director.replayer" in command_line(p) for p in started), "it replays"
     child.send("q")  # heard while the replay runs: it never ends by itself
     child.expect(pexpect.EOF, timeout=10)
     child.close()

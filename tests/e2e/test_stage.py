@@ -17,7 +17,7 @@ import pexpect
 import pyte
 import pytest
 
-from tests.conftest import descendants, director, gone, plain
+from tests.conftest import command_line, descendants, director, gone, plain
 
 STAGE = ["--layout", "stage"]
 
@@ -83,9 +83,7 @@ def test_a_resize_reflows_the_stage_and_reaches_the_program(tmp_path: Path) -> N
     )  # fmt: skip
     shows(child, (160, 40), "│ 1 ")
     deadline = time.monotonic() + 10  # on a loaded machine, /proc may say so a moment later
-    while not (
-        found := [p for p in descendants(child) if "start-execution" in " ".join(p.cmdline())]
-    ):
+    while not (found := [p for p in descendants(child) if "start-execution" in command_line(p)]):
         assert time.monotonic() < deadline, "the counter runs"
         time.sleep(0.05)
     [counter] = found

@@ -26,7 +26,7 @@ from director.scenes import Scene, Show, load_show
 from director.take_files import FORMAT
 from director.takes import TAKE_SIZE, Takes
 from director.videos import chapters
-from tests.conftest import DEMO, descendants, director, ends, plain, read_cast, shown
+from tests.conftest import DEMO, command_line, descendants, director, ends, plain, read_cast, shown
 
 SCENE = ["--scene", "with-temporal"]
 FIFO = "not a regular file (a device, a FIFO or a socket)"
@@ -130,7 +130,7 @@ def test_offline_plays_the_talk_from_its_takes_with_nothing_running(
                      "--speed", "10", "--offline", *SCENE)  # fmt: skip
     started: set[str] = set()
     while child.isalive():
-        started |= {" ".join(p.cmdline()) for p in descendants(child)}
+        started |= {command_line(p) for p in descendants(child)}
         with contextlib.suppress(pexpect.TIMEOUT, pexpect.EOF):
             child.expect(pexpect.EOF, timeout=0.05)
     child.close()
