@@ -26,6 +26,8 @@ from director.terminal import Terminal
 
 PR_SET_PDEATHSIG = 1
 REAP_TIME = 0.2
+DRAINED = 1 << 20
+"""The most a drain reads: a program that prints without a pause is read this far."""
 """How long a program's exit is waited for at once, after its output ended."""
 
 
@@ -218,10 +220,18 @@ class ChildProcess:
         self.printed.add(text)
         return text
 
-    def _left(self, poller: select.poll) -> bytes:
-        """What an exited program left in its terminal, read without waiting."""
+    def drain(self) -> None:
+        """Take what it has written already, read without waiting (up to DRAINED bytes):
+        what it printed before another program's exit was seen, its claims see too."""
+        if self.running and not self._silent:
+            poller = select.poll()
+            poller.register(self._child.child_fd, select.POLLIN)  # type: ignore[union-attr]
+            self._take(self._left(poller, DRAINED))
+
+    def _left(self, poller: select.poll, most: float = float("inf")) -> bytes:
+        """What waits in its terminal (all an exited program left), read without waiting."""
         left = b""
-        while poller.poll(0):
+        while len(left) < most and poller.poll(0):
             try:
                 data = os.read(self._child.child_fd, 65536)  # type: ignore[union-attr]
             except OSError:

@@ -272,7 +272,6 @@ def server(stage: Stage, step: Server) -> Press | None:
         return move
     for program in stage.play.programs.values():  # each cut where the power went
         if program.running:
-            program.read(0.05)
             program.cut()
     stage.keeper.kill_server()
     stage.narrator.key(_SIGNALS["SIGKILL"][1])

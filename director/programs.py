@@ -99,15 +99,17 @@ class Program:
             self.child.resize(size)
 
     def note(self) -> None:
-        """Its run as it is now: its numbers, what it printed, its exit status (None while it
-        runs)."""
+        """Its run as it is now: its numbers, what it printed (all it wrote so far), its exit
+        status (None while it runs)."""
         if self.child is not None and self.run is not None:
             run, child = self.run, self.child
+            child.drain()  # written before now, still in its terminal
             run.numbers, run.printed, run.status = child.numbers, child.printed, child.status
 
     def cut(self) -> None:
         """Its run was disrupted here: the numbers it printed so far are before the cut."""
         if self.child is not None and self.run is not None:
+            self.child.drain()
             self.run.cut = len(self.child.numbers)
 
     def end(self, grace: float = 1.0) -> bool:

@@ -19,6 +19,7 @@ import pytest
 
 from director.errors import StepFailed
 from director.processes import ChildProcess
+from director.programs import Program
 from tests.conftest import DEMO, director, ends, gone, shown
 
 PLAYLIST = 'title = "Commands"\nscenes = [{scenes}]\n'
@@ -278,3 +279,26 @@ def test_what_a_program_wrote_as_it_exited_is_read_though_the_wait_saw_nothing(
     program.read(0.05)
     assert not program.running
     assert program.printed.found.get("TimerFired"), "what it wrote before it exited"
+
+
+def test_a_running_programs_claims_see_all_it_wrote_before_they_are_checked(
+    tmp_path: Path,
+) -> None:
+    """A worker printed its last number, and the starter it answered exited: the director
+    saw the exit first, with the number still in the worker's terminal. The claims are
+    checked on all it wrote so far, not what was read of it (on a loaded machine "the count
+    reaches its limit" failed so, the worker's 10 unread)."""
+    said = tmp_path / "said"
+    script = f"print(1); print(2); print(3, flush=True); open({str(said)!r}, 'w'); input()"
+    program = Program("worker", [sys.executable, "-c", script], None, "w", 3, 0.1, tmp_path, [])
+    run = program.start(ChildProcess, "w", (24, 80))
+    try:
+        deadline = time.monotonic() + 10
+        while not said.exists():
+            assert time.monotonic() < deadline, "it prints"
+            time.sleep(0.01)
+        program.note()
+        assert program.running
+        assert run.numbers == [1, 2, 3]
+    finally:
+        program.end(grace=0.2)

@@ -147,6 +147,9 @@ class FakeChild:
             self.status = 0
         return f"{number}\r\n"
 
+    def drain(self) -> None:
+        """Nothing waits: it prints only as it is read."""
+
     def resize(self, size: tuple[int, int]) -> None:
         self.size = size
 
