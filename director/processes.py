@@ -26,9 +26,9 @@ from director.terminal import Terminal
 
 PR_SET_PDEATHSIG = 1
 REAP_TIME = 0.2
+"""How long a program's exit is waited for at once, after its output ended."""
 DRAINED = 1 << 20
 """The most a drain reads: a program that prints without a pause is read this far."""
-"""How long a program's exit is waited for at once, after its output ended."""
 
 
 def die_with_parent() -> None:
