@@ -19,6 +19,7 @@ from rich.console import Console, Group, RenderableType
 from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.text import Text
+from webvtt.models import Timestamp
 
 from director.fitting import Fitted
 from director.screen import Screen
@@ -226,6 +227,4 @@ def subrip(cues: Iterable[Cue]) -> str:
 
 def _stamp(seconds: float) -> str:
     """A time as WebVTT writes it: 00:01:02.345."""
-    millis = round(seconds * 1000)
-    hours, minutes, secs = millis // 3_600_000, millis // 60_000 % 60, millis // 1000 % 60
-    return f"{hours:02}:{minutes:02}:{secs:02}.{millis % 1000:03}"
+    return str(Timestamp.from_seconds(seconds))
