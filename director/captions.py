@@ -115,7 +115,12 @@ class Captions:
         ]
         shown = [replace(c, end=max(c.end, min(c.start + READABLE, end))) for c in self._shown]
         found = [cue for cue in shown + keys if cue.end > cue.start]
-        return sorted(found, key=lambda cue: (cue.start, LANES.index(cue.lane)))
+        return sorted(found, key=_by_start)
+
+
+def _by_start(cue: Cue) -> tuple[float, int]:
+    """The order cues are listed in: by their start, then by lane."""
+    return cue.start, LANES.index(cue.lane)
 
 
 def readable(screen: Screen) -> list[tuple[RenderableType, Lane]]:
@@ -176,7 +181,7 @@ def _rows(text: str, width: int) -> list[str]:
 def cut(cues: Iterable[Cue]) -> list[Cue]:
     """The cues as a file or a track shows them: each long text cut into pieces (`pieces`)."""
     found = [piece for cue in cues for piece in pieces(cue)]
-    return sorted(found, key=lambda cue: (cue.start, LANES.index(cue.lane)))
+    return sorted(found, key=_by_start)
 
 
 def pieces(cue: Cue) -> list[Cue]:
